@@ -1,0 +1,2 @@
+package dev.bhatti.proto;
+class Placeholder {}
