@@ -1,2 +1,0 @@
-package dev.bhatti.proto;
-class Placeholder {}
