@@ -1,0 +1,93 @@
+package dev.bhatti.agent;
+
+import java.net.SocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import dev.bhatti.agent.files.Owner;
+
+/**
+ * Everything the agent needs to run, parsed once.
+ *
+ * @param control          control listener (Unix socket in test mode, TCP :1024 in the guest)
+ * @param forward          forward listener (Unix socket in test mode, TCP :1025 in the guest)
+ * @param token            when present, every connection must open with a matching AUTH frame
+ * @param workspace        default working directory and base of relative file paths
+ * @param env              config environment (incl. secrets), between the defaults and the request env
+ * @param init             command of the {@code init} session, started at boot
+ * @param runAs            command prefix that switches to the lohar user (empty = run as the agent's user)
+ * @param owner            uid:gid that written files are chowned to (empty = leave as the agent's user)
+ * @param authTimeout      deadline for the first frame (5 s)
+ * @param maxConnections   concurrent control connections (50)
+ * @param maxSessions      sessions, running or retained (20)
+ * @param exitedRetention  how long an exited, detached session stays attachable (30 s)
+ * @param syncBeforeExit   call sync(2) before EXIT so a snapshot right after sees the files
+ */
+public record AgentOptions(
+        SocketAddress control,
+        SocketAddress forward,
+        Optional<String> token,
+        Path workspace,
+        Map<String, String> env,
+        Optional<String> init,
+        List<String> runAs,
+        Optional<Owner> owner,
+        Duration authTimeout,
+        int maxConnections,
+        int maxSessions,
+        Duration exitedRetention,
+        boolean syncBeforeExit) {
+
+    public AgentOptions {
+        Objects.requireNonNull(control, "control");
+        Objects.requireNonNull(forward, "forward");
+        Objects.requireNonNull(workspace, "workspace");
+        env = Map.copyOf(env);
+        runAs = List.copyOf(runAs);
+        if (maxConnections < 1 || maxSessions < 1) {
+            throw new IllegalArgumentException("connection and session limits must be positive");
+        }
+        if (authTimeout.isNegative() || authTimeout.isZero() || exitedRetention.isNegative()) {
+            throw new IllegalArgumentException("timeouts must be positive");
+        }
+    }
+
+    /** Spec defaults (SPEC §1.4, §2.4, §9) for the given listeners and workspace. */
+    public static AgentOptions defaults(SocketAddress control, SocketAddress forward, Path workspace) {
+        return new AgentOptions(control, forward, Optional.empty(), workspace, Map.of(), Optional.empty(), List.of(),
+                Optional.empty(), Duration.ofSeconds(5), 50, 20, Duration.ofSeconds(30), true);
+    }
+
+    public AgentOptions withToken(String value) {
+        return new AgentOptions(control, forward, Optional.of(value), workspace, env, init, runAs, owner,
+                authTimeout, maxConnections, maxSessions, exitedRetention, syncBeforeExit);
+    }
+
+    public AgentOptions withEnv(Map<String, String> value) {
+        return new AgentOptions(control, forward, token, workspace, value, init, runAs, owner,
+                authTimeout, maxConnections, maxSessions, exitedRetention, syncBeforeExit);
+    }
+
+    public AgentOptions withInit(String value) {
+        return new AgentOptions(control, forward, token, workspace, env, Optional.ofNullable(value), runAs, owner,
+                authTimeout, maxConnections, maxSessions, exitedRetention, syncBeforeExit);
+    }
+
+    public AgentOptions withIdentity(List<String> prefix, Owner fileOwner) {
+        return new AgentOptions(control, forward, token, workspace, env, init, prefix, Optional.of(fileOwner),
+                authTimeout, maxConnections, maxSessions, exitedRetention, syncBeforeExit);
+    }
+
+    public AgentOptions withLimits(Duration auth, int connections, int sessions, Duration retention) {
+        return new AgentOptions(control, forward, token, workspace, env, init, runAs, owner,
+                auth, connections, sessions, retention, syncBeforeExit);
+    }
+
+    public AgentOptions withSync(boolean value) {
+        return new AgentOptions(control, forward, token, workspace, env, init, runAs, owner,
+                authTimeout, maxConnections, maxSessions, exitedRetention, value);
+    }
+}

@@ -1,0 +1,165 @@
+package dev.bhatti.agent;
+
+import dev.bhatti.agent.activity.Activity;
+import dev.bhatti.agent.conn.Connection;
+import dev.bhatti.agent.exec.Exec;
+import dev.bhatti.agent.files.FileService;
+import dev.bhatti.agent.forward.Forwarder;
+import dev.bhatti.agent.process.Launcher;
+import dev.bhatti.agent.tty.Sessions;
+import dev.bhatti.proto.ActivityInfo;
+import dev.bhatti.proto.ExecKillRequest;
+import dev.bhatti.proto.ExecRequest;
+import dev.bhatti.proto.FileReadRequest;
+import dev.bhatti.proto.FileWriteRequest;
+import dev.bhatti.proto.ForwardRequest;
+import dev.bhatti.proto.Frame;
+import dev.bhatti.proto.FrameType;
+import dev.bhatti.proto.Json;
+import dev.bhatti.proto.PathRequest;
+import dev.bhatti.proto.ProtocolException;
+import java.io.IOException;
+import java.security.MessageDigest;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Authenticates a connection, reads its one request frame and hands it to the feature that serves it. */
+final class Dispatcher implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+
+    private final AgentOptions options;
+    private final ScheduledExecutorService timers;
+    private final Optional<byte[]> token;
+    private final Activity activity = new Activity(Clock.systemUTC());
+    private final Sessions sessions;
+    private final Exec exec;
+    private final FileService files;
+    private final Forwarder forwarder = new Forwarder();
+
+    Dispatcher(AgentOptions options, ScheduledExecutorService timers) {
+        this.options = options;
+        this.timers = timers;
+        this.token = options.token().map(t -> t.getBytes(StandardCharsets.UTF_8));
+        Launcher launcher = new Launcher(options.workspace(), options.env(), options.runAs());
+        this.sessions = new Sessions(launcher, activity, timers, options.maxSessions(), options.exitedRetention());
+        this.exec = new Exec(launcher, activity, timers, options.syncBeforeExit());
+        this.files = new FileService(options.workspace(), options.owner(), activity);
+    }
+
+    void startInit() {
+        options.init().ifPresent(sessions::startInit);
+    }
+
+    void serveControl(Connection conn) {
+        serve(conn, this::dispatchControl);
+    }
+
+    void serveForward(Connection conn) {
+        serve(conn, this::dispatchForward);
+    }
+
+    private interface Handler {
+        void handle(Frame request, Connection conn) throws IOException;
+    }
+
+    private void serve(Connection conn, Handler handler) {
+        try {
+            Optional<Frame> request = authenticate(conn);
+            if (request.isPresent()) {
+                handler.handle(request.get(), conn);
+            }
+        } catch (ProtocolException e) {
+            conn.tryError(e.getMessage());
+        } catch (IOException e) {
+            log.debug("event=connection_dropped error=\"{}\"", e.getMessage());
+        } catch (RuntimeException e) {
+            log.error("event=request_failed", e);
+            conn.tryError("internal error: " + e.getMessage());
+        }
+    }
+
+    /** Reads the first frame(s) under the deadline; answers the request frame, or empty when refused. */
+    private Optional<Frame> authenticate(Connection conn) throws IOException {
+        Optional<Frame> first = readWithDeadline(conn);
+        if (first.isEmpty()) {
+            return first;
+        }
+        boolean isAuth = first.get().is(FrameType.AUTH);
+        if (token.isPresent()) {
+            if (!isAuth || !MessageDigest.isEqual(token.get(), first.get().payload())) {
+                conn.tryError("auth required");
+                return Optional.empty();
+            }
+            return readWithDeadline(conn);
+        }
+        return isAuth ? readWithDeadline(conn) : first;
+    }
+
+    private Optional<Frame> readWithDeadline(Connection conn) throws IOException {
+        ScheduledFuture<?> deadline = timers.schedule(() -> {
+            conn.tryError(token.isPresent() ? "auth required" : "no request within the deadline");
+            conn.close();
+        }, options.authTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            return conn.in().next();
+        } finally {
+            deadline.cancel(false);
+        }
+    }
+
+    private void dispatchControl(Frame request, Connection conn) throws IOException {
+        FrameType type = request.kind().orElseThrow(() -> new ProtocolException(
+                ProtocolException.Reason.UNEXPECTED_FRAME, "unknown frame type 0x" + Integer.toHexString(request.type())));
+        byte[] p = request.payload();
+        switch (type) {
+            case EXEC_REQ -> execute(Json.decode(p, ExecRequest.class), conn);
+            case EXEC_LIST_REQ -> sessions.list(conn);
+            case EXEC_KILL -> sessions.kill(Json.decode(p, ExecKillRequest.class), conn);
+            case ACTIVITY_REQ -> conn.out().sendJson(FrameType.ACTIVITY_RESP, activityInfo());
+            case FILE_READ_REQ -> files.read(Json.decode(p, FileReadRequest.class), conn);
+            case FILE_WRITE_REQ -> files.write(Json.decode(p, FileWriteRequest.class), conn);
+            case FILE_STAT_REQ -> files.stat(Json.decode(p, PathRequest.class), conn);
+            case FILE_LS_REQ -> files.list(Json.decode(p, PathRequest.class), conn);
+            case FWD_REQ -> conn.tryError("forward requests belong on the forward port");
+            default -> conn.tryError("unexpected " + type + " frame as a request");
+        }
+    }
+
+    private void dispatchForward(Frame request, Connection conn) throws IOException {
+        if (!request.is(FrameType.FWD_REQ)) {
+            conn.tryError("the forward port only serves FWD_REQ, got "
+                    + request.kind().map(Enum::name).orElse("0x" + Integer.toHexString(request.type())));
+            return;
+        }
+        forwarder.relay(Json.decode(request.payload(), ForwardRequest.class), conn);
+    }
+
+    private void execute(ExecRequest request, Connection conn) throws IOException {
+        activity.touch();
+        if (request.sessionId() != null) {
+            sessions.attach(request, conn);
+        } else if (request.wantsTty() || request.wantsSession()) {
+            sessions.create(request, conn);
+        } else if (request.wantsDetach()) {
+            exec.detach(request, conn);
+        } else {
+            exec.run(request, conn);
+        }
+    }
+
+    private ActivityInfo activityInfo() {
+        Sessions.Counts counts = sessions.counts();
+        return new ActivityInfo(activity.lastUnixSeconds(), counts.active(), counts.attached());
+    }
+
+    @Override
+    public void close() {
+        sessions.close();
+    }
+}

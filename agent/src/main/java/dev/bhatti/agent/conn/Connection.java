@@ -1,0 +1,65 @@
+package dev.bhatti.agent.conn;
+
+import dev.bhatti.proto.FrameReader;
+import dev.bhatti.proto.FrameWriter;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One accepted host connection: a frame reader, a frame writer (safe for
+ * concurrent writers) and the raw channel for port forwarding. Closing is
+ * idempotent and may happen from any thread; a reader blocked on it then sees
+ * an end of stream or an I/O error.
+ */
+public final class Connection implements AutoCloseable {
+    private final SocketChannel channel;
+    private final FrameReader in;
+    private final FrameWriter out;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    public Connection(SocketChannel channel) {
+        this.channel = channel;
+        this.in = new FrameReader(new BufferedInputStream(Channels.newInputStream(channel), 64 * 1024));
+        this.out = new FrameWriter(Channels.newOutputStream(channel));
+    }
+
+    public FrameReader in() {
+        return in;
+    }
+
+    public FrameWriter out() {
+        return out;
+    }
+
+    /** The underlying channel, for raw relaying once framing stops. */
+    public SocketChannel channel() {
+        return channel;
+    }
+
+    public boolean isOpen() {
+        return !closed.get();
+    }
+
+    /** Writes an ERROR frame, ignoring only the failure of a peer that is already gone. */
+    public void tryError(String message) {
+        try {
+            out.error(message);
+        } catch (IOException e) {
+            close();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("closing agent connection", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package dev.bhatti.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bhatti.proto.ActivityInfo;
+import dev.bhatti.proto.FrameType;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Auth, deadlines and the connection limit of SPEC §1.4, against a real lohar. */
+class ConnectionRulesTest {
+    private static final String TOKEN = "0123456789abcdef0123456789abcdef";
+    private static LoharProcess lohar;
+
+    @BeforeAll
+    static void start() throws Exception {
+        lohar = LoharProcess.start("--token", TOKEN, "--auth-timeout-ms", "1500", "--max-connections", "5");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        lohar.close();
+    }
+
+    private static AgentSocket authed() throws Exception {
+        return AgentSocket.control(lohar).send(FrameType.AUTH, TOKEN.getBytes());
+    }
+
+    @Test
+    void correctTokenThenRequestIsServed() throws Exception {
+        try (AgentSocket s = authed()) {
+            s.send(FrameType.ACTIVITY_REQ);
+            assertThat(s.expectJson(FrameType.ACTIVITY_RESP, ActivityInfo.class).lastActivityUnix()).isPositive();
+        }
+    }
+
+    @Test
+    void wrongTokenIsRefusedWithAuthRequiredAndClosed() throws Exception {
+        try (AgentSocket s = AgentSocket.control(lohar)) {
+            s.send(FrameType.AUTH, "0123456789abcdef0123456789abcdeX".getBytes());
+            assertThat(s.expectError()).isEqualTo("auth required");
+            assertThat(s.closedByAgent(AgentSocket.WAIT)).isTrue();
+        }
+    }
+
+    @Test
+    void requestWithoutAuthIsRefused() throws Exception {
+        try (AgentSocket s = AgentSocket.control(lohar)) {
+            s.send(FrameType.ACTIVITY_REQ);
+            assertThat(s.expectError()).isEqualTo("auth required");
+            assertThat(s.closedByAgent(AgentSocket.WAIT)).isTrue();
+        }
+    }
+
+    @Test
+    void silentConnectionIsClosedAfterTheAuthDeadline() throws Exception {
+        long start = System.nanoTime();
+        try (AgentSocket s = AgentSocket.control(lohar)) {
+            assertThat(s.expectError()).isEqualTo("auth required");
+            assertThat(s.closedByAgent(AgentSocket.WAIT)).isTrue();
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(1400), Duration.ofSeconds(10));
+    }
+
+    @Test
+    void forwardPortAlsoRequiresTheToken() throws Exception {
+        try (AgentSocket s = AgentSocket.open(lohar.forwardSocket())) {
+            s.sendJson(FrameType.FWD_REQ, new dev.bhatti.proto.ForwardRequest(9));
+            assertThat(s.expectError()).isEqualTo("auth required");
+        }
+    }
+
+    /** Slots come back asynchronously once lohar sees the close; poll with a deadline. */
+    private static boolean slotFreedWithin(Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            try (AgentSocket s = authed()) {
+                s.send(FrameType.ACTIVITY_REQ);
+                if (s.next().is(FrameType.ACTIVITY_RESP)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    @Test
+    void connectionBeyondTheLimitGetsConnectionLimitExceeded() throws Exception {
+        List<AgentSocket> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < 5; i++) {
+                held.add(authed());
+            }
+            // the five held connections are authenticated; prove each holds a slot by waiting for the 6th's refusal
+            try (AgentSocket extra = AgentSocket.control(lohar)) {
+                assertThat(extra.expectError()).isEqualTo("connection limit exceeded");
+            }
+        } finally {
+            for (AgentSocket s : held) {
+                s.close();
+            }
+        }
+        assertThat(slotFreedWithin(Duration.ofSeconds(10))).as("slots are released when connections close").isTrue();
+    }
+}
