@@ -41,12 +41,13 @@ final class Dispatcher implements AutoCloseable {
     private final Exec exec;
     private final FileService files;
     private final Forwarder forwarder = new Forwarder();
+    private final Launcher launcher;
 
     Dispatcher(AgentOptions options, ScheduledExecutorService timers) {
         this.options = options;
         this.timers = timers;
         this.token = options.token().map(t -> t.getBytes(StandardCharsets.UTF_8));
-        Launcher launcher = new Launcher(options.workspace(), options.env(), options.runAs());
+        this.launcher = new Launcher(options.workspace(), options.env(), options.runAs());
         this.sessions = new Sessions(launcher, activity, timers, options.maxSessions(), options.exitedRetention());
         this.exec = new Exec(launcher, activity, timers, options.syncBeforeExit());
         this.files = new FileService(options.workspace(), options.owner(), activity);
@@ -161,5 +162,6 @@ final class Dispatcher implements AutoCloseable {
     @Override
     public void close() {
         sessions.close();
+        launcher.close();
     }
 }

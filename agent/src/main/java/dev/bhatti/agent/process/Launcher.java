@@ -1,18 +1,104 @@
 package dev.bhatti.agent.process;
 
+import dev.bhatti.agent.posix.Child;
+import dev.bhatti.agent.posix.FdAction;
+import dev.bhatti.agent.posix.PosixException;
+import dev.bhatti.agent.posix.SpawnRequest;
+import dev.bhatti.agent.posix.Spawner;
+import dev.bhatti.proto.ExecRequest;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
-/** Starts children for exec and sessions: environment merge, PATH lookup, cwd, user switch. */
-public final class Launcher {
+/**
+ * Starts children for exec and sessions (SPEC §2.3): merges the environment
+ * (defaults → config env → request env, later wins), resolves the program in
+ * the merged {@code PATH}, checks the working directory (default: the
+ * workspace) and switches user through the configured prefix.
+ *
+ * <p>Also owns the pool of platform threads on which blocking native I/O runs
+ * (reads, writes and waits on child descriptors): an FFM call pins a virtual
+ * thread's carrier, so such calls never run on virtual threads.
+ */
+public final class Launcher implements AutoCloseable {
+    /** The defaults every child starts from. */
+    public static final Map<String, String> DEFAULT_ENV = defaults();
+
     private final Path workspace;
     private final Map<String, String> configEnv;
     private final List<String> runAs;
+    private final ExecutorService blockingIo =
+            Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("lohar-io-", 0).factory());
 
     public Launcher(Path workspace, Map<String, String> configEnv, List<String> runAs) {
         this.workspace = workspace;
-        this.configEnv = configEnv;
-        this.runAs = runAs;
+        this.configEnv = Map.copyOf(configEnv);
+        this.runAs = List.copyOf(runAs);
+    }
+
+    private static Map<String, String> defaults() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        env.put("TERM", "xterm-256color");
+        env.put("HOME", "/home/lohar");
+        env.put("LANG", "C.UTF-8");
+        env.put("USER", "lohar");
+        return java.util.Collections.unmodifiableMap(env);
+    }
+
+    /** Pool for blocking native calls; callers on virtual threads hand work to it. */
+    public ExecutorService blockingIo() {
+        return blockingIo;
+    }
+
+    public Path workspace() {
+        return workspace;
+    }
+
+    /**
+     * Starts {@code request.argv()} with the given descriptor set-up.
+     *
+     * @throws StartException with a message {@code "start: <reason>"} when the program or cwd is unusable
+     */
+    public Child start(ExecRequest request, List<FdAction> io, boolean newSession) throws IOException {
+        Map<String, String> env = environment(request.env());
+        Path cwd = request.cwd() == null ? workspace : workspace.resolve(request.cwd());
+        if (!Files.isDirectory(cwd)) {
+            throw new StartException("start: chdir " + cwd + ": no such directory");
+        }
+        String program = request.argv().getFirst();
+        Path executable = Executables.resolve(program, env.get("PATH"), cwd)
+                .orElseThrow(() -> new StartException("start: " + program + ": executable file not found in $PATH"));
+        List<String> argv = new ArrayList<>(runAs);
+        argv.add(runAs.isEmpty() ? program : executable.toString());
+        argv.addAll(request.argv().subList(1, request.argv().size()));
+        Path binary = runAs.isEmpty() ? executable : Path.of(runAs.getFirst());
+        List<String> envList = env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
+        try {
+            return Spawner.spawn(new SpawnRequest(binary, argv, envList, cwd, io, newSession));
+        } catch (PosixException e) {
+            throw new StartException("start: " + e.getMessage());
+        }
+    }
+
+    /** The merged environment for a request's extra variables (may be null). */
+    public Map<String, String> environment(Map<String, String> requestEnv) {
+        Map<String, String> env = new LinkedHashMap<>(DEFAULT_ENV);
+        env.putAll(configEnv);
+        if (requestEnv != null) {
+            env.putAll(requestEnv);
+        }
+        return env;
+    }
+
+    @Override
+    public void close() {
+        blockingIo.shutdownNow();
     }
 }

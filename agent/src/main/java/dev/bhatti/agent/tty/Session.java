@@ -1,0 +1,214 @@
+package dev.bhatti.agent.tty;
+
+import dev.bhatti.agent.posix.Child;
+import dev.bhatti.agent.posix.Fd;
+import dev.bhatti.agent.posix.Pty;
+import dev.bhatti.proto.Frame;
+import dev.bhatti.proto.FrameType;
+import dev.bhatti.proto.Json;
+import dev.bhatti.proto.Payloads;
+import dev.bhatti.proto.SessionInfo;
+import java.io.IOException;
+import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One session: its process, its input and output descriptors, its scrollback
+ * and at most one attached client. All state changes happen under one lock,
+ * and no I/O happens under it (frames go to the subscriber's queue).
+ */
+final class Session {
+    private final String id;
+    private final String argv;
+    private final boolean tty;
+    private final long createdAt;
+    private final Child child;
+    private final Fd input;
+    private final Fd output;
+    private final Optional<Pty> pty;
+    private final int maxIdleSec;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final RingBuffer scrollback = new RingBuffer(RingBuffer.SCROLLBACK);
+    private Subscriber attached;
+    private Integer exitCode;
+    private ScheduledFuture<?> timer;
+
+    Session(String id, String argv, boolean tty, Child child, Fd input, Fd output, Optional<Pty> pty, int maxIdleSec) {
+        this.id = id;
+        this.argv = argv;
+        this.tty = tty;
+        this.createdAt = System.currentTimeMillis() / 1000;
+        this.child = child;
+        this.input = input;
+        this.output = output;
+        this.pty = pty;
+        this.maxIdleSec = maxIdleSec;
+    }
+
+    String id() {
+        return id;
+    }
+
+    Child child() {
+        return child;
+    }
+
+    Fd input() {
+        return input;
+    }
+
+    Fd output() {
+        return output;
+    }
+
+    Optional<Pty> pty() {
+        return pty;
+    }
+
+    int maxIdleSec() {
+        return maxIdleSec;
+    }
+
+    boolean isTty() {
+        return tty;
+    }
+
+    SessionInfo info() {
+        lock.lock();
+        try {
+            return new SessionInfo(id, argv, tty, exitCode == null, exitCode, attached != null, createdAt);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    boolean running() {
+        lock.lock();
+        try {
+            return exitCode == null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    boolean isAttached() {
+        lock.lock();
+        try {
+            return attached != null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Output from the process: into the scrollback and, when someone is attached, to them. */
+    void output(byte[] buf, int len) {
+        lock.lock();
+        try {
+            scrollback.write(buf, 0, len);
+            if (attached != null) {
+                attached.offer(Frame.of(FrameType.STDOUT, java.util.Arrays.copyOf(buf, len)));
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** What an attach found: refused because someone is attached, or the client it replaced. */
+    sealed interface AttachOutcome {
+        record Refused() implements AttachOutcome {}
+        record Attached(Optional<Subscriber> replaced, boolean exited) implements AttachOutcome {}
+    }
+
+    /**
+     * Makes {@code client} the attached client: queues SESSION_INFO, the whole
+     * scrollback as one STDOUT frame and, for an exited session, EXIT(code) —
+     * all before any live output can be queued.
+     */
+    AttachOutcome attach(Subscriber client, boolean onlyIfDetached) {
+        lock.lock();
+        try {
+            if (onlyIfDetached && attached != null) {
+                return new AttachOutcome.Refused();
+            }
+            Optional<Subscriber> previous = Optional.ofNullable(attached);
+            attached = client;
+            cancelTimer();
+            client.offer(Frame.of(FrameType.SESSION_INFO, Json.encode(
+                    new SessionInfo(id, argv, tty, exitCode == null, exitCode, true, createdAt))));
+            if (scrollback.size() > 0) {
+                client.offer(Frame.of(FrameType.STDOUT, scrollback.snapshot()));
+            }
+            if (exitCode != null) {
+                client.offer(Frame.of(FrameType.EXIT, Payloads.exit(exitCode)));
+                client.closeAfterQueued();
+                attached = null;
+            }
+            return new AttachOutcome.Attached(previous, exitCode != null);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Detaches {@code client} if it is still the attached one; answers whether it was. */
+    boolean detach(Subscriber client) {
+        lock.lock();
+        try {
+            if (attached != client) {
+                return false;
+            }
+            attached = null;
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Records the exit; answers the client that was attached, if any (it has been sent EXIT). */
+    Optional<Subscriber> exited(int code) {
+        lock.lock();
+        try {
+            exitCode = code;
+            cancelTimer();
+            Subscriber client = attached;
+            attached = null;
+            if (client != null) {
+                client.offer(Frame.of(FrameType.EXIT, Payloads.exit(code)));
+                client.closeAfterQueued();
+            }
+            return Optional.ofNullable(client);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Replaces the pending timer (idle kill or retention). */
+    void timer(ScheduledFuture<?> next) {
+        lock.lock();
+        try {
+            cancelTimer();
+            timer = next;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void cancelTimer() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+
+    void kill(int signal) throws IOException {
+        if (running()) {
+            child.signalGroup(signal);
+        }
+    }
+
+    void close() {
+        input.close();
+        output.close();
+        pty.ifPresent(Pty::close);
+    }
+}

@@ -1,0 +1,61 @@
+package dev.bhatti.agent.tty;
+
+import dev.bhatti.agent.posix.Child;
+import dev.bhatti.agent.posix.FdAction;
+import dev.bhatti.agent.posix.OpenMode;
+import dev.bhatti.agent.posix.Pipe;
+import dev.bhatti.agent.posix.Pty;
+import dev.bhatti.agent.process.Launcher;
+import dev.bhatti.proto.ExecRequest;
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+
+/** Starts a session's process: on a new PTY as its controlling terminal, or on pipes with stderr merged into stdout. */
+final class SessionStarter {
+    private final Launcher launcher;
+
+    SessionStarter(Launcher launcher) {
+        this.launcher = launcher;
+    }
+
+    Session start(String id, ExecRequest request) throws IOException {
+        return request.wantsTty() ? startTty(id, request) : startPiped(id, request);
+    }
+
+    private Session startTty(String id, ExecRequest request) throws IOException {
+        Pty pty = Pty.open(request.rowsOrDefault(), request.colsOrDefault());
+        try {
+            Child child = launcher.start(request, List.of(
+                    new FdAction.Open(pty.slavePath(), 0, OpenMode.READ_WRITE),
+                    new FdAction.DupChild(0, 1), new FdAction.DupChild(0, 2)), true);
+            return new Session(id, String.join(" ", request.argv()), true, child, pty.master(), pty.master(),
+                    Optional.of(pty), idle(request));
+        } catch (IOException e) {
+            pty.close();
+            throw e;
+        }
+    }
+
+    private Session startPiped(String id, ExecRequest request) throws IOException {
+        Pipe in = Pipe.open();
+        Pipe out = Pipe.open();
+        try {
+            Child child = launcher.start(request, List.of(new FdAction.Dup(in.readEnd(), 0),
+                    new FdAction.Dup(out.writeEnd(), 1), new FdAction.Dup(out.writeEnd(), 2)), false);
+            return new Session(id, String.join(" ", request.argv()), false, child, in.writeEnd(), out.readEnd(),
+                    Optional.empty(), idle(request));
+        } catch (IOException e) {
+            in.writeEnd().close();
+            out.readEnd().close();
+            throw e;
+        } finally {
+            in.readEnd().close();
+            out.writeEnd().close();
+        }
+    }
+
+    private static int idle(ExecRequest request) {
+        return request.maxIdleSec() == null ? 0 : request.maxIdleSec();
+    }
+}
