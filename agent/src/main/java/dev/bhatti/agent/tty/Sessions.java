@@ -128,11 +128,17 @@ public final class Sessions implements AutoCloseable {
 
     private void serveClient(Session session, Connection conn, boolean onlyIfDetached) {
         Subscriber client = new Subscriber(conn);
+        try {
+            attachAndRelay(session, client, onlyIfDetached);
+        } finally {
+            client.finish();
+        }
+    }
+
+    private void attachAndRelay(Session session, Subscriber client, boolean onlyIfDetached) {
         switch (session.attach(client, onlyIfDetached)) {
-            case Session.AttachOutcome.Refused r -> {
-                client.offer(Frame.of(FrameType.ERROR, "session is attached".getBytes(StandardCharsets.UTF_8)));
-                client.closeAfterQueued();
-            }
+            case Session.AttachOutcome.Refused r ->
+                    client.offer(Frame.of(FrameType.ERROR, "session is attached".getBytes(StandardCharsets.UTF_8)));
             case Session.AttachOutcome.Attached a -> {
                 a.replaced().ifPresent(old -> {
                     old.offer(Frame.of(FrameType.EXIT, Payloads.exit(0)));
@@ -152,7 +158,6 @@ public final class Sessions implements AutoCloseable {
         if (!session.detach(client)) {
             return;
         }
-        client.closeAfterQueued();
         if (session.running() && session.maxIdleSec() > 0) {
             session.timer(timers.schedule(() -> killIdle(session), session.maxIdleSec(), TimeUnit.SECONDS));
         }

@@ -24,9 +24,11 @@ final class Subscriber {
     private final LinkedBlockingQueue<Frame> queue = new LinkedBlockingQueue<>();
     private final AtomicLong backlog = new AtomicLong();
 
+    private final Thread writer;
+
     Subscriber(Connection conn) {
         this.conn = conn;
-        Thread.ofVirtual().name("lohar-session-writer").start(this::drain);
+        this.writer = Thread.ofVirtual().name("lohar-session-writer").start(this::drain);
     }
 
     Connection connection() {
@@ -47,6 +49,16 @@ final class Subscriber {
     /** Queues a close: frames queued before it are still written, then the connection closes. */
     void closeAfterQueued() {
         queue.add(CLOSE);
+    }
+
+    /** Queues a close and waits until every queued frame was written (or the client went away). */
+    void finish() {
+        closeAfterQueued();
+        try {
+            writer.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void drain() {
