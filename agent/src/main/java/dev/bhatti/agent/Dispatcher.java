@@ -87,7 +87,15 @@ final class Dispatcher implements AutoCloseable {
 
     /** Reads the first frame(s) under the deadline; answers the request frame, or empty when refused. */
     private Optional<Frame> authenticate(Connection conn) throws IOException {
-        Optional<Frame> first = readWithDeadline(conn);
+        Optional<Frame> first;
+        try {
+            first = readWithDeadline(conn);
+        } catch (ProtocolException e) {
+            if (token.isEmpty()) {
+                throw e;
+            }
+            first = Optional.of(Frame.of(FrameType.ERROR));
+        }
         if (first.isEmpty()) {
             return first;
         }
