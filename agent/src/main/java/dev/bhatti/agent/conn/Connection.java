@@ -4,6 +4,7 @@ import dev.bhatti.proto.FrameReader;
 import dev.bhatti.proto.FrameWriter;
 import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -16,13 +17,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class Connection implements AutoCloseable {
     private final SocketChannel channel;
+    private final BufferedInputStream rawInput;
     private final FrameReader in;
     private final FrameWriter out;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     public Connection(SocketChannel channel) {
         this.channel = channel;
-        this.in = new FrameReader(new BufferedInputStream(Channels.newInputStream(channel), 64 * 1024));
+        this.rawInput = new BufferedInputStream(Channels.newInputStream(channel), 64 * 1024);
+        this.in = new FrameReader(rawInput);
         this.out = new FrameWriter(Channels.newOutputStream(channel));
     }
 
@@ -32,6 +35,15 @@ public final class Connection implements AutoCloseable {
 
     public FrameWriter out() {
         return out;
+    }
+
+    /**
+     * The buffered stream {@link #in()} reads frames from, for raw relaying once framing stops:
+     * bytes the peer sent right after its last frame may already sit in this buffer, so raw reads
+     * must go through it rather than the channel.
+     */
+    public InputStream rawInput() {
+        return rawInput;
     }
 
     /** The underlying channel, for raw relaying once framing stops. */
