@@ -4,14 +4,16 @@ import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import dev.bhatti.agent.files.Owner;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * lohar, the guest agent. {@code lohar test-mode --control-socket P --forward-socket P [--token T]
  * [--workspace D] [--init CMD] [--env K=V]... [--auth-timeout-ms N] [--exited-retention-ms N]
- * [--max-connections N] [--max-sessions N] [--no-sync]} serves the whole protocol on two Unix
+ * [--max-connections N] [--max-sessions N] [--owner UID:GID] [--no-sync]} serves the whole protocol on two Unix
  * sockets and prints one readiness line; socket paths and token may also come from
  * {@code LOHAR_CONTROL_SOCKET}, {@code LOHAR_FORWARD_SOCKET}, {@code LOHAR_TOKEN}.
  */
@@ -63,6 +65,14 @@ public final class Lohar {
                         Integer.parseInt(flags.getOrDefault("max-connections", "" + options.maxConnections())),
                         Integer.parseInt(flags.getOrDefault("max-sessions", "" + options.maxSessions())),
                         millis(flags, "exited-retention-ms", options.exitedRetention()));
+        String owner = flags.get("owner");
+        if (owner != null) {
+            String[] ids = owner.split(":");
+            if (ids.length != 2) {
+                usage("--owner needs uid:gid, got " + owner);
+            }
+            options = options.withIdentity(List.of(), new Owner(Integer.parseInt(ids[0]), Integer.parseInt(ids[1])));
+        }
         return options.withSync(!flags.containsKey("no-sync"));
     }
 

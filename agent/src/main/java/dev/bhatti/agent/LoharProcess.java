@@ -46,7 +46,9 @@ public final class LoharProcess implements AutoCloseable {
             cmd.addAll(List.of("--workspace", workspace.toString()));
         }
         cmd.addAll(List.of(extraFlags));
-        Process process = new ProcessBuilder(cmd).start();
+        ProcessBuilder builder = new ProcessBuilder(cmd);
+        builder.environment().put("LANG", "C.UTF-8");
+        Process process = builder.start();
         LoharProcess lohar = new LoharProcess(process, dir);
         lohar.awaitReady(Duration.ofSeconds(30));
         return lohar;
