@@ -32,6 +32,7 @@ final class Children implements AutoCloseable {
             try {
                 if (child.exitCode().isEmpty()) {
                     child.signalGroup(Signals.KILL);
+                    child.signal(Signals.KILL); // in case the child is not leading its group
                 }
                 child.waitFor();
             } catch (IOException e) {
