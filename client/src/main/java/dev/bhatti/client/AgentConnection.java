@@ -28,6 +28,8 @@ final class AgentConnection implements AutoCloseable {
     private final FrameWriter out;
     private final Consumer<AgentConnection> onClose;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** How long {@link #explain} waits for an ERROR the agent may have sent before closing. */
+    private static final java.time.Duration EXPLAIN_WAIT = java.time.Duration.ofSeconds(2);
 
     /**
      * @param buffered read through a buffer; false for a connection that stops framing
@@ -83,7 +85,7 @@ final class AgentConnection implements AutoCloseable {
      * refused a file write), that ERROR as an {@link AgentException}; otherwise {@code writeFailure}.
      */
     IOException explain(IOException writeFailure) {
-        try {
+        try (Watchdog bound = Watchdog.arm(EXPLAIN_WAIT, this)) {
             Optional<Frame> pending = in.next().filter(f -> f.is(FrameType.ERROR));
             if (pending.isPresent()) {
                 AgentException agent = new AgentException(pending.get().text());

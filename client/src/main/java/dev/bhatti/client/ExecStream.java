@@ -2,6 +2,7 @@ package dev.bhatti.client;
 
 import dev.bhatti.proto.FrameType;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -78,7 +79,7 @@ public final class ExecStream implements AutoCloseable {
     }
 
     /** {@link #await()} with a deadline; on timeout the exec keeps running. */
-    public int await(java.time.Duration timeout) throws IOException, InterruptedException, TimeoutException {
+    public int await(Duration timeout) throws IOException, InterruptedException, TimeoutException {
         try {
             return exit.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {

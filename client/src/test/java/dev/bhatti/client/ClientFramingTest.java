@@ -11,6 +11,9 @@ import dev.bhatti.proto.Payloads;
 import dev.bhatti.proto.ProtocolException;
 import dev.bhatti.proto.SessionInfo;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -149,10 +152,13 @@ class ClientFramingTest {
     @Test
     void tcpTransportToAClosedPortFailsNamingTheAddress() throws Exception {
         int port;
-        try (FakeAgent peer = FakeAgent.tcp((in, out) -> {})) {
-            port = peer.port();
+        try (ServerSocketChannel probe = ServerSocketChannel.open()) {
+            probe.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            port = ((InetSocketAddress) probe.getLocalAddress()).getPort();
         }
-        AgentClient client = new AgentClient(Transport.tcp("127.0.0.1", port, port), Optional.empty());
-        assertThatThrownBy(client::activity).isInstanceOf(IOException.class).hasMessageContaining("tcp:127.0.0.1:" + port);
+        try (AgentClient client = new AgentClient(Transport.tcp("127.0.0.1", port, port), Optional.empty())) {
+            assertThatThrownBy(client::activity).isInstanceOf(IOException.class)
+                    .hasMessageContaining("tcp:127.0.0.1:" + port);
+        }
     }
 }
