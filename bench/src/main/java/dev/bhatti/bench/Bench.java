@@ -1,0 +1,34 @@
+package dev.bhatti.bench;
+
+import java.util.Arrays;
+
+/**
+ * Entry point of {@code bhatti-bench.jar}: {@code jmh [JMH args]} runs the micro-benchmarks,
+ * {@code exec-latency [--count N] [--runs R] [--no-sync]} measures end-to-end exec latency
+ * against a real lohar in test mode.
+ */
+public final class Bench {
+    private Bench() {}
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0) {
+            usage();
+            return;
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        switch (args[0]) {
+            case "jmh" -> org.openjdk.jmh.Main.main(rest);
+            case "exec-latency" -> ExecLatency.main(rest);
+            default -> {
+                System.err.println("bhatti-bench: unknown command " + args[0]);
+                usage();
+                System.exit(2);
+            }
+        }
+    }
+
+    private static void usage() {
+        System.err.println("usage: java -jar bhatti-bench.jar jmh [JMH options]");
+        System.err.println("       java -jar bhatti-bench.jar exec-latency [--count N] [--runs R] [--no-sync]");
+    }
+}

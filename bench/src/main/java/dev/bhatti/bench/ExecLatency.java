@@ -1,0 +1,118 @@
+package dev.bhatti.bench;
+
+import dev.bhatti.agent.LoharProcess;
+import dev.bhatti.agent.posix.FdAction;
+import dev.bhatti.agent.posix.OpenMode;
+import dev.bhatti.agent.posix.SpawnRequest;
+import dev.bhatti.agent.posix.Spawner;
+import dev.bhatti.client.AgentClient;
+import dev.bhatti.client.ExecResult;
+import dev.bhatti.client.Transport;
+import dev.bhatti.proto.ExecRequest;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * End-to-end latency of {@code exec true}: a real test-mode lohar, N sequential buffered execs
+ * through {@link AgentClient}, against the floor of spawning and reaping {@code /bin/true} with
+ * the agent's own posix layer in this process. Prints p50/p95/p99/max per run and the p50
+ * overhead of the whole path (connect, frames, agent, pipes, sync) over the bare spawn.
+ */
+final class ExecLatency {
+    private static final int WARMUP = 200;
+    private static final Path TRUE = Path.of("/bin/true");
+    private static final Path DEV_NULL = Path.of("/dev/null");
+
+    /** Parsed command line. */
+    record Options(int count, int runs, boolean noSync) {
+        static Options parse(String[] args) {
+            int count = 1000;
+            int runs = 3;
+            boolean noSync = false;
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--count" -> count = Integer.parseInt(value(args, ++i, "--count"));
+                    case "--runs" -> runs = Integer.parseInt(value(args, ++i, "--runs"));
+                    case "--no-sync" -> noSync = true;
+                    default -> throw new IllegalArgumentException("unknown option " + args[i]
+                            + " (expected --count N, --runs R, --no-sync)");
+                }
+            }
+            if (count < 1 || runs < 1) {
+                throw new IllegalArgumentException("--count and --runs must be positive");
+            }
+            return new Options(count, runs, noSync);
+        }
+
+        private static String value(String[] args, int i, String flag) {
+            if (i >= args.length) {
+                throw new IllegalArgumentException(flag + " needs a value");
+            }
+            return args[i];
+        }
+    }
+
+    private ExecLatency() {}
+
+    static void main(String[] args) throws Exception {
+        Options options = Options.parse(args);
+        System.out.printf("exec-latency: %d sequential `exec true` per run, %d runs, %d warm-up; lohar sync before EXIT: %s%n",
+                options.count(), options.runs(), WARMUP,
+                options.noSync() ? "OFF (--no-sync)" : "ON (production default)");
+        String[] flags = options.noSync() ? new String[] {"--no-sync"} : new String[0];
+        try (LoharProcess lohar = LoharProcess.start(flags);
+             AgentClient client = new AgentClient(Transport.unix(lohar.controlSocket(), lohar.forwardSocket()),
+                     Optional.empty())) {
+            client.waitReady(Duration.ofSeconds(30));
+            measureFloor(WARMUP);
+            measureExec(client, WARMUP);
+            System.out.println();
+            System.out.printf("%-4s %-38s %-38s %s%n", "", "floor: spawn+wait /bin/true (ms)", "client: exec true (ms)", "overhead");
+            System.out.printf("%-4s %s %s %s%n", "run", Latencies.HEADER, Latencies.HEADER, " p50 (ms)");
+            for (int run = 1; run <= options.runs(); run++) {
+                Latencies floor = measureFloor(options.count());
+                Latencies exec = measureExec(client, options.count());
+                System.out.printf("%-4d %s %s %9.3f%n", run, floor.row(), exec.row(),
+                        exec.percentileMillis(50) - floor.percentileMillis(50));
+            }
+        }
+    }
+
+    /** Spawns and reaps /bin/true {@code n} times with stdio on /dev/null. */
+    static Latencies measureFloor(int n) throws IOException {
+        SpawnRequest request = new SpawnRequest(TRUE, List.of("true"), List.of("PATH=/usr/bin:/bin"), null,
+                List.of(new FdAction.Open(DEV_NULL, 0, OpenMode.READ_WRITE), new FdAction.DupChild(0, 1),
+                        new FdAction.DupChild(0, 2)), false);
+        long[] samples = new long[n];
+        for (int i = 0; i < n; i++) {
+            long start = System.nanoTime();
+            int code = Spawner.spawn(request).waitFor();
+            samples[i] = System.nanoTime() - start;
+            requireZero(code, "/bin/true");
+        }
+        return new Latencies(samples);
+    }
+
+    /** Runs {@code exec true} through the client {@code n} times, sequentially. */
+    static Latencies measureExec(AgentClient client, int n) throws IOException {
+        ExecRequest request = ExecRequest.of("true");
+        List<Long> samples = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            long start = System.nanoTime();
+            ExecResult result = client.exec(request);
+            samples.add(System.nanoTime() - start);
+            requireZero(result.exitCode(), "exec true (stderr: " + result.stderr() + ")");
+        }
+        return new Latencies(samples.stream().mapToLong(Long::longValue).toArray());
+    }
+
+    private static void requireZero(int code, String what) {
+        if (code != 0) {
+            throw new IllegalStateException(what + " exited with " + code);
+        }
+    }
+}
