@@ -24,8 +24,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +34,7 @@ final class Dispatcher implements AutoCloseable {
     private final AgentOptions options;
     private final ScheduledExecutorService timers;
     private final Optional<byte[]> token;
+    private final FirstFrameDeadline deadline;
     private final Activity activity = new Activity(Clock.systemUTC());
     private final Sessions sessions;
     private final Exec exec;
@@ -47,6 +46,7 @@ final class Dispatcher implements AutoCloseable {
         this.options = options;
         this.timers = timers;
         this.token = options.token().map(t -> t.getBytes(StandardCharsets.UTF_8));
+        this.deadline = new FirstFrameDeadline(options.authTimeout(), timers, this::expired);
         this.launcher = new Launcher(options.workspace(), options.env(), options.runAs());
         this.sessions = new Sessions(launcher, activity, timers, options.maxSessions(), options.exitedRetention());
         this.exec = new Exec(launcher, activity, timers, options.syncBeforeExit());
@@ -111,15 +111,17 @@ final class Dispatcher implements AutoCloseable {
     }
 
     private Optional<Frame> readWithDeadline(Connection conn) throws IOException {
-        ScheduledFuture<?> deadline = timers.schedule(() -> {
-            conn.tryError(token.isPresent() ? "auth required" : "no request within the deadline");
-            conn.close();
-        }, options.authTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        deadline.arm(conn);
         try {
             return conn.in().next();
         } finally {
-            deadline.cancel(false);
+            deadline.disarm(conn);
         }
+    }
+
+    private void expired(Connection conn) {
+        conn.tryError(token.isPresent() ? "auth required" : "no request within the deadline");
+        conn.close();
     }
 
     private void dispatchControl(Frame request, Connection conn) throws IOException {

@@ -18,7 +18,6 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -74,31 +73,37 @@ final class PipedRun {
         }
     }
 
+    /**
+     * The connection's virtual thread relays host frames; one platform thread from the pool pumps
+     * stdout and stderr and reaps the child (no thread hand-offs per output stream).
+     */
     private void supervise(Child child, Fd stdin, Fd stdout, Fd stderr) throws IOException {
-        var io = launcher.blockingIo();
-        Future<?> outPump = io.submit(() -> pump(stdout, FrameType.STDOUT));
-        Future<?> errPump = io.submit(() -> pump(stderr, FrameType.STDERR));
-        Future<Integer> exit = io.submit(child::waitFor);
         Optional<ScheduledFuture<?>> timeout = scheduleTimeout(child);
         Thread.ofVirtual().name("lohar-exec-host").start(() -> relayHost(child, stdin));
         int code;
         try {
-            code = exit.get();
-            exited.set(true);
-            outPump.get();
-            errPump.get();
+            code = launcher.blockingIo().submit(() -> pumpAndWait(child, stdout, stderr)).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            child.signalGroup(Signals.KILL);
+            killQuietly(child, "agent interrupted");
             throw new IOException("interrupted while running " + request.argv().getFirst(), e);
         } catch (ExecutionException e) {
-            child.signalGroup(Signals.KILL);
-            throw e.getCause() instanceof IOException io2 ? io2 : new IOException(e.getCause());
+            killQuietly(child, "supervision failed");
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
         } finally {
             exited.set(true);
             timeout.ifPresent(t -> t.cancel(false));
         }
         finish(code);
+    }
+
+    private int pumpAndWait(Child child, Fd stdout, Fd stderr) throws IOException {
+        OutputPump.run(List.of(new OutputPump.Source(stdout, (buf, len) -> conn.out().write(FrameType.STDOUT, buf, 0, len)),
+                new OutputPump.Source(stderr, (buf, len) -> conn.out().write(FrameType.STDERR, buf, 0, len))),
+                () -> child.poll().isPresent());
+        int code = child.waitFor();
+        exited.set(true);
+        return code;
     }
 
     private void finish(int code) throws IOException {
@@ -110,11 +115,6 @@ final class PipedRun {
             Posix.sync();
         }
         conn.out().exit(code);
-    }
-
-    private Void pump(Fd fd, FrameType type) throws IOException {
-        OutputPump.run(fd, (buf, len) -> conn.out().write(type, buf, 0, len), exited::get);
-        return null;
     }
 
     private Optional<ScheduledFuture<?>> scheduleTimeout(Child child) {

@@ -26,6 +26,8 @@ public final class Child {
     private static final int P_PID = 1;
     private static final int WEXITED = 4;
     private static final int WNOWAIT = 0x0100_0000;
+    private static final int WNOHANG = 1;
+    private static final long SI_PID_OFFSET = 16;
     private static final long SIGINFO_SIZE = 128;
     private static final int NOT_REAPED = -1;
 
@@ -125,6 +127,32 @@ public final class Child {
             return 128 + signal;
         }
         throw new IllegalStateException("not a termination status: 0x" + Integer.toHexString(status));
+    }
+
+    /**
+     * Without blocking: the exit code when the child has terminated (reaping it), empty while it
+     * runs. Like {@link #waitFor()}, a native call; call it from a platform thread.
+     */
+    public OptionalInt poll() throws IOException {
+        if (exitCode != NOT_REAPED) {
+            return OptionalInt.of(exitCode);
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment slot = Libc.errnoSlot(arena);
+            MemorySegment info = arena.allocate(SIGINFO_SIZE, 8); // zeroed: si_pid stays 0 while running
+            while ((int) WAITID.invokeExact(slot, P_PID, pid, info, WEXITED | WNOWAIT | WNOHANG) != 0) {
+                int errno = Libc.errno(slot);
+                if (errno == Libc.ECHILD) {
+                    return OptionalInt.of(reap());
+                }
+                if (errno != Libc.EINTR) {
+                    throw new PosixException("waitid " + pid, errno);
+                }
+            }
+            return info.get(JAVA_INT, SI_PID_OFFSET) == 0 ? OptionalInt.empty() : OptionalInt.of(reap());
+        } catch (Throwable t) {
+            throw Libc.rethrowIo(t);
+        }
     }
 
     /** Blocks in {@code waitid(WEXITED|WNOWAIT)} until the child is a zombie; does not reap it. */

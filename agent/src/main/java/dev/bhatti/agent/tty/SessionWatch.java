@@ -1,9 +1,9 @@
 package dev.bhatti.agent.tty;
 
+import dev.bhatti.agent.posix.Signals;
 import dev.bhatti.agent.process.OutputPump;
 import java.io.IOException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.List;
 import java.util.function.ObjIntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,26 +25,28 @@ final class SessionWatch {
     }
 
     void run() {
-        AtomicBoolean exited = new AtomicBoolean();
-        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> {
-            try {
-                return session.child().waitFor();
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }, Thread.ofPlatform().daemon().name("lohar-session-wait")::start).whenComplete((c, e) -> exited.set(true));
         try {
-            OutputPump.run(session.output(), session::output, exited::get);
+            OutputPump.run(List.of(new OutputPump.Source(session.output(), session::output)),
+                    () -> session.child().poll().isPresent());
         } catch (IOException e) {
-            log.warn("event=session_output_failed session={} error=\"{}\"", session.id(), e.getMessage());
+            log.error("event=session_output_failed session={} error=\"{}\"", session.id(), e.getMessage());
+            killQuietly();
         }
         int code;
         try {
-            code = exit.join();
-        } catch (java.util.concurrent.CompletionException e) {
-            log.error("event=session_wait_failed session={}", session.id(), e.getCause());
+            code = session.child().waitFor();
+        } catch (IOException e) {
+            log.error("event=session_wait_failed session={} error=\"{}\"", session.id(), e.getMessage());
             code = -1;
         }
         onExit.accept(session, code);
+    }
+
+    private void killQuietly() {
+        try {
+            session.kill(Signals.KILL);
+        } catch (IOException e) {
+            log.error("event=session_kill_failed session={} error=\"{}\"", session.id(), e.getMessage());
+        }
     }
 }
