@@ -1,5 +1,6 @@
 package dev.bhatti.agent;
 
+import dev.bhatti.agent.floor.SpawnFloor;
 import dev.bhatti.agent.guest.GuestBoot;
 import dev.bhatti.agent.posix.GuestSystem;
 import dev.bhatti.agent.posix.Posix;
@@ -20,6 +21,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code lohar self-test}: serves in test mode on temporary sockets, drives one of every kind
  *       of request through it and exits 0 when all answered right (image builds train the AOT cache
  *       with it).</li>
+ *   <li>{@code lohar floor [--count N]}: prints p50/p95/p99 of spawn+wait of /bin/true, the floor of
+ *       exec latency on this machine.</li>
  * </ul>
  * Once serving, prints one line starting with {@link #READY}.
  */
@@ -40,6 +43,8 @@ public final class Lohar {
             case "guest" -> serve(new GuestBoot(Path.of(flags.getOrDefault("config-device", "/dev/vdb")),
                     Path.of("/run/bhatti/config")).boot(), true);
             case "self-test" -> System.exit(SelfTest.run());
+            case "floor" -> System.out.println("floor spawn+wait /bin/true "
+                    + SpawnFloor.measure(Integer.parseInt(flags.getOrDefault("count", "200"))).summary());
             default -> TestModeFlags.usage("unknown mode " + args[0]);
         }
     }

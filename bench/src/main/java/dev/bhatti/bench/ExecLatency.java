@@ -1,10 +1,8 @@
 package dev.bhatti.bench;
 
 import dev.bhatti.agent.LoharProcess;
-import dev.bhatti.agent.posix.FdAction;
-import dev.bhatti.agent.posix.OpenMode;
-import dev.bhatti.agent.posix.SpawnRequest;
-import dev.bhatti.agent.posix.Spawner;
+import dev.bhatti.agent.floor.Latencies;
+import dev.bhatti.agent.floor.SpawnFloor;
 import dev.bhatti.client.AgentClient;
 import dev.bhatti.client.ExecResult;
 import dev.bhatti.client.Transport;
@@ -24,8 +22,6 @@ import java.util.Optional;
  */
 final class ExecLatency {
     private static final int WARMUP = 200;
-    private static final Path TRUE = Path.of("/bin/true");
-    private static final Path DEV_NULL = Path.of("/dev/null");
 
     /** Parsed command line. */
     record Options(int count, int runs, boolean noSync) {
@@ -68,33 +64,18 @@ final class ExecLatency {
              AgentClient client = new AgentClient(Transport.unix(lohar.controlSocket(), lohar.forwardSocket()),
                      Optional.empty())) {
             client.waitReady(Duration.ofSeconds(30));
-            measureFloor(WARMUP);
+            SpawnFloor.measure(WARMUP);
             measureExec(client, WARMUP);
             System.out.println();
             System.out.printf("%-4s %-38s %-38s %s%n", "", "floor: spawn+wait /bin/true (ms)", "client: exec true (ms)", "overhead");
             System.out.printf("%-4s %s %s %s%n", "run", Latencies.HEADER, Latencies.HEADER, " p50 (ms)");
             for (int run = 1; run <= options.runs(); run++) {
-                Latencies floor = measureFloor(options.count());
+                Latencies floor = SpawnFloor.measure(options.count());
                 Latencies exec = measureExec(client, options.count());
                 System.out.printf("%-4d %s %s %9.3f%n", run, floor.row(), exec.row(),
                         exec.percentileMillis(50) - floor.percentileMillis(50));
             }
         }
-    }
-
-    /** Spawns and reaps /bin/true {@code n} times with stdio on /dev/null. */
-    static Latencies measureFloor(int n) throws IOException {
-        SpawnRequest request = new SpawnRequest(TRUE, List.of("true"), List.of("PATH=/usr/bin:/bin"), null,
-                List.of(new FdAction.Open(DEV_NULL, 0, OpenMode.READ_WRITE), new FdAction.DupChild(0, 1),
-                        new FdAction.DupChild(0, 2)), false);
-        long[] samples = new long[n];
-        for (int i = 0; i < n; i++) {
-            long start = System.nanoTime();
-            int code = Spawner.spawn(request).waitFor();
-            samples[i] = System.nanoTime() - start;
-            requireZero(code, "/bin/true");
-        }
-        return new Latencies(samples);
     }
 
     /** Runs {@code exec true} through the client {@code n} times, sequentially. */
