@@ -1,6 +1,7 @@
 package dev.bhatti.agent;
 
 import dev.bhatti.agent.conn.Connection;
+import dev.bhatti.agent.conn.PlatformThreads;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
@@ -9,6 +10,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
@@ -30,6 +32,8 @@ public final class AgentServer implements AutoCloseable {
     private final Semaphore controlSlots;
     private final ScheduledExecutorService timers;
     private final Dispatcher dispatcher;
+    private final ExecutorService controlThreads =
+            PlatformThreads.pool("lohar-control-");
 
     private AgentServer(AgentOptions options, ServerSocketChannel control, ServerSocketChannel forward) {
         this.options = options;
@@ -52,7 +56,7 @@ public final class AgentServer implements AutoCloseable {
         }
         AgentServer server = new AgentServer(options, control, forward);
         server.dispatcher.startInit();
-        Thread.ofVirtual().name("lohar-accept-control").start(() -> server.acceptLoop(control, server::admitControl));
+        server.controlThreads.execute(server::acceptControl);
         Thread.ofVirtual().name("lohar-accept-forward").start(() -> server.acceptLoop(forward,
                 channel -> Thread.ofVirtual().name("lohar-forward").start(() -> server.serveForward(channel))));
         return server;
@@ -80,22 +84,36 @@ public final class AgentServer implements AutoCloseable {
         }
     }
 
-    /** Takes a slot in accept order (so the limit is exact), then serves on a new virtual thread. */
-    private void admitControl(SocketChannel channel) {
+    /**
+     * Leader/follower on platform threads: the thread that accepts a control connection takes its
+     * slot (in accept order, so the limit is exact), hands the listener to a fresh acceptor and then
+     * serves the connection itself. No hand-off sits on the request path, and blocking native calls
+     * (spawn, poll, wait) in exec and sessions run on a platform thread, where they pin nothing.
+     */
+    private void acceptControl() {
+        SocketChannel channel;
+        try {
+            channel = control.accept();
+        } catch (ClosedChannelException e) {
+            return;
+        } catch (IOException e) {
+            log.warn("event=accept_failed error=\"{}\"", e.getMessage());
+            controlThreads.execute(this::acceptControl);
+            return;
+        }
         boolean admitted = controlSlots.tryAcquire();
-        Thread.ofVirtual().name("lohar-control").start(() -> {
-            try (Connection conn = new Connection(channel)) {
-                if (!admitted) {
-                    conn.tryError("connection limit exceeded");
-                    return;
-                }
-                dispatcher.serveControl(conn);
-            } finally {
-                if (admitted) {
-                    controlSlots.release();
-                }
+        controlThreads.execute(this::acceptControl);
+        try (Connection conn = new Connection(channel)) {
+            if (!admitted) {
+                conn.tryError("connection limit exceeded");
+                return;
             }
-        });
+            dispatcher.serveControl(conn);
+        } finally {
+            if (admitted) {
+                controlSlots.release();
+            }
+        }
     }
 
     private void serveForward(SocketChannel channel) {
@@ -124,6 +142,7 @@ public final class AgentServer implements AutoCloseable {
         forward.close();
         dispatcher.close();
         timers.shutdownNow();
+        controlThreads.shutdownNow();
         for (SocketAddress a : new SocketAddress[] {options.control(), options.forward()}) {
             if (a instanceof UnixDomainSocketAddress unix) {
                 Files.deleteIfExists(unix.getPath());

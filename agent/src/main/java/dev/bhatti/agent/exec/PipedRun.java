@@ -17,7 +17,6 @@ import dev.bhatti.proto.FrameType;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -82,14 +81,10 @@ final class PipedRun {
         Thread.ofVirtual().name("lohar-exec-host").start(() -> relayHost(child, stdin));
         int code;
         try {
-            code = launcher.blockingIo().submit(() -> pumpAndWait(child, stdout, stderr)).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            killQuietly(child, "agent interrupted");
-            throw new IOException("interrupted while running " + request.argv().getFirst(), e);
-        } catch (ExecutionException e) {
-            killQuietly(child, "supervision failed");
-            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+            code = launcher.blocking(() -> pumpAndWait(child, stdout, stderr));
+        } catch (IOException e) {
+            killQuietly(child, "supervision failed: " + e.getMessage());
+            throw e;
         } finally {
             exited.set(true);
             timeout.ifPresent(t -> t.cancel(false));
@@ -159,16 +154,14 @@ final class PipedRun {
         }
     }
 
-    private void writeBlocking(Fd fd, byte[] data) throws IOException {
+    private void writeBlocking(Fd fd, byte[] data) {
         try {
-            launcher.blockingIo().submit(() -> {
+            launcher.blocking(() -> {
                 fd.write(data, 0, data.length);
                 return null;
-            }).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException e) {
-            log.debug("event=stdin_write_failed error=\"{}\"", e.getCause().getMessage());
+            });
+        } catch (IOException e) {
+            log.debug("event=stdin_write_failed error=\"{}\"", e.getMessage());
         }
     }
 

@@ -6,6 +6,7 @@ import dev.bhatti.agent.posix.PosixException;
 import dev.bhatti.agent.posix.SpawnRequest;
 import dev.bhatti.agent.posix.Spawner;
 import dev.bhatti.proto.ExecRequest;
+import dev.bhatti.agent.conn.PlatformThreads;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * Starts children for exec and sessions (SPEC §2.3): merges the environment
@@ -34,7 +34,7 @@ public final class Launcher implements AutoCloseable {
     private final Map<String, String> configEnv;
     private final List<String> runAs;
     private final ExecutorService blockingIo =
-            Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("lohar-io-", 0).factory());
+            PlatformThreads.pool("lohar-io-");
 
     public Launcher(Path workspace, Map<String, String> configEnv, List<String> runAs) {
         this.workspace = workspace;
@@ -52,9 +52,33 @@ public final class Launcher implements AutoCloseable {
         return java.util.Collections.unmodifiableMap(env);
     }
 
-    /** Pool for blocking native calls; callers on virtual threads hand work to it. */
+    /** Pool for blocking native calls that must run on their own platform thread (session watchers, reapers). */
     public ExecutorService blockingIo() {
         return blockingIo;
+    }
+
+    /** A blocking native step. */
+    @FunctionalInterface
+    public interface NativeCall<T> {
+        T call() throws IOException;
+    }
+
+    /**
+     * Runs a blocking native call where it pins nothing: inline on a platform thread, or handed to
+     * the pool (and awaited) from a virtual thread.
+     */
+    public <T> T blocking(NativeCall<T> call) throws IOException {
+        if (!Thread.currentThread().isVirtual()) {
+            return call.call();
+        }
+        try {
+            return blockingIo.submit(call::call).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted during a native call", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        }
     }
 
     public Path workspace() {

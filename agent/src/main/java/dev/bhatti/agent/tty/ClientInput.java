@@ -2,21 +2,20 @@ package dev.bhatti.agent.tty;
 
 import dev.bhatti.agent.activity.Activity;
 import dev.bhatti.agent.posix.Signals;
+import dev.bhatti.agent.process.Launcher;
 import dev.bhatti.proto.Frame;
 import dev.bhatti.proto.FrameType;
 import dev.bhatti.proto.Payloads;
 import java.io.IOException;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Reads an attached client's frames until it goes away: STDIN to the
  * session's input (empty STDIN closes a piped session's stdin), RESIZE to the
- * PTY, KILL as SIGTERM to the group. Runs on the connection's virtual thread;
- * native writes go to the blocking pool.
+ * PTY, KILL as SIGTERM to the group. Runs on the connection's thread; native
+ * writes never pin a virtual thread ({@link Launcher#blocking}).
  */
 final class ClientInput {
     private static final Logger log = LoggerFactory.getLogger(ClientInput.class);
@@ -24,13 +23,13 @@ final class ClientInput {
     private final Session session;
     private final Subscriber client;
     private final Activity activity;
-    private final ExecutorService blockingIo;
+    private final Launcher launcher;
 
-    ClientInput(Session session, Subscriber client, Activity activity, ExecutorService blockingIo) {
+    ClientInput(Session session, Subscriber client, Activity activity, Launcher launcher) {
         this.session = session;
         this.client = client;
         this.activity = activity;
-        this.blockingIo = blockingIo;
+        this.launcher = launcher;
     }
 
     void run() {
@@ -70,15 +69,9 @@ final class ClientInput {
         if (!session.input().isOpen()) {
             return;
         }
-        try {
-            blockingIo.submit(() -> {
-                session.input().write(data, 0, data.length);
-                return null;
-            }).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
-        }
+        launcher.blocking(() -> {
+            session.input().write(data, 0, data.length);
+            return null;
+        });
     }
 }

@@ -147,7 +147,7 @@ public final class Sessions implements AutoCloseable {
                 if (a.exited()) {
                     sessions.remove(session.id(), session);
                 } else {
-                    new ClientInput(session, client, activity, launcher.blockingIo()).run();
+                    new ClientInput(session, client, activity, launcher).run();
                     onDetached(session, client);
                 }
             }
