@@ -34,14 +34,15 @@ public final class Lohar {
     private Lohar() {}
 
     public static void main(String[] args) throws Exception {
+        long mainNanos = System.nanoTime();
         if (args.length == 0) {
             TestModeFlags.usage("missing mode");
         }
         Map<String, String> flags = TestModeFlags.parse(args);
         switch (args[0]) {
-            case "test-mode" -> serve(TestModeFlags.options(flags), false);
+            case "test-mode" -> serve(TestModeFlags.options(flags), false, mainNanos);
             case "guest" -> serve(new GuestBoot(Path.of(flags.getOrDefault("config-device", "/dev/vdb")),
-                    Path.of("/run/bhatti/config")).boot(), true);
+                    Path.of("/run/bhatti/config")).boot(), true, mainNanos);
             case "self-test" -> System.exit(SelfTest.run());
             case "floor" -> System.out.println("floor spawn+wait /bin/true "
                     + SpawnFloor.measure(Integer.parseInt(flags.getOrDefault("count", "200"))).summary());
@@ -49,8 +50,13 @@ public final class Lohar {
         }
     }
 
-    private static void serve(AgentOptions options, boolean powerOffOnExit) throws IOException, InterruptedException {
+    private static void serve(AgentOptions options, boolean powerOffOnExit, long mainNanos)
+            throws IOException, InterruptedException {
         AgentServer server = AgentServer.start(options);
+        long jvmMillis = ProcessHandle.current().info().startInstant()
+                .map(t -> java.time.Duration.between(t, java.time.Instant.now()).toMillis()).orElse(-1L);
+        log.info("event=serving since_process_start_ms={} since_main_ms={}", jvmMillis,
+                (System.nanoTime() - mainNanos) / 1_000_000);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             stop(server, powerOffOnExit);

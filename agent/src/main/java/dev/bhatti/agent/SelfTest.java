@@ -1,5 +1,7 @@
 package dev.bhatti.agent;
 
+import dev.bhatti.agent.config.ConfigDrive;
+import dev.bhatti.agent.config.GuestSetup;
 import dev.bhatti.proto.ExecKillRequest;
 import dev.bhatti.proto.ExecRequest;
 import dev.bhatti.proto.FileReadRequest;
@@ -21,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -68,6 +71,18 @@ final class SelfTest {
         expect(FrameType.FILE_LS_REQ, new PathRequest(dir.toString()), FrameType.FILE_LS_RESP);
         expect(FrameType.ACTIVITY_REQ, null, FrameType.ACTIVITY_RESP);
         session();
+        guestConfig();
+    }
+
+    /** The config-drive path of guest boot, applied under a scratch root instead of "/". */
+    private void guestConfig() throws IOException {
+        Path root = Files.createDirectories(dir.resolve("root"));
+        Path json = dir.resolve("config.json");
+        Files.writeString(json, "{\"sandbox_id\":\"self-test\",\"hostname\":\"self-test\",\"token\":\"00\","
+                + "\"env\":{\"A\":\"1\"},\"files\":{\"/etc/motd\":{\"content\":\"aGkK\",\"mode\":\"0644\"}},"
+                + "\"volumes\":[],\"dns\":[\"10.0.2.3\"],\"user\":\"lohar\"}");
+        var report = new GuestSetup(root, Optional.empty()).apply(ConfigDrive.read(json));
+        check(report.skipped().isEmpty() && Files.readString(root.resolve("etc/motd")).equals("hi\n"), "guest config");
     }
 
     private void session() throws IOException {

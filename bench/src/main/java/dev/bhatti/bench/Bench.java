@@ -5,7 +5,7 @@ import java.util.Arrays;
 /**
  * Entry point of {@code bhatti-bench.jar}: {@code jmh [JMH args]} runs the micro-benchmarks,
  * {@code exec-latency [--count N] [--runs R] [--no-sync]} measures end-to-end exec latency
- * against a real lohar in test mode.
+ * against a real lohar in test mode, {@code engine} measures sandboxes on real QEMU VMs.
  */
 public final class Bench {
     private Bench() {}
@@ -19,6 +19,7 @@ public final class Bench {
         switch (args[0]) {
             case "jmh" -> org.openjdk.jmh.Main.main(rest);
             case "exec-latency" -> ExecLatency.main(rest);
+            case "engine" -> EngineBench.main(rest);
             default -> {
                 System.err.println("bhatti-bench: unknown command " + args[0]);
                 usage();
@@ -30,5 +31,6 @@ public final class Bench {
     private static void usage() {
         System.err.println("usage: java -jar bhatti-bench.jar jmh [JMH options]");
         System.err.println("       java -jar bhatti-bench.jar exec-latency [--count N] [--runs R] [--no-sync]");
+        System.err.println("       java -jar bhatti-bench.jar engine    (real QEMU VMs; needs scripts/image)");
     }
 }

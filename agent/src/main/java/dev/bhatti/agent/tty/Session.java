@@ -164,7 +164,10 @@ final class Session {
         }
     }
 
-    /** Records the exit; answers the client that was attached, if any (it has been sent EXIT). */
+    /**
+     * Records the exit and detaches the client that was attached, if any; the caller sends it
+     * EXIT (after removing the session, so the client never sees a listed session after EXIT).
+     */
     Optional<Subscriber> exited(int code) {
         lock.lock();
         try {
@@ -172,10 +175,6 @@ final class Session {
             cancelTimer();
             Subscriber client = attached;
             attached = null;
-            if (client != null) {
-                client.offer(Frame.of(FrameType.EXIT, Payloads.exit(code)));
-                client.closeAfterQueued();
-            }
             return Optional.ofNullable(client);
         } finally {
             lock.unlock();

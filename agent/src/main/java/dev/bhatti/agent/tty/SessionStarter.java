@@ -6,6 +6,7 @@ import dev.bhatti.agent.posix.OpenMode;
 import dev.bhatti.agent.posix.Pipe;
 import dev.bhatti.agent.posix.Pty;
 import dev.bhatti.agent.process.Launcher;
+import dev.bhatti.agent.process.StartException;
 import dev.bhatti.proto.ExecRequest;
 import java.io.IOException;
 import java.util.List;
@@ -24,7 +25,12 @@ final class SessionStarter {
     }
 
     private Session startTty(String id, ExecRequest request) throws IOException {
-        Pty pty = Pty.open(request.rowsOrDefault(), request.colsOrDefault());
+        Pty pty;
+        try {
+            pty = Pty.open(request.rowsOrDefault(), request.colsOrDefault());
+        } catch (IOException e) {
+            throw new StartException("start: no terminal for the session: " + e.getMessage());
+        }
         try {
             Child child = launcher.start(request, List.of(
                     new FdAction.Open(pty.slavePath(), 0, OpenMode.READ_WRITE),

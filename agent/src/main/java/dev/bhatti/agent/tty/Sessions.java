@@ -50,6 +50,7 @@ public final class Sessions implements AutoCloseable {
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final AtomicLong counter = new AtomicLong();
     private int starting;
+    private volatile boolean closed;
     private final SessionStarter starter;
 
     public Sessions(Launcher launcher, Activity activity, ScheduledExecutorService timers, int maxSessions,
@@ -180,8 +181,12 @@ public final class Sessions implements AutoCloseable {
     private void onExit(Session session, int code) {
         Optional<Subscriber> client = session.exited(code);
         log.info("event=session_exit session={} code={} attached={}", session.id(), code, client.isPresent());
-        if (client.isPresent()) {
+        if (client.isPresent() || closed) {
             remove(session);
+            client.ifPresent(c -> {
+                c.offer(Frame.of(FrameType.EXIT, Payloads.exit(code)));
+                c.closeAfterQueued();
+            });
         } else {
             session.timer(timers.schedule(() -> remove(session), exitedRetention.toMillis(), TimeUnit.MILLISECONDS));
         }
@@ -226,16 +231,22 @@ public final class Sessions implements AutoCloseable {
         return sessions.values().stream();
     }
 
-    /** Kills every session's process group and releases its descriptors. */
+    /**
+     * Kills every session's process group; each session's watcher then drains, records the exit
+     * and releases the descriptors (retention no longer applies once closed).
+     */
     @Override
     public void close() {
+        closed = true;
         for (Session s : live().toList()) {
             try {
                 s.kill(Signals.KILL);
             } catch (IOException e) {
                 log.warn("event=session_kill_failed session={} error=\"{}\"", s.id(), e.getMessage());
             }
-            remove(s);
+            if (!s.running()) {
+                remove(s);
+            }
         }
     }
 }

@@ -1,0 +1,54 @@
+package dev.bhatti.engine;
+
+import dev.bhatti.client.AgentClient;
+import java.util.List;
+
+/**
+ * The VM engine contract the daemon relies on (SPEC §3). Every method names the sandbox by id and
+ * throws {@link EngineException} subclasses with stable codes. Operations on one sandbox are
+ * serialized; different sandboxes proceed in parallel.
+ */
+public interface Engine extends AutoCloseable {
+
+    /** Boots a VM and returns once its agent answers. A failure at any step leaves nothing behind. */
+    VmInfo create(CreateSpec spec);
+
+    /** Stops the VMM and removes every file, socket and port of the sandbox. Idempotent. */
+    void destroy(String id);
+
+    /** hot → warm: pauses the vCPUs. */
+    void pause(String id);
+
+    /** warm → hot. */
+    void resume(String id);
+
+    /** → cold: snapshots device state to disk and ends the VMM process; memory stays in its file. */
+    void stop(String id);
+
+    /** cold → hot; {@code force} retries a sandbox marked as having an unusable snapshot. */
+    void start(String id, boolean force);
+
+    /** Whatever the state, makes the VM hot (the daemon calls this before every VM-touching request). */
+    void ensureHot(String id);
+
+    VmInfo status(String id);
+
+    List<VmInfo> list();
+
+    /**
+     * The agent client of a hot VM (exec, sessions, terminals, files, forward, activity).
+     *
+     * @throws EngineException.NotHot when the VM is warm or cold
+     */
+    AgentClient agent(String id);
+
+    /** What the daemon stores to find the VM again after a restart. */
+    VmState exportState(String id);
+
+    /** Registers a VM from stored state as cold (or broken when its snapshot files are incomplete). */
+    VmInfo importState(VmState state);
+
+    /** Snapshots nothing; ends every VMM this engine started. */
+    @Override
+    void close();
+}

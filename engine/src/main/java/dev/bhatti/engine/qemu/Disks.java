@@ -1,0 +1,71 @@
+package dev.bhatti.engine.qemu;
+
+import dev.bhatti.engine.CreateSpec;
+import dev.bhatti.proto.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds a sandbox's disks with host tools: the qcow2 overlay on the shared read-only base (copies
+ * nothing), the config drive (a small ext4 made with {@code mkfs.ext4 -d}, no mount, no loop
+ * device) and new sparse ext4 volumes.
+ */
+final class Disks {
+    private static final int CONFIG_DRIVE_MB = 8;
+
+    private Disks() {}
+
+    static void overlay(GuestImages images, SandboxDir dir) {
+        Tools.run("create root overlay", List.of("qemu-img", "create", "-q", "-f", "qcow2",
+                "-b", images.rootfs().toString(), "-F", "raw", dir.overlay().toString()));
+    }
+
+    /** Writes config.json (SPEC §2.2) into a fresh ext4 image; the plain-text copy is removed. */
+    static void configDrive(CreateSpec spec, String token, List<QemuCommand.Volume> volumes, SandboxDir dir)
+            throws IOException {
+        Path staging = Files.createTempDirectory(dir.path(), "config-");
+        try {
+            Files.write(staging.resolve("config.json"), Json.encode(config(spec, token, volumes)));
+            Tools.run("build config drive", List.of("mkfs.ext4", "-q", "-F", "-L", "bhatti-cfg", "-d", staging.toString(),
+                    dir.configDrive().toString(), CONFIG_DRIVE_MB + "M"));
+        } finally {
+            new SandboxDir(staging).delete();
+        }
+    }
+
+    private static Map<String, Object> config(CreateSpec spec, String token, List<QemuCommand.Volume> volumes) {
+        Map<String, Object> files = new LinkedHashMap<>();
+        spec.files().forEach((path, f) -> files.put(path, Map.of(
+                "content", Base64.getEncoder().encodeToString(f.content()), "mode", f.mode() == null ? "0644" : f.mode())));
+        List<Map<String, Object>> vols = new ArrayList<>();
+        for (int i = 0; i < volumes.size(); i++) {
+            vols.add(Map.of("device", "/dev/vd" + (char) ('c' + i), "mount", spec.volumes().get(i).mount(),
+                    "fs", "ext4", "read_only", volumes.get(i).readOnly()));
+        }
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("sandbox_id", spec.id());
+        c.put("hostname", spec.name());
+        c.put("token", token);
+        c.put("env", spec.env());
+        c.put("files", files);
+        c.put("volumes", vols);
+        if (spec.init() != null) {
+            c.put("init", spec.init());
+        }
+        c.put("dns", List.of());
+        c.put("user", "lohar");
+        return c;
+    }
+
+    /** A new sparse ext4 image of {@code sizeMb} MiB. */
+    static void newVolume(Path image, int sizeMb) {
+        Tools.run("create volume " + image.getFileName(), List.of("mkfs.ext4", "-q", "-F", "-E", "root_owner=1000:1000",
+                image.toString(), sizeMb + "M"));
+    }
+}

@@ -1,0 +1,53 @@
+package dev.bhatti.engine.qemu;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The QEMU command line of one sandbox: a {@code microvm} with guest memory in a shared file (so a
+ * snapshot is only device state), the root overlay as /dev/vda, the config drive as /dev/vdb,
+ * volumes from /dev/vdc on, user-mode networking with the agent's ports forwarded to loopback only,
+ * the serial console appended to a log, and QMP on a Unix socket. With {@code incoming} the VM
+ * waits for a snapshot to be loaded.
+ */
+record QemuCommand(SandboxDir dir, int cpus, int memoryMb, Accel accel, GuestImages images, String kernelArgs,
+                   int controlPort, int forwardPort, List<Volume> volumes, boolean incoming) {
+
+    /** An attached volume image. */
+    record Volume(Path image, boolean readOnly) {}
+
+    /** Kernel parameters; {@code tsc=reliable} keeps a TCG-skewed watchdog from demoting the TSC. */
+    static String kernelArgs(java.util.OptionalLong tscKhz) {
+        return "console=ttyS0 root=/dev/vda rw panic=-1 quiet tsc=reliable"
+                + (tscKhz.isPresent() ? " tsc_early_khz=" + tscKhz.getAsLong() : "");
+    }
+
+    List<String> args(Path qemuBinary) {
+        List<String> a = new ArrayList<>(List.of(qemuBinary.toString(),
+                "-M", "microvm,memory-backend=mem0", "-m", memoryMb + "M", "-smp", Integer.toString(cpus),
+                "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot"));
+        a.addAll(accel.args());
+        a.addAll(List.of(
+                "-object", "memory-backend-file,id=mem0,size=" + memoryMb + "M,mem-path=" + dir.memory() + ",share=on",
+                "-kernel", images.kernel().toString(), "-initrd", images.initrd().toString(), "-append", kernelArgs,
+                "-chardev", "file,id=ser0,path=" + dir.serialLog() + ",append=on", "-serial", "chardev:ser0",
+                "-qmp", "unix:" + dir.qmpSocket() + ",server=on,wait=off"));
+        drive(a, "root", dir.overlay(), "qcow2", false);
+        drive(a, "cfg", dir.configDrive(), "raw", true);
+        for (int i = 0; i < volumes.size(); i++) {
+            drive(a, "vol" + i, volumes.get(i).image(), "raw", volumes.get(i).readOnly());
+        }
+        a.addAll(List.of("-netdev", "user,id=n0,hostfwd=tcp:127.0.0.1:" + controlPort + "-:1024,hostfwd=tcp:127.0.0.1:"
+                + forwardPort + "-:1025", "-device", "virtio-net-device,netdev=n0"));
+        if (incoming) {
+            a.addAll(List.of("-incoming", "defer"));
+        }
+        return a;
+    }
+
+    private static void drive(List<String> a, String id, Path file, String format, boolean readOnly) {
+        a.addAll(List.of("-drive", "if=none,id=" + id + ",file=" + file + ",format=" + format
+                + (readOnly ? ",readonly=on" : ""), "-device", "virtio-blk-device,drive=" + id));
+    }
+}

@@ -1,0 +1,218 @@
+package dev.bhatti.engine.qemu;
+
+import dev.bhatti.client.AgentClient;
+import dev.bhatti.engine.CreateSpec;
+import dev.bhatti.engine.Engine;
+import dev.bhatti.engine.EngineException;
+import dev.bhatti.engine.VmInfo;
+import dev.bhatti.engine.VmState;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine on QEMU {@code microvm} (DESIGN.md "The VM engine"): per sandbox a directory under
+ * {@code <data>/sandboxes/}, a qcow2 overlay on the shared base image, a config drive, guest memory
+ * in a file, user-mode networking with the agent on loopback ports, and QMP for pause, resume,
+ * snapshot and restore.
+ */
+public final class QemuEngine implements Engine {
+    private static final Logger log = LoggerFactory.getLogger(QemuEngine.class);
+    private static final Path QEMU = Path.of("/usr/bin/qemu-system-x86_64");
+
+    private final Path sandboxes;
+    private final GuestImages images;
+    private final Accel accel;
+    private final String kernelArgs;
+    private final Map<String, QemuVm> vms = new ConcurrentHashMap<>();
+    private final SecureRandom random = new SecureRandom();
+
+    public QemuEngine(Path dataDir, GuestImages images) {
+        this.sandboxes = dataDir.resolve("sandboxes");
+        this.images = images;
+        this.accel = Accel.detect();
+        this.kernelArgs = QemuCommand.kernelArgs(HostTsc.khz());
+        log.info("event=engine_ready accel={} images={} kernel_args=\"{}\"", accel, images.rootfs().getParent(), kernelArgs);
+    }
+
+    public Accel accel() {
+        return accel;
+    }
+
+    @Override
+    public VmInfo create(CreateSpec spec) {
+        SandboxDir dir = new SandboxDir(sandboxes.resolve(spec.id()));
+        if (vms.containsKey(spec.id()) || Files.exists(dir.path())) {
+            throw new EngineException.InvalidSpec("sandbox " + spec.id() + " already exists");
+        }
+        QemuVm vm = null;
+        try {
+            dir.create();
+            vm = new QemuVm(prepare(spec, dir), Ports.pick());
+            vms.put(spec.id(), vm);
+            vm.boot();
+            log.info("event=sandbox_created sandbox={} cpus={} memory_mb={}", spec.id(), spec.cpus(), spec.memoryMb());
+            return vm.info();
+        } catch (IOException | RuntimeException e) {
+            undoCreate(spec.id(), vm, dir);
+            throw e instanceof EngineException ee ? ee
+                    : new EngineException.VmmFailed("creating sandbox " + spec.id() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private VmConfig prepare(CreateSpec spec, SandboxDir dir) throws IOException {
+        Disks.overlay(images, dir);
+        List<QemuCommand.Volume> volumes = new ArrayList<>();
+        for (CreateSpec.VolumeSpec v : spec.volumes()) {
+            Path image = v.createMb() > 0 ? dir.volume(Integer.toString(volumes.size())) : v.image();
+            if (v.createMb() > 0) {
+                Disks.newVolume(image, v.createMb());
+            }
+            volumes.add(new QemuCommand.Volume(image, v.readOnly()));
+        }
+        String token = HexFormat.of().formatHex(bytes(16));
+        Disks.configDrive(spec, token, volumes, dir);
+        return new VmConfig(spec.id(), spec.name(), spec.cpus(), spec.memoryMb(), dir, token, images, accel, kernelArgs, QEMU, volumes);
+    }
+
+    private byte[] bytes(int n) {
+        byte[] b = new byte[n];
+        random.nextBytes(b);
+        return b;
+    }
+
+    private void undoCreate(String id, QemuVm vm, SandboxDir dir) {
+        vms.remove(id);
+        try {
+            if (vm != null) {
+                vm.destroy();
+            } else {
+                dir.delete();
+            }
+        } catch (RuntimeException | IOException cleanup) {
+            log.error("event=create_cleanup_failed sandbox={} error=\"{}\"", id, cleanup.getMessage());
+        }
+    }
+
+    private QemuVm vm(String id) {
+        QemuVm vm = vms.get(id);
+        if (vm == null) {
+            throw new EngineException.NotFound(id);
+        }
+        return vm;
+    }
+
+    @Override
+    public void destroy(String id) {
+        QemuVm vm = vms.remove(id);
+        if (vm != null) {
+            vm.destroy();
+            log.info("event=sandbox_destroyed sandbox={}", id);
+        }
+    }
+
+    @Override
+    public void pause(String id) {
+        vm(id).pause();
+    }
+
+    @Override
+    public void resume(String id) {
+        vm(id).resume();
+    }
+
+    @Override
+    public void stop(String id) {
+        stop(id, false);
+    }
+
+    /** Like {@link #stop(String)}; {@code fullMemory} migrates RAM too. Answers the snapshot bytes written. */
+    public long stop(String id, boolean fullMemory) {
+        return vm(id).stop(fullMemory ? Snapshots.Mode.FULL : Snapshots.Mode.SHARED_MEMORY);
+    }
+
+    @Override
+    public void start(String id, boolean force) {
+        vm(id).start(force);
+    }
+
+    @Override
+    public void ensureHot(String id) {
+        vm(id).ensureHot();
+    }
+
+    @Override
+    public VmInfo status(String id) {
+        return vm(id).info();
+    }
+
+    @Override
+    public List<VmInfo> list() {
+        return vms.values().stream().map(QemuVm::info).sorted(Comparator.comparing(VmInfo::id)).toList();
+    }
+
+    @Override
+    public AgentClient agent(String id) {
+        return vm(id).agent();
+    }
+
+    @Override
+    public VmState exportState(String id) {
+        return vm(id).state();
+    }
+
+    /**
+     * Registers a sandbox from stored state as cold. Without a complete snapshot (device state
+     * present and non-empty, memory file present) it is registered broken, so starts fail fast.
+     */
+    @Override
+    public VmInfo importState(VmState state) {
+        SandboxDir dir = new SandboxDir(state.dir());
+        List<QemuCommand.Volume> volumes = state.volumes().stream()
+                .map(v -> new QemuCommand.Volume(Path.of(v.image()), v.readOnly())).toList();
+        VmConfig config = new VmConfig(state.id(), state.name(), state.cpus(), state.memoryMb(), dir, state.token(),
+                images, accel, kernelArgs, QEMU, volumes);
+        QemuVm vm = new QemuVm(config, new Ports(state.controlPort(), state.forwardPort()));
+        snapshotProblem(dir).or(state::broken).ifPresent(vm::markBrokenOnImport);
+        if (vms.putIfAbsent(state.id(), vm) != null) {
+            throw new EngineException.InvalidSpec("sandbox " + state.id() + " is already registered");
+        }
+        return vm.info();
+    }
+
+    private static java.util.Optional<String> snapshotProblem(SandboxDir dir) {
+        try {
+            if (!Files.exists(dir.state()) || Files.size(dir.state()) == 0) {
+                return java.util.Optional.of("device state file " + dir.state() + " is missing or empty");
+            }
+            if (!Files.exists(dir.memory()) || !Files.exists(dir.overlay())) {
+                return java.util.Optional.of("memory file or root overlay missing in " + dir.path());
+            }
+            return java.util.Optional.empty();
+        } catch (IOException e) {
+            return java.util.Optional.of("cannot inspect " + dir.path() + ": " + e.getMessage());
+        }
+    }
+
+    /** Ends every VMM this engine runs, without snapshots; sandbox directories stay (tests, abrupt shutdown). */
+    @Override
+    public void close() {
+        for (QemuVm vm : List.copyOf(vms.values())) {
+            try {
+                vm.kill();
+            } catch (RuntimeException e) {
+                log.error("event=close_kill_failed sandbox={} error=\"{}\"", vm.id(), e.getMessage());
+            }
+        }
+        vms.clear();
+    }
+}

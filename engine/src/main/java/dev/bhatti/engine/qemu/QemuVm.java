@@ -1,0 +1,268 @@
+package dev.bhatti.engine.qemu;
+
+import dev.bhatti.client.AgentClient;
+import dev.bhatti.client.Transport;
+import dev.bhatti.engine.EngineException;
+import dev.bhatti.engine.Thermal;
+import dev.bhatti.engine.VmInfo;
+import dev.bhatti.engine.VmState;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One sandbox's VM and its thermal state machine. Transitions (pause, resume, stop, start,
+ * destroy) are serialized by the VM's lock, which is held across the QMP exchange of that one
+ * transition; reads of the state are lock-free.
+ */
+final class QemuVm {
+    private static final Logger log = LoggerFactory.getLogger(QemuVm.class);
+    static final Duration BOOT_READY = Duration.ofSeconds(120);
+    static final Duration RESTORE_READY = Duration.ofSeconds(30);
+
+    private final VmConfig config;
+    private final ReentrantLock lock = new ReentrantLock();
+    private volatile Thermal thermal = Thermal.COLD;
+    private volatile Optional<String> broken = Optional.empty();
+    private volatile Vmm vmm;
+    private volatile AgentClient agent;
+    private volatile Ports ports;
+
+    QemuVm(VmConfig config, Ports ports) {
+        this.config = config;
+        this.ports = ports;
+    }
+
+    String id() {
+        return config.id();
+    }
+
+    VmInfo info() {
+        return new VmInfo(config.id(), config.name(), thermal, config.cpus(), config.memoryMb(), broken);
+    }
+
+    VmState state() {
+        return new VmState(config.id(), config.name(), config.dir().path(), config.cpus(), config.memoryMb(),
+                config.token(), ports.control(), ports.forward(), config.volumes().stream()
+                        .map(v -> new VmState.VolumeState(v.image().toString(), v.readOnly())).toList(), broken);
+    }
+
+    /** First boot; on failure the VMM is gone and the caller removes the directory. */
+    void boot() throws IOException {
+        locked(() -> {
+            launch(false);
+            awaitAgent(BOOT_READY);
+            thermal = Thermal.HOT;
+        });
+    }
+
+    void pause() {
+        transition("pause", () -> {
+            requireAlive();
+            if (thermal == Thermal.HOT) {
+                vmm.qmp().execute("stop");
+                thermal = Thermal.WARM;
+            }
+        });
+    }
+
+    void resume() {
+        transition("resume", () -> {
+            requireAlive();
+            if (thermal == Thermal.WARM) {
+                vmm.qmp().execute("cont");
+                thermal = Thermal.HOT;
+            }
+        });
+    }
+
+    /** → cold with the given snapshot kind; answers the device-state bytes written (0 when already cold). */
+    long stop(Snapshots.Mode mode) {
+        long[] bytes = {0};
+        transition("stop", () -> {
+            if (thermal == Thermal.COLD) {
+                return;
+            }
+            requireAlive();
+            bytes[0] = Snapshots.save(vmm.qmp(), config.dir(), mode);
+            shutdownVmm();
+            thermal = Thermal.COLD;
+        });
+        return bytes[0];
+    }
+
+    void start(boolean force) {
+        transition("start", () -> {
+            switch (thermal) {
+                case HOT -> { }
+                case WARM -> {
+                    vmm.qmp().execute("cont");
+                    thermal = Thermal.HOT;
+                }
+                case COLD -> restore(force);
+            }
+        });
+    }
+
+    private void restore(boolean force) throws IOException {
+        if (broken.isPresent() && !force) {
+            throw new EngineException.SnapshotUnusable(id(), broken.get() + " (start with force to retry)");
+        }
+        if (!Files.exists(config.dir().state()) || Files.size(config.dir().state()) == 0) {
+            throw markBroken("device state file " + config.dir().state() + " is missing or empty");
+        }
+        try {
+            launch(true);
+            Snapshots.load(vmm.qmp(), config.dir());
+            awaitAgent(RESTORE_READY);
+        } catch (IOException | RuntimeException e) {
+            shutdownVmm();
+            throw markBroken("restore failed: " + e.getMessage() + tails());
+        }
+        broken = Optional.empty();
+        thermal = Thermal.HOT;
+    }
+
+    void ensureHot() {
+        if (thermal != Thermal.HOT || broken.isPresent()) {
+            start(false);
+        }
+    }
+
+    AgentClient agent() {
+        Thermal t = thermal;
+        if (t != Thermal.HOT) {
+            throw new EngineException.NotHot(id(), t);
+        }
+        broken.ifPresent(b -> {
+            throw new EngineException.VmmFailed("sandbox " + id() + " is unusable: " + b, null);
+        });
+        return agent;
+    }
+
+    /** Ends the VMM (if any) without a snapshot; the directory stays. */
+    void kill() {
+        lock.lock();
+        try {
+            shutdownVmm();
+            thermal = Thermal.COLD;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Ends the VMM (if any) and removes the sandbox directory. */
+    void destroy() {
+        lock.lock();
+        try {
+            shutdownVmm();
+            thermal = Thermal.COLD;
+            config.dir().delete();
+        } catch (IOException e) {
+            throw new EngineException.VmmFailed("sandbox " + id() + ": removing " + config.dir().path() + ": " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void launch(boolean incoming) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                vmm = Vmm.launch(id(), config.command(ports, incoming), config.qemu(), this::died);
+                agent = new AgentClient(Transport.tcp("127.0.0.1", ports.control(), ports.forward()),
+                        Optional.of(config.token()));
+                return;
+            } catch (IOException e) {
+                if (attempt >= 3 || !config.dir().tail(config.dir().vmmLog(), 5).contains("host forwarding")) {
+                    throw new EngineException.VmmFailed("sandbox " + id() + ": starting QEMU failed: "
+                            + e.getMessage() + tails(), e);
+                }
+                ports = Ports.pick();
+            }
+        }
+    }
+
+    private void died(String why) {
+        broken = Optional.of(why + tails());
+        closeAgent();
+    }
+
+    private void shutdownVmm() {
+        closeAgent();
+        Vmm v = vmm;
+        vmm = null;
+        if (v != null && v.alive()) {
+            v.quit();
+        }
+    }
+
+    private void awaitAgent(Duration timeout) throws IOException {
+        try {
+            agent.waitReady(timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted waiting for the agent of " + id(), e);
+        }
+    }
+
+    private void closeAgent() {
+        AgentClient a = agent;
+        agent = null;
+        if (a != null) {
+            try {
+                a.close();
+            } catch (IOException e) {
+                log.debug("event=agent_close_failed sandbox={} error=\"{}\"", id(), e.getMessage());
+            }
+        }
+    }
+
+    private void requireAlive() {
+        if (broken.isPresent() || vmm == null || !vmm.alive()) {
+            throw new EngineException.VmmFailed("sandbox " + id() + " is unusable: "
+                    + broken.orElse("its VMM is not running"), null);
+        }
+    }
+
+    private EngineException markBroken(String reason) {
+        broken = Optional.of(reason);
+        log.error("event=sandbox_broken sandbox={} reason=\"{}\"", id(), reason);
+        return new EngineException.SnapshotUnusable(id(), reason);
+    }
+
+    private String tails() {
+        String vmmTail = config.dir().tail(config.dir().vmmLog(), 10);
+        String serialTail = config.dir().tail(config.dir().serialLog(), 10);
+        return (vmmTail.isBlank() ? "" : "\nqemu log:\n" + vmmTail) + (serialTail.isBlank() ? "" : "\nserial:\n" + serialTail);
+    }
+
+    void markBrokenOnImport(String reason) {
+        broken = Optional.of(reason);
+    }
+
+    @FunctionalInterface
+    private interface Step {
+        void run() throws IOException;
+    }
+
+    private void locked(Step step) throws IOException {
+        lock.lock();
+        try {
+            step.run();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void transition(String what, Step step) {
+        try {
+            locked(step);
+        } catch (IOException e) {
+            throw new EngineException.VmmFailed("sandbox " + id() + ": " + what + " failed: " + e.getMessage(), e);
+        }
+    }
+}

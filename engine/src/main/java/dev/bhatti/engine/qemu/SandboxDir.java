@@ -1,0 +1,55 @@
+package dev.bhatti.engine.qemu;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * One sandbox's directory ({@code <data>/sandboxes/<id>/}) and the names of what lives in it:
+ * root overlay, config drive, guest memory, device state, QMP socket, serial and VMM logs.
+ */
+record SandboxDir(Path path) {
+    Path overlay() { return path.resolve("root.qcow2"); }
+    Path configDrive() { return path.resolve("config.ext4"); }
+    Path memory() { return path.resolve("mem"); }
+    /** Device state of the last snapshot; present and non-empty only once a snapshot completed. */
+    Path state() { return path.resolve("state"); }
+    Path stateInProgress() { return path.resolve("state.partial"); }
+    Path qmpSocket() { return path.resolve("qmp.sock"); }
+    Path serialLog() { return path.resolve("serial.log"); }
+    Path vmmLog() { return path.resolve("qemu.log"); }
+    Path volume(String name) { return path.resolve("vol-" + name + ".ext4"); }
+
+    void create() throws IOException {
+        Files.createDirectories(path.getParent());
+        Files.createDirectory(path);
+        Files.setPosixFilePermissions(path, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    }
+
+    /** Removes the directory and everything in it; fine when it does not exist. */
+    void delete() throws IOException {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(path)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** The last {@code lines} lines of a log, for error messages. */
+    String tail(Path log, int lines) {
+        try {
+            if (!Files.exists(log)) {
+                return "";
+            }
+            var all = Files.readAllLines(log, java.nio.charset.StandardCharsets.ISO_8859_1);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(cannot read " + log + ": " + e.getMessage() + ")";
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package dev.bhatti.engine.qemu;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.bhatti.engine.qemu.qmp.QmpClient;
+import dev.bhatti.engine.qemu.qmp.QmpException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Snapshot save and load over QMP. Guest memory lives in a shared file, so by default only device
+ * state is migrated ({@code x-ignore-shared}: tens of KB); {@link Mode#FULL} migrates RAM too (the
+ * fallback, and a portable export).
+ */
+final class Snapshots {
+    /** What a snapshot holds. */
+    enum Mode { SHARED_MEMORY, FULL }
+
+    private static final Duration MIGRATION_TIMEOUT = Duration.ofMinutes(2);
+
+    private Snapshots() {}
+
+    /** Pauses (if running) and writes device state to {@code dir.state()} atomically. */
+    static long save(QmpClient qmp, SandboxDir dir, Mode mode) throws IOException {
+        setCapability(qmp, mode);
+        qmp.execute("stop");
+        Files.deleteIfExists(dir.stateInProgress());
+        qmp.execute("migrate", Map.of("uri", "exec:cat > " + quoted(dir.stateInProgress())));
+        awaitMigration(qmp, "save");
+        Files.move(dir.stateInProgress(), dir.state(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.writeString(dir.path().resolve("state.mode"), mode.name());
+        return Files.size(dir.state());
+    }
+
+    /** Loads {@code dir.state()} into a VMM started with {@code -incoming defer}, then runs it. */
+    static void load(QmpClient qmp, SandboxDir dir) throws IOException {
+        setCapability(qmp, mode(dir));
+        qmp.execute("migrate-incoming", Map.of("uri", "exec:cat " + quoted(dir.state())));
+        awaitMigration(qmp, "restore");
+        if (!qmp.execute("query-status").path("running").asBoolean()) {
+            qmp.execute("cont");
+        }
+    }
+
+    static Mode mode(SandboxDir dir) throws IOException {
+        Path f = dir.path().resolve("state.mode");
+        return Files.exists(f) ? Mode.valueOf(Files.readString(f).strip()) : Mode.SHARED_MEMORY;
+    }
+
+    private static void setCapability(QmpClient qmp, Mode mode) throws IOException {
+        qmp.execute("migrate-set-capabilities", Map.of("capabilities",
+                List.of(Map.of("capability", "x-ignore-shared", "state", mode == Mode.SHARED_MEMORY))));
+    }
+
+    private static void awaitMigration(QmpClient qmp, String what) throws IOException {
+        long deadline = System.nanoTime() + MIGRATION_TIMEOUT.toNanos();
+        long pause = 200_000;
+        while (System.nanoTime() < deadline) {
+            JsonNode info = qmp.execute("query-migrate");
+            String status = info.path("status").asText("none");
+            switch (status) {
+                case "completed" -> {
+                    return;
+                }
+                case "failed", "cancelled" -> throw new QmpException(what + " failed: "
+                        + info.path("error-desc").asText(status));
+                default -> LockSupport.parkNanos(pause);
+            }
+            pause = Math.min(pause * 2, 20_000_000);
+        }
+        throw new QmpException(what + " did not complete within " + MIGRATION_TIMEOUT);
+    }
+
+    private static String quoted(Path p) {
+        String s = p.toAbsolutePath().toString();
+        if (s.contains("'")) {
+            throw new IllegalArgumentException("sandbox path must not contain a single quote: " + s);
+        }
+        return "'" + s + "'";
+    }
+}

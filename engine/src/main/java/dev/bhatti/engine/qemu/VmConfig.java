@@ -1,0 +1,14 @@
+package dev.bhatti.engine.qemu;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/** What stays fixed about a sandbox's VM across stop/start cycles. */
+record VmConfig(String id, String name, int cpus, int memoryMb, SandboxDir dir, String token, GuestImages images,
+                Accel accel, String kernelArgs, Path qemu, List<QemuCommand.Volume> volumes) {
+
+    QemuCommand command(Ports ports, boolean incoming) {
+        return new QemuCommand(dir, cpus, memoryMb, accel, images, kernelArgs, ports.control(), ports.forward(), volumes,
+                incoming);
+    }
+}

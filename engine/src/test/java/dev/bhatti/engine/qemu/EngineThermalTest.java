@@ -1,0 +1,159 @@
+package dev.bhatti.engine.qemu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.bhatti.engine.EngineException;
+import dev.bhatti.engine.Thermal;
+import dev.bhatti.engine.VmInfo;
+import dev.bhatti.proto.ExecRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Pause, resume, snapshot to disk and restore, with data and running processes, on real VMs. */
+class EngineThermalTest {
+    private static EngineFixture fx;
+
+    @BeforeAll
+    static void start() throws Exception {
+        fx = new EngineFixture();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        fx.close();
+    }
+
+    @Test
+    void pauseMakesItWarmAndRefusesAgentUseUntilResumeOrEnsureHot() throws Exception {
+        VmInfo vm = fx.create("warm");
+        try {
+            fx.engine.pause(vm.id());
+            assertThat(fx.engine.status(vm.id()).thermal()).isEqualTo(Thermal.WARM);
+            assertThatThrownBy(() -> fx.engine.agent(vm.id())).isInstanceOf(EngineException.NotHot.class)
+                    .hasMessageContaining("warm");
+            fx.engine.resume(vm.id());
+            assertThat(fx.sh(vm.id(), "echo back").stdout()).isEqualTo("back\n");
+            fx.engine.pause(vm.id());
+            fx.engine.ensureHot(vm.id());
+            assertThat(fx.engine.status(vm.id()).thermal()).isEqualTo(Thermal.HOT);
+            assertThat(fx.sh(vm.id(), "echo again").stdout()).isEqualTo("again\n");
+        } finally {
+            fx.engine.destroy(vm.id());
+        }
+    }
+
+    @Test
+    void stopStartKeepsDataAndARunningProcessAcrossThreeCycles() throws Exception {
+        VmInfo vm = fx.create("cold");
+        String id = vm.id();
+        try {
+            fx.engine.agent(id).exec(ExecRequest.builder("sh", "-c",
+                    "i=0; while true; do i=$((i+1)); echo $i > /workspace/counter; sleep 0.2; done").detach("/tmp/counter.log").build());
+            long before = counter(id);
+            for (int cycle = 1; cycle <= 3; cycle++) {
+                fx.sh(id, "echo cycle-" + cycle + " >> /workspace/cycles");
+                long vmmPid = fx.vmms().getFirst().pid();
+                fx.engine.stop(id);
+                assertThat(fx.engine.status(id).thermal()).isEqualTo(Thermal.COLD);
+                assertThat(ProcessHandle.of(vmmPid).map(ProcessHandle::isAlive).orElse(false))
+                        .as("a cold sandbox holds no QEMU process").isFalse();
+                fx.engine.ensureHot(id);
+                long after = awaitCounterAbove(id, before);
+                assertThat(after).as("the counter process kept counting").isGreaterThan(before);
+                before = after;
+            }
+            assertThat(fx.sh(id, "cat /workspace/cycles").stdout()).isEqualTo("cycle-1\ncycle-2\ncycle-3\n");
+        } finally {
+            fx.engine.destroy(id);
+        }
+    }
+
+    @Test
+    void corruptSnapshotFailsClearlyThenFastUntilForced() throws Exception {
+        VmInfo vm = fx.create("corrupt");
+        String id = vm.id();
+        Path state = fx.dataDir.resolve("sandboxes").resolve(id).resolve("state");
+        try {
+            fx.sh(id, "echo kept > /workspace/kept");
+            fx.engine.stop(id);
+            Path good = Files.copy(state, state.resolveSibling("state.good"));
+            Files.write(state, new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+            assertThatThrownBy(() -> fx.engine.start(id, false)).isInstanceOf(EngineException.SnapshotUnusable.class)
+                    .hasMessageContaining(id).hasMessageContaining("restore failed");
+            assertThat(fx.vmms()).as("failed restore leaves no QEMU").isEmpty();
+            long t0 = System.nanoTime();
+            assertThatThrownBy(() -> fx.engine.start(id, false)).isInstanceOf(EngineException.SnapshotUnusable.class)
+                    .hasMessageContaining("force");
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(1));
+            assertThat(fx.vmms()).as("a marked sandbox does not launch QEMU").isEmpty();
+            Files.move(good, state, StandardCopyOption.REPLACE_EXISTING);
+            fx.engine.start(id, true);
+            assertThat(fx.sh(id, "cat /workspace/kept").stdout()).isEqualTo("kept\n");
+        } finally {
+            fx.engine.destroy(id);
+        }
+    }
+
+    @Test
+    void missingSnapshotFileIsNamedInTheError() throws Exception {
+        VmInfo vm = fx.create("missing");
+        String id = vm.id();
+        try {
+            fx.engine.stop(id);
+            Files.delete(fx.dataDir.resolve("sandboxes").resolve(id).resolve("state"));
+            assertThatThrownBy(() -> fx.engine.ensureHot(id)).isInstanceOf(EngineException.SnapshotUnusable.class)
+                    .hasMessageContaining(id).hasMessageContaining("missing");
+        } finally {
+            fx.engine.destroy(id);
+        }
+    }
+
+    @Test
+    void killedQemuIsDetectedWithAClearErrorAndNoHang() throws Exception {
+        VmInfo vm = fx.create("sigkill");
+        String id = vm.id();
+        try {
+            ProcessHandle qemu = fx.vmms().getFirst();
+            qemu.destroyForcibly();
+            qemu.onExit().get();
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (fx.engine.status(id).broken().isEmpty() && System.nanoTime() < deadline) {
+                LockSupport.parkNanos(10_000_000);
+            }
+            assertThat(fx.engine.status(id).broken()).get().asString().contains("exited unexpectedly");
+            assertThatThrownBy(() -> fx.engine.agent(id).exec(ExecRequest.of("true")))
+                    .hasMessageContaining(id);
+        } finally {
+            fx.engine.destroy(id);
+        }
+    }
+
+    private static long counter(String id) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            String out = fx.sh(id, "cat /workspace/counter 2>/dev/null").stdout().strip();
+            if (!out.isEmpty()) {
+                return Long.parseLong(out);
+            }
+            LockSupport.parkNanos(50_000_000);
+        }
+        throw new AssertionError("counter never started in " + id);
+    }
+
+    private static long awaitCounterAbove(String id, long value) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        long now = counter(id);
+        while (now <= value && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(100_000_000);
+            now = counter(id);
+        }
+        return now;
+    }
+}
