@@ -32,7 +32,6 @@ final class Dispatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
 
     private final AgentOptions options;
-    private final ScheduledExecutorService timers;
     private final Optional<byte[]> token;
     private final FirstFrameDeadline deadline;
     private final Activity activity = new Activity(Clock.systemUTC());
@@ -44,7 +43,6 @@ final class Dispatcher implements AutoCloseable {
 
     Dispatcher(AgentOptions options, ScheduledExecutorService timers) {
         this.options = options;
-        this.timers = timers;
         this.token = options.token().map(t -> t.getBytes(StandardCharsets.UTF_8));
         this.deadline = new FirstFrameDeadline(options.authTimeout(), timers, this::expired);
         this.launcher = new Launcher(options.workspace(), options.env(), options.runAs());

@@ -135,6 +135,38 @@ class EngineThermalTest {
         }
     }
 
+    @Test
+    void exportedStateBringsAStoppedSandboxBackInANewEngine() throws Exception {
+        VmInfo vm = fx.create("export");
+        String id = vm.id();
+        fx.sh(id, "echo survived > /workspace/export");
+        fx.engine.stop(id);
+        var state = dev.bhatti.engine.VmState.fromMap(fx.engine.exportState(id).toMap());
+        try (QemuEngine second = new QemuEngine(fx.dataDir, GuestImages.fromCache())) {
+            assertThat(second.importState(state).thermal()).isEqualTo(Thermal.COLD);
+            second.ensureHot(id);
+            assertThat(second.agent(id).exec(ExecRequest.of("cat", "/workspace/export")).stdout()).isEqualTo("survived\n");
+            second.destroy(id);
+        }
+        assertThat(fx.engine.status(id).thermal()).isEqualTo(Thermal.COLD);
+        fx.engine.destroy(id);
+    }
+
+    @Test
+    void importWithoutACompleteSnapshotIsBrokenAndFailsFast() throws Exception {
+        VmInfo vm = fx.create("noimport");
+        String id = vm.id();
+        var state = fx.engine.exportState(id);
+        try (QemuEngine second = new QemuEngine(fx.dataDir, GuestImages.fromCache())) {
+            assertThat(second.importState(state).broken()).get().asString().contains("missing or empty");
+            long t0 = System.nanoTime();
+            assertThatThrownBy(() -> second.ensureHot(id)).isInstanceOf(EngineException.SnapshotUnusable.class);
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(1));
+        } finally {
+            fx.engine.destroy(id);
+        }
+    }
+
     private static long counter(String id) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline) {
