@@ -74,7 +74,7 @@ final class EngineBench {
         })));
         print("1 KiB read, 5 in parallel (10 rounds)", parallel(10, 5,
                 () -> agent().readFile(FileReadRequest.whole("/workspace/kib"), OutputStream.nullOutputStream())));
-        print("10 concurrent exec true: wall (5 rounds)", sample(5, () -> wall(10, () -> agent().exec(ExecRequest.of("true")))));
+        print("10 concurrent exec true, each (5 rounds)", parallel(5, 10, () -> agent().exec(ExecRequest.of("true"))));
         thermal();
         streaming();
         reads();
@@ -179,25 +179,11 @@ final class EngineBench {
         return System.nanoTime() - t;
     }
 
-    private static long wall(int n, Work w) throws Exception {
-        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            long t = System.nanoTime();
-            List<Future<?>> all = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                all.add(pool.submit(() -> {
-                    w.run();
-                    return null;
-                }));
-            }
-            for (Future<?> f : all) {
-                f.get();
-            }
-            return System.nanoTime() - t;
-        }
-    }
-
+    /** Runs {@code width} at once, {@code rounds} times; failed samples are counted and reported, not timed. */
     private static Latencies parallel(int rounds, int width, Work w) throws Exception {
         List<Long> samples = new ArrayList<>();
+        int failed = 0;
+        String firstFailure = null;
         for (int r = 0; r < rounds; r++) {
             try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
                 List<Future<Long>> all = new ArrayList<>();
@@ -205,9 +191,17 @@ final class EngineBench {
                     all.add(pool.submit(() -> time(w)));
                 }
                 for (Future<Long> f : all) {
-                    samples.add(f.get());
+                    try {
+                        samples.add(f.get());
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        failed++;
+                        firstFailure = firstFailure == null ? String.valueOf(e.getCause()) : firstFailure;
+                    }
                 }
             }
+        }
+        if (failed > 0) {
+            System.out.printf("  %d of %d parallel samples FAILED, first: %s%n", failed, rounds * width, firstFailure);
         }
         return new Latencies(samples.stream().mapToLong(Long::longValue).toArray());
     }
