@@ -28,8 +28,8 @@ public final class GuestBoot {
     private static final Logger log = LoggerFactory.getLogger(GuestBoot.class);
     /** The guest user. */
     public static final Owner LOHAR = new Owner(1000, 1000);
-    static final List<String> RUN_AS_LOHAR =
-            List.of("/usr/bin/setpriv", "--reuid=1000", "--regid=1000", "--init-groups", "--");
+    /** The image's static {@code runas UID GID PATH ARGV0 ARGS...} helper (images/rootfs/runas.c). */
+    static final List<String> RUN_AS_LOHAR = List.of("/opt/lohar/runas", "1000", "1000");
 
     private record Mount(String source, String target, String type, String data) {}
 

@@ -20,7 +20,8 @@ import java.util.concurrent.ExecutorService;
  * Starts children for exec and sessions (SPEC §2.3): merges the environment
  * (defaults → config env → request env, later wins), resolves the program in
  * the merged {@code PATH}, checks the working directory (default: the
- * workspace) and switches user through the configured prefix.
+ * workspace) and switches user through the configured prefix, which is
+ * called as {@code PREFIX... PATH ARGV0 ARGS...} (the guest's {@code runas}).
  *
  * <p>Also owns the pool of platform threads on which blocking native I/O runs
  * (reads, writes and waits on child descriptors): an FFM call pins a virtual
@@ -100,7 +101,10 @@ public final class Launcher implements AutoCloseable {
         Path executable = Executables.resolve(program, env.get("PATH"), cwd)
                 .orElseThrow(() -> new StartException("start: " + program + ": executable file not found in $PATH"));
         List<String> argv = new ArrayList<>(runAs);
-        argv.add(runAs.isEmpty() ? program : executable.toString());
+        if (!runAs.isEmpty()) {
+            argv.add(executable.toString());
+        }
+        argv.add(program);
         argv.addAll(request.argv().subList(1, request.argv().size()));
         Path binary = runAs.isEmpty() ? executable : Path.of(runAs.getFirst());
         List<String> envList = env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
