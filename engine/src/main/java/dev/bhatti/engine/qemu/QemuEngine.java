@@ -81,7 +81,8 @@ public final class QemuEngine implements Engine {
         }
         String token = HexFormat.of().formatHex(bytes(16));
         Disks.configDrive(spec, token, volumes, dir);
-        return new VmConfig(spec.id(), spec.name(), spec.cpus(), spec.memoryMb(), dir, token, images, accel, kernelArgs, QEMU, volumes);
+        return new VmConfig(spec.id(), spec.name(), spec.cpus(), spec.memoryMb(), dir, token, images, accel, kernelArgs,
+                QEMU, volumes);
     }
 
     private byte[] bytes(int n) {

@@ -163,7 +163,8 @@ final class QemuVm {
             thermal = Thermal.COLD;
             config.dir().delete();
         } catch (IOException e) {
-            throw new EngineException.VmmFailed("sandbox " + id() + ": removing " + config.dir().path() + ": " + e.getMessage(), e);
+            throw new EngineException.VmmFailed("sandbox " + id() + ": removing " + config.dir().path() + ": "
+                    + e.getMessage(), e);
         } finally {
             lock.unlock();
         }
