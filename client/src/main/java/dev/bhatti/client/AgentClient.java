@@ -46,6 +46,7 @@ public final class AgentClient implements AutoCloseable {
     private final Optional<String> token;
     private final Set<AgentConnection> open = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
+    private final java.util.concurrent.locks.ReentrantLock connectGate = new java.util.concurrent.locks.ReentrantLock(true);
 
     /**
      * @param token the sandbox's token, sent as AUTH (its UTF-8 bytes) on every connection; empty for
@@ -313,7 +314,7 @@ public final class AgentClient implements AutoCloseable {
     /** A new control connection, tracked until closed, with AUTH sent when a token is held. */
     private AgentConnection connect() throws IOException {
         requireOpen();
-        AgentConnection conn = new AgentConnection(transport.connectControl(), true, open::remove);
+        AgentConnection conn = new AgentConnection(gatedConnect(), true, open::remove);
         open.add(conn);
         try {
             requireOpen();
@@ -322,6 +323,20 @@ public final class AgentClient implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             conn.close();
             throw e;
+        }
+    }
+
+    /**
+     * Connects one at a time. QEMU user networking forwards the agent's ports through a listener
+     * with a backlog of 1: simultaneous connects overflow it, which shows as 1 s SYN retransmits
+     * and connection resets.
+     */
+    private SocketChannel gatedConnect() throws IOException {
+        connectGate.lock();
+        try {
+            return transport.connectControl();
+        } finally {
+            connectGate.unlock();
         }
     }
 

@@ -16,7 +16,10 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -66,6 +69,24 @@ class EngineAgentTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         agent().readFile(request, out);
         return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void parallelReadsAndExecsAllSucceed() throws Exception {
+        byte[] kib = new byte[1024];
+        agent().writeFile("/workspace/kib", "0644", kib.length, new ByteArrayInputStream(kib));
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int round = 0; round < 10; round++) {
+                List<Future<String>> all = new ArrayList<>();
+                for (int i = 0; i < 5; i++) {
+                    all.add(pool.submit(() -> read(FileReadRequest.whole("/workspace/kib"))));
+                    all.add(pool.submit(() -> agent().exec(ExecRequest.of("echo", "ok")).stdout()));
+                }
+                for (Future<String> f : all) {
+                    assertThat(f.get()).isIn(new String(kib, StandardCharsets.UTF_8), "ok\n");
+                }
+            }
+        }
     }
 
     @Test
