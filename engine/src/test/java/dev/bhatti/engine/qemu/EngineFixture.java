@@ -41,6 +41,11 @@ final class EngineFixture implements AutoCloseable {
         return engine.agent(id).exec(ExecRequest.of("sh", "-c", script));
     }
 
+    /** A sandbox's directory under this fixture's data directory. */
+    Path sandboxDir(String id) {
+        return dataDir.resolve("sandboxes").resolve(id);
+    }
+
     /** QEMU processes whose command line mentions this fixture's data directory. */
     List<ProcessHandle> vmms() {
         return ProcessHandle.allProcesses()

@@ -47,7 +47,7 @@ class EngineLifecycleTest {
             t.write("echo shell-$((40+2))\n".getBytes(StandardCharsets.UTF_8));
             assertThat(readUntil(t, "shell-42")).contains("shell-42");
         }
-        Path dir = fx.dataDir.resolve("sandboxes").resolve(vm.id());
+        Path dir = fx.sandboxDir(vm.id());
         assertThat(dir).isDirectory();
         fx.engine.destroy(vm.id());
         assertThat(dir).doesNotExist();

@@ -79,7 +79,7 @@ class EngineThermalTest {
     void corruptSnapshotFailsClearlyThenFastUntilForced() throws Exception {
         VmInfo vm = fx.create("corrupt");
         String id = vm.id();
-        Path state = fx.dataDir.resolve("sandboxes").resolve(id).resolve("state");
+        Path state = fx.sandboxDir(id).resolve("state");
         try {
             fx.sh(id, "echo kept > /workspace/kept");
             fx.engine.stop(id);
@@ -107,7 +107,7 @@ class EngineThermalTest {
         String id = vm.id();
         try {
             fx.engine.stop(id);
-            Files.delete(fx.dataDir.resolve("sandboxes").resolve(id).resolve("state"));
+            Files.delete(fx.sandboxDir(id).resolve("state"));
             assertThatThrownBy(() -> fx.engine.ensureHot(id)).isInstanceOf(EngineException.SnapshotUnusable.class)
                     .hasMessageContaining(id).hasMessageContaining("missing");
         } finally {
