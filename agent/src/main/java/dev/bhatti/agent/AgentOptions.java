@@ -25,6 +25,7 @@ import dev.bhatti.agent.files.Owner;
  * @param maxSessions      sessions, running or retained (20)
  * @param exitedRetention  how long an exited, detached session stays attachable (30 s)
  * @param syncBeforeExit   call sync(2) before EXIT so a snapshot right after sees the files
+ * @param ownsClock        CLOCK_SET may set the machine's wall clock (guest mode only: never the test host's)
  */
 public record AgentOptions(
         SocketAddress control,
@@ -39,7 +40,8 @@ public record AgentOptions(
         int maxConnections,
         int maxSessions,
         Duration exitedRetention,
-        boolean syncBeforeExit) {
+        boolean syncBeforeExit,
+        boolean ownsClock) {
 
     public AgentOptions {
         Objects.requireNonNull(control, "control");
@@ -58,36 +60,42 @@ public record AgentOptions(
     /** Spec defaults (SPEC §1.4, §2.4, §9) for the given listeners and workspace. */
     public static AgentOptions defaults(SocketAddress control, SocketAddress forward, Path workspace) {
         return new AgentOptions(control, forward, Optional.empty(), workspace, Map.of(), Optional.empty(), List.of(),
-                Optional.empty(), Duration.ofSeconds(5), 50, 20, Duration.ofSeconds(30), true);
+                Optional.empty(), Duration.ofSeconds(5), 50, 20, Duration.ofSeconds(30), true, false);
     }
 
     public AgentOptions withToken(String value) {
         return new AgentOptions(control, forward, Optional.of(value), workspace, env, init, runAs, owner,
-                authTimeout, maxConnections, maxSessions, exitedRetention, syncBeforeExit);
+                authTimeout, maxConnections, maxSessions, exitedRetention, syncBeforeExit, ownsClock);
     }
 
     public AgentOptions withEnv(Map<String, String> value) {
         return new AgentOptions(control, forward, token, workspace, value, init, runAs, owner,
-                authTimeout, maxConnections, maxSessions, exitedRetention, syncBeforeExit);
+                authTimeout, maxConnections, maxSessions, exitedRetention, syncBeforeExit, ownsClock);
     }
 
     public AgentOptions withInit(String value) {
         return new AgentOptions(control, forward, token, workspace, env, Optional.ofNullable(value), runAs, owner,
-                authTimeout, maxConnections, maxSessions, exitedRetention, syncBeforeExit);
+                authTimeout, maxConnections, maxSessions, exitedRetention, syncBeforeExit, ownsClock);
     }
 
     public AgentOptions withIdentity(List<String> prefix, Owner fileOwner) {
         return new AgentOptions(control, forward, token, workspace, env, init, prefix, Optional.of(fileOwner),
-                authTimeout, maxConnections, maxSessions, exitedRetention, syncBeforeExit);
+                authTimeout, maxConnections, maxSessions, exitedRetention, syncBeforeExit, ownsClock);
     }
 
     public AgentOptions withLimits(Duration auth, int connections, int sessions, Duration retention) {
         return new AgentOptions(control, forward, token, workspace, env, init, runAs, owner,
-                auth, connections, sessions, retention, syncBeforeExit);
+                auth, connections, sessions, retention, syncBeforeExit, ownsClock);
     }
 
     public AgentOptions withSync(boolean value) {
         return new AgentOptions(control, forward, token, workspace, env, init, runAs, owner,
-                authTimeout, maxConnections, maxSessions, exitedRetention, value);
+                authTimeout, maxConnections, maxSessions, exitedRetention, value, ownsClock);
+    }
+
+    /** Lets CLOCK_SET set the wall clock: only for the guest, where lohar runs as root in its own VM. */
+    public AgentOptions withClockOwnership() {
+        return new AgentOptions(control, forward, token, workspace, env, init, runAs, owner,
+                authTimeout, maxConnections, maxSessions, exitedRetention, syncBeforeExit, true);
     }
 }

@@ -5,6 +5,7 @@ import dev.bhatti.agent.conn.Connection;
 import dev.bhatti.agent.exec.Exec;
 import dev.bhatti.agent.files.FileService;
 import dev.bhatti.agent.forward.Forwarder;
+import dev.bhatti.agent.posix.GuestSystem;
 import dev.bhatti.agent.process.Launcher;
 import dev.bhatti.agent.tty.Sessions;
 import dev.bhatti.proto.ActivityInfo;
@@ -17,6 +18,7 @@ import dev.bhatti.proto.Frame;
 import dev.bhatti.proto.FrameType;
 import dev.bhatti.proto.Json;
 import dev.bhatti.proto.PathRequest;
+import dev.bhatti.proto.Payloads;
 import dev.bhatti.proto.ProtocolException;
 import java.io.IOException;
 import java.security.MessageDigest;
@@ -135,6 +137,7 @@ final class Dispatcher implements AutoCloseable {
             case FILE_WRITE_REQ -> files.write(Json.decode(p, FileWriteRequest.class), conn);
             case FILE_STAT_REQ -> files.stat(Json.decode(p, PathRequest.class), conn);
             case FILE_LS_REQ -> files.list(Json.decode(p, PathRequest.class), conn);
+            case CLOCK_SET -> setClock(Payloads.clock(p), conn);
             case FWD_REQ -> conn.tryError("forward requests belong on the forward port");
             default -> conn.tryError("unexpected " + type + " frame as a request");
         }
@@ -160,6 +163,17 @@ final class Dispatcher implements AutoCloseable {
         } else {
             exec.run(request, conn);
         }
+    }
+
+    /** CLOCK_SET: only where lohar owns the machine's clock (the guest); test mode refuses. */
+    private void setClock(long epochNanos, Connection conn) throws IOException {
+        if (!options.ownsClock()) {
+            conn.tryError("clock: setting the clock is disabled here (test mode)");
+            return;
+        }
+        GuestSystem.setClock(epochNanos);
+        log.info("event=clock_set epoch_ms={}", epochNanos / 1_000_000);
+        conn.out().exit(0);
     }
 
     private ActivityInfo activityInfo() {

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bhatti.proto.ActivityInfo;
 import dev.bhatti.proto.FrameType;
+import dev.bhatti.proto.Payloads;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -53,6 +55,23 @@ class ConnectionRulesTest {
             s.send(FrameType.ACTIVITY_REQ);
             assertThat(s.expectError()).isEqualTo("auth required");
             assertThat(s.closedByAgent(AgentSocket.WAIT)).isTrue();
+        }
+    }
+
+    @Test
+    void clockSetIsRefusedInTestModeSoTheHostClockIsNeverTouched() throws Exception {
+        try (AgentSocket s = authed()) {
+            s.send(FrameType.CLOCK_SET, Payloads.clock(0));
+            assertThat(s.expectError()).startsWith("clock: ").contains("test mode");
+        }
+        assertThat(Instant.now()).isAfter(Instant.parse("2020-01-01T00:00:00Z"));
+    }
+
+    @Test
+    void clockSetWithAShortPayloadIsABadRequest() throws Exception {
+        try (AgentSocket s = authed()) {
+            s.send(FrameType.CLOCK_SET, new byte[3]);
+            assertThat(s.expectError()).contains("CLOCK_SET payload needs 8 bytes");
         }
     }
 

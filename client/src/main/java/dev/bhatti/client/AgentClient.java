@@ -19,6 +19,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -230,6 +231,18 @@ public final class AgentClient implements AutoCloseable {
     public ActivityInfo activity() throws IOException {
         try (AgentConnection conn = request(FrameType.ACTIVITY_REQ)) {
             return conn.expectJson(FrameType.ACTIVITY_RESP, ActivityInfo.class, "activity");
+        }
+    }
+
+    /** Sets the guest's wall clock (CLOCK_SET); the agent refuses outside a guest. */
+    public void setClock(Instant now) throws IOException {
+        long nanos = Math.addExact(Math.multiplyExact(now.getEpochSecond(), 1_000_000_000L), now.getNano());
+        try (AgentConnection conn = connect()) {
+            conn.sendBytes(FrameType.CLOCK_SET, Payloads.clock(nanos));
+            int code = Payloads.exit(conn.expect(FrameType.EXIT, "clock set").payload());
+            if (code != 0) {
+                throw new IOException("clock set answered exit code " + code);
+            }
         }
     }
 

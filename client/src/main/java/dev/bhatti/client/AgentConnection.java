@@ -71,6 +71,15 @@ final class AgentConnection implements AutoCloseable {
         }
     }
 
+    /** Sends one request frame with a binary payload; see {@link #explain} for a write that fails. */
+    void sendBytes(FrameType type, byte[] payload) throws IOException {
+        try {
+            out.write(type, payload);
+        } catch (IOException e) {
+            throw explain(e);
+        }
+    }
+
     /** Sends one JSON request frame; see {@link #explain} for a write that fails. */
     void send(FrameType type, Object request) throws IOException {
         try {

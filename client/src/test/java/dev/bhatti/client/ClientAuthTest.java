@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.bhatti.agent.LoharProcess;
 import dev.bhatti.proto.ExecRequest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,6 +33,14 @@ class ClientAuthTest {
             client.waitReady(Agents.WAIT);
             assertThat(client.exec(ExecRequest.of("echo", "authed")).stdout()).isEqualTo("authed\n");
             assertThat(client.sessions()).isEmpty();
+        }
+    }
+
+    @Test
+    void setClockIsRefusedByAnAgentOutsideAGuest() throws Exception {
+        try (AgentClient client = Agents.client(lohar, Optional.of(TOKEN))) {
+            assertThatThrownBy(() -> client.setClock(Instant.EPOCH))
+                    .isInstanceOf(AgentException.class).hasMessageContaining("test mode");
         }
     }
 

@@ -11,14 +11,17 @@ import java.util.regex.Pattern;
  * @param id        unique, [a-z0-9-], used for the sandbox directory
  * @param cpus      vCPUs, 1..16 (default 1)
  * @param memoryMb  guest RAM, 128..65536 (default 512)
+ * @param diskSizeMb root disk size in MiB, null = the image's own size; never smaller than the image
  * @param files     guest path → content and octal mode
  * @param volumes   extra disks, attached in order as /dev/vdc, /dev/vdd, ...
  */
-public record CreateSpec(String id, String name, int cpus, int memoryMb, Map<String, String> env, String init,
+public record CreateSpec(String id, String name, int cpus, int memoryMb, Integer diskSizeMb, Map<String, String> env, String init,
                          Map<String, FileSpec> files, List<VolumeSpec> volumes) {
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     /** Volumes per sandbox (SPEC §9). */
     public static final int MAX_VOLUMES = 24;
+    /** Largest root disk: 1 TiB (sparse; only written blocks take space). */
+    public static final int MAX_DISK_MB = 1 << 20;
 
     /** One file written by the agent at boot. */
     public record FileSpec(byte[] content, String mode) {}
@@ -40,6 +43,9 @@ public record CreateSpec(String id, String name, int cpus, int memoryMb, Map<Str
         if (memoryMb < 128 || memoryMb > 65536) {
             throw new EngineException.InvalidSpec("memory_mb must be 128..65536, got " + memoryMb);
         }
+        if (diskSizeMb != null && (diskSizeMb < 1 || diskSizeMb > MAX_DISK_MB)) {
+            throw new EngineException.InvalidSpec("disk_size_mb must be 1.." + MAX_DISK_MB + ", got " + diskSizeMb);
+        }
         env = env == null ? Map.of() : Map.copyOf(env);
         files = files == null ? Map.of() : Map.copyOf(files);
         volumes = volumes == null ? List.of() : List.copyOf(volumes);
@@ -51,6 +57,6 @@ public record CreateSpec(String id, String name, int cpus, int memoryMb, Map<Str
 
     /** A 1-vCPU, 512 MiB sandbox with nothing else. */
     public static CreateSpec basic(String id) {
-        return new CreateSpec(id, id, 1, 512, Map.of(), null, Map.of(), List.of());
+        return new CreateSpec(id, id, 1, 512, null, Map.of(), null, Map.of(), List.of());
     }
 }

@@ -58,7 +58,13 @@ public enum FrameType {
     /** host→guest: JSON {@link PathRequest}. */
     FILE_LS_REQ(0x56),
     /** guest→host: JSON array of {@link FileInfo}. */
-    FILE_LS_RESP(0x57);
+    FILE_LS_RESP(0x57),
+    /**
+     * host→guest: i64 unix time in nanoseconds, big-endian ({@link Payloads#clock}); the agent sets
+     * the guest's wall clock and answers EXIT(0), or ERROR. An extension to SPEC §1.2: the host sends
+     * it after a warm or cold sandbox is woken, because the guest clock stood still while it slept.
+     */
+    CLOCK_SET(0x60);
 
     private static final FrameType[] BY_CODE = new FrameType[256];
 

@@ -1,6 +1,6 @@
 package dev.bhatti.proto;
 
-/** Codecs of the fixed binary payloads: RESIZE and EXIT. */
+/** Codecs of the fixed binary payloads: RESIZE, EXIT and CLOCK_SET. */
 public final class Payloads {
     private Payloads() {}
 
@@ -40,6 +40,28 @@ public final class Payloads {
                     "EXIT payload needs 4 bytes, got " + payload.length);
         }
         return (payload[0] << 24) | ((payload[1] & 0xFF) << 16) | ((payload[2] & 0xFF) << 8) | (payload[3] & 0xFF);
+    }
+
+    /** CLOCK_SET payload: i64 nanoseconds since the unix epoch, big-endian. */
+    public static byte[] clock(long epochNanos) {
+        byte[] b = new byte[8];
+        for (int i = 0; i < 8; i++) {
+            b[i] = (byte) (epochNanos >>> (56 - 8 * i));
+        }
+        return b;
+    }
+
+    /** Decodes a CLOCK_SET payload; anything but exactly 8 bytes is invalid. */
+    public static long clock(byte[] payload) throws ProtocolException {
+        if (payload.length != 8) {
+            throw new ProtocolException(ProtocolException.Reason.BAD_PAYLOAD,
+                    "CLOCK_SET payload needs 8 bytes, got " + payload.length);
+        }
+        long v = 0;
+        for (byte b : payload) {
+            v = (v << 8) | (b & 0xFF);
+        }
+        return v;
     }
 
     private static int u16(byte[] b, int off) {

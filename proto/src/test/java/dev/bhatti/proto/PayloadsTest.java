@@ -53,4 +53,19 @@ class PayloadsTest {
         assertThatThrownBy(() -> Payloads.exit(new byte[] {0, 0}))
                 .isInstanceOf(ProtocolException.class).hasMessageContaining("EXIT");
     }
+
+    @ParameterizedTest
+    @ValueSource(longs = {0, 1, -1, 1_764_000_000_123_456_789L, Long.MAX_VALUE, Long.MIN_VALUE})
+    void clockRoundTripsEdgeValues(long nanos) throws ProtocolException {
+        assertThat(Payloads.clock(nanos)).hasSize(8);
+        assertThat(Payloads.clock(Payloads.clock(nanos))).isEqualTo(nanos);
+    }
+
+    @Test
+    void clockIsBigEndianAndExactlyEightBytes() {
+        assertThat(Payloads.clock(0x0102030405060708L)).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
+        assertThatThrownBy(() -> Payloads.clock(new byte[7]))
+                .isInstanceOf(ProtocolException.class).hasMessageContaining("CLOCK_SET");
+        assertThatThrownBy(() -> Payloads.clock(new byte[9])).isInstanceOf(ProtocolException.class);
+    }
 }

@@ -11,7 +11,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
 
-/** System calls only the guest agent makes, as root inside the VM: mount, umount, sethostname, power off. */
+/** System calls only the guest agent makes, as root inside the VM: mount, umount, sethostname, clock, power off. */
 public final class GuestSystem {
     /** {@code MS_RDONLY}. */
     public static final long READ_ONLY = 1;
@@ -24,6 +24,9 @@ public final class GuestSystem {
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle SETHOSTNAME = Libc.withErrno("sethostname",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle CLOCK_SETTIME = Libc.withErrno("clock_settime",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    private static final int CLOCK_REALTIME = 0;
     private static final MethodHandle REBOOT = Libc.withErrno("reboot", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
 
     private GuestSystem() {}
@@ -65,6 +68,22 @@ public final class GuestSystem {
             int rc = (int) SETHOSTNAME.invokeExact(slot, buf, (long) bytes.length);
             if (rc != 0) {
                 throw new PosixException("sethostname " + name, Libc.errno(slot));
+            }
+        } catch (Throwable t) {
+            throw Libc.rethrowIo(t);
+        }
+    }
+
+    /** Sets the wall clock ({@code clock_settime(CLOCK_REALTIME)}) to {@code epochNanos}. */
+    public static void setClock(long epochNanos) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment slot = Libc.errnoSlot(arena);
+            MemorySegment timespec = arena.allocate(JAVA_LONG, 2);
+            timespec.setAtIndex(JAVA_LONG, 0, Math.floorDiv(epochNanos, 1_000_000_000L));
+            timespec.setAtIndex(JAVA_LONG, 1, Math.floorMod(epochNanos, 1_000_000_000L));
+            int rc = (int) CLOCK_SETTIME.invokeExact(slot, CLOCK_REALTIME, timespec);
+            if (rc != 0) {
+                throw new PosixException("clock_settime", Libc.errno(slot));
             }
         } catch (Throwable t) {
             throw Libc.rethrowIo(t);

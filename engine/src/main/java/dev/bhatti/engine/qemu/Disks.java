@@ -1,6 +1,7 @@
 package dev.bhatti.engine.qemu;
 
 import dev.bhatti.engine.CreateSpec;
+import dev.bhatti.engine.EngineException;
 import dev.bhatti.proto.Json;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,9 +22,23 @@ final class Disks {
 
     private Disks() {}
 
-    static void overlay(GuestImages images, SandboxDir dir) {
-        Tools.run("create root overlay", List.of("qemu-img", "create", "-q", "-f", "qcow2",
+    /** The root overlay; {@code sizeMb} (when given) makes its virtual disk larger than the image. */
+    static void overlay(GuestImages images, SandboxDir dir, Integer sizeMb) {
+        List<String> cmd = new ArrayList<>(List.of("qemu-img", "create", "-q", "-f", "qcow2",
                 "-b", images.rootfs().toString(), "-F", "raw", dir.overlay().toString()));
+        if (sizeMb != null) {
+            cmd.add(sizeMb + "M");
+        }
+        Tools.run("create root overlay", cmd);
+    }
+
+    /** Refuses a root disk size smaller than the image (a qcow2 overlay cannot shrink its backing file). */
+    static void checkRootSize(GuestImages images, Integer sizeMb) throws IOException {
+        long imageMb = Files.size(images.rootfs()) >> 20;
+        if (sizeMb != null && sizeMb < imageMb) {
+            throw new EngineException.InvalidSpec("disk_size_mb " + sizeMb + " is smaller than the image ("
+                    + imageMb + " MiB)");
+        }
     }
 
     /** Writes config.json (SPEC §2.2) into a fresh ext4 image; the plain-text copy is removed. */

@@ -28,6 +28,8 @@ import org.slf4j.LoggerFactory;
 public final class QemuEngine implements Engine {
     private static final Logger log = LoggerFactory.getLogger(QemuEngine.class);
     private static final Path QEMU = Path.of("/usr/bin/qemu-system-x86_64");
+    /** Kernel argument that makes the guest init grow the root filesystem to its disk (images/rootfs/bhatti-init). */
+    static final String GROW_ROOT = "bhatti.grow_root";
 
     private final Path sandboxes;
     private final GuestImages images;
@@ -56,6 +58,7 @@ public final class QemuEngine implements Engine {
         }
         QemuVm vm = null;
         try {
+            Disks.checkRootSize(images, spec.diskSizeMb());
             dir.create();
             vm = new QemuVm(prepare(spec, dir), Ports.pick());
             vms.put(spec.id(), vm);
@@ -70,7 +73,7 @@ public final class QemuEngine implements Engine {
     }
 
     private VmConfig prepare(CreateSpec spec, SandboxDir dir) throws IOException {
-        Disks.overlay(images, dir);
+        Disks.overlay(images, dir, spec.diskSizeMb());
         List<QemuCommand.Volume> volumes = new ArrayList<>();
         for (CreateSpec.VolumeSpec v : spec.volumes()) {
             Path image = v.createMb() > 0 ? dir.volume(Integer.toString(volumes.size())) : v.image();
@@ -81,7 +84,8 @@ public final class QemuEngine implements Engine {
         }
         String token = HexFormat.of().formatHex(bytes(16));
         Disks.configDrive(spec, token, volumes, dir);
-        return new VmConfig(spec.id(), spec.name(), spec.cpus(), spec.memoryMb(), dir, token, images, accel, kernelArgs,
+        String args = spec.diskSizeMb() == null ? kernelArgs : kernelArgs + " " + GROW_ROOT;
+        return new VmConfig(spec.id(), spec.name(), spec.cpus(), spec.memoryMb(), dir, token, images, accel, args,
                 QEMU, volumes);
     }
 

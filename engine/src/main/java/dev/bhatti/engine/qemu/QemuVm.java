@@ -76,6 +76,7 @@ final class QemuVm {
             if (thermal == Thermal.WARM) {
                 vmm.qmp().execute("cont");
                 thermal = Thermal.HOT;
+                syncClock();
             }
         });
     }
@@ -102,6 +103,7 @@ final class QemuVm {
                 case WARM -> {
                     vmm.qmp().execute("cont");
                     thermal = Thermal.HOT;
+                    syncClock();
                 }
                 case COLD -> restore(force);
             }
@@ -125,6 +127,19 @@ final class QemuVm {
         }
         broken = Optional.empty();
         thermal = Thermal.HOT;
+        syncClock();
+    }
+
+    /**
+     * The guest's clock stood still while its vCPUs were stopped or its VMM was gone; set it to
+     * the host's time. A failure is logged, not thrown: the sandbox works, only its clock lags.
+     */
+    private void syncClock() {
+        try {
+            agent.setClock(java.time.Instant.now());
+        } catch (IOException e) {
+            log.error("event=clock_sync_failed sandbox={} error=\"{}\"", id(), e.getMessage());
+        }
     }
 
     void ensureHot() {

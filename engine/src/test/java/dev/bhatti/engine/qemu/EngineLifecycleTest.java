@@ -57,22 +57,24 @@ class EngineLifecycleTest {
     }
 
     @Test
-    void templateFreeCreationAppliesCpusMemoryEnvInitFilesAndVolumes() throws Exception {
+    void templateFreeCreationAppliesCpusMemoryDiskEnvInitFilesAndVolumes() throws Exception {
         String id = EngineFixture.newId("spec");
-        CreateSpec spec = new CreateSpec(id, "custom-name", 2, 768, Map.of("GREETING", "hello"),
+        CreateSpec spec = new CreateSpec(id, "custom-name", 2, 768, 2048, Map.of("GREETING", "hello"),
                 "echo init-ran > /workspace/init.out",
                 Map.of("/workspace/given.txt", new CreateSpec.FileSpec("given\n".getBytes(), "0600")),
                 List.of(new CreateSpec.VolumeSpec(null, "/data", false, 64)));
         fx.engine.create(spec);
         try {
             ExecResult r = fx.sh(id, "nproc; awk '/MemTotal/ {print int($2/1024)}' /proc/meminfo; echo $GREETING; "
-                    + "hostname; cat given.txt; stat -c %a given.txt; mountpoint -q /data && touch /data/w && echo data-ok");
+                    + "hostname; cat given.txt; stat -c %a given.txt; mountpoint -q /data && touch /data/w && echo data-ok; "
+                    + "df -m --output=size / | tail -1");
             assertThat(r.exitCode()).as(r.stderr()).isZero();
             String[] lines = r.stdout().split("\n");
             assertThat(lines[0]).isEqualTo("2");
             assertThat(Integer.parseInt(lines[1])).isBetween(600, 768);
-            assertThat(List.of(lines).subList(2, lines.length))
+            assertThat(List.of(lines).subList(2, lines.length - 1))
                     .containsExactly("hello", "custom-name", "given", "600", "data-ok");
+            assertThat(Integer.parseInt(lines[lines.length - 1].trim())).as("root fs MiB").isBetween(1900, 2048);
             assertThat(pollFile(id, "/workspace/init.out")).isEqualTo("init-ran\n");
         } finally {
             fx.engine.destroy(id);
@@ -97,12 +99,24 @@ class EngineLifecycleTest {
 
     @Test
     void invalidSpecIsRefusedBeforeAnythingIsCreated() {
-        assertThatThrownBy(() -> new CreateSpec("Bad Id", null, 1, 512, null, null, null, null))
+        assertThatThrownBy(() -> new CreateSpec("Bad Id", null, 1, 512, null, null, null, null, null))
                 .isInstanceOf(EngineException.InvalidSpec.class);
-        assertThatThrownBy(() -> new CreateSpec("ok", null, 0, 512, null, null, null, null))
+        assertThatThrownBy(() -> new CreateSpec("ok", null, 0, 512, null, null, null, null, null))
                 .hasMessageContaining("cpus");
-        assertThatThrownBy(() -> new CreateSpec("ok", null, 1, 1 << 20, null, null, null, null))
+        assertThatThrownBy(() -> new CreateSpec("ok", null, 1, 1 << 20, null, null, null, null, null))
                 .hasMessageContaining("memory_mb");
+        assertThatThrownBy(() -> new CreateSpec("ok", null, 1, 512, 0, null, null, null, null))
+                .hasMessageContaining("disk_size_mb");
+    }
+
+    @Test
+    void diskSmallerThanTheImageIsRefusedAndLeavesNothing() {
+        String id = EngineFixture.newId("small");
+        assertThatThrownBy(() -> fx.engine.create(new CreateSpec(id, null, 1, 512, 64, null, null, null, null)))
+                .isInstanceOf(EngineException.InvalidSpec.class).hasMessageContaining("disk_size_mb 64")
+                .hasMessageContaining("image");
+        assertThat(fx.sandboxDir(id)).doesNotExist();
+        assertThat(fx.engine.list()).extracting(VmInfo::id).doesNotContain(id);
     }
 
     static String readUntil(Terminal t, String marker) throws Exception {

@@ -41,9 +41,11 @@ class EngineThermalTest {
             fx.engine.resume(vm.id());
             assertThat(fx.sh(vm.id(), "echo back").stdout()).isEqualTo("back\n");
             fx.engine.pause(vm.id());
+            letTimePass(CLOCK_GAP);
             fx.engine.ensureHot(vm.id());
             assertThat(fx.engine.status(vm.id()).thermal()).isEqualTo(Thermal.HOT);
             assertThat(fx.sh(vm.id(), "echo again").stdout()).isEqualTo("again\n");
+            assertGuestClockMatchesHost(vm.id());
         } finally {
             fx.engine.destroy(vm.id());
         }
@@ -64,7 +66,9 @@ class EngineThermalTest {
                 assertThat(fx.engine.status(id).thermal()).isEqualTo(Thermal.COLD);
                 assertThat(ProcessHandle.of(vmmPid).map(ProcessHandle::isAlive).orElse(false))
                         .as("a cold sandbox holds no QEMU process").isFalse();
+                letTimePass(CLOCK_GAP);
                 fx.engine.ensureHot(id);
+                assertGuestClockMatchesHost(id);
                 long after = awaitCounterAbove(id, before);
                 assertThat(after).as("the counter process kept counting").isGreaterThan(before);
                 before = after;
@@ -73,6 +77,27 @@ class EngineThermalTest {
         } finally {
             fx.engine.destroy(id);
         }
+    }
+
+    /** Longer than the tolerance below, so a guest clock that stood still while asleep is caught. */
+    private static final Duration CLOCK_GAP = Duration.ofSeconds(3);
+
+    /**
+     * Waits for wall-clock time to pass: what is under test is the guest clock after a period
+     * asleep, so the period has to be real (this is not waiting for a condition).
+     */
+    private static void letTimePass(Duration d) {
+        long end = System.nanoTime() + d.toNanos();
+        for (long left = d.toNanos(); left > 0; left = end - System.nanoTime()) {
+            LockSupport.parkNanos(left);
+        }
+    }
+
+    private static void assertGuestClockMatchesHost(String id) throws Exception {
+        long before = System.currentTimeMillis();
+        long guest = Long.parseLong(fx.sh(id, "date +%s%3N").stdout().trim());
+        long after = System.currentTimeMillis();
+        assertThat(guest).as("guest clock (ms) after waking").isBetween(before - 1000, after + 1000);
     }
 
     @Test
