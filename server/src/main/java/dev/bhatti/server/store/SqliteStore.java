@@ -1,0 +1,237 @@
+package dev.bhatti.server.store;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The store on SQLite ({@code <dataDir>/state.db}, WAL, busy timeout 5 s, foreign keys on) through
+ * plain JDBC. Opening applies any missing schema migration.
+ */
+public final class SqliteStore implements Store {
+    private final Db db;
+    private final UserRows users;
+    private final SandboxRows sandboxes;
+    private final TemplateRows templates;
+    private final SecretRows secrets;
+    private final VolumeRows volumes;
+    private final PublishRows publish;
+    private final int schemaVersion;
+
+    private SqliteStore(Db db) {
+        Json json = new Json();
+        this.db = db;
+        this.users = new UserRows(db);
+        this.sandboxes = new SandboxRows(db, json);
+        this.templates = new TemplateRows(db, json);
+        this.secrets = new SecretRows(db);
+        this.volumes = new VolumeRows(db);
+        this.publish = new PublishRows(db);
+        this.schemaVersion = Migrations.apply(db);
+    }
+
+    /** Opens (creating if needed) {@code <dataDir>/state.db} and migrates it. */
+    public static SqliteStore open(Path dataDir) {
+        Objects.requireNonNull(dataDir, "data dir is required");
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create data dir " + dataDir, e);
+        }
+        return new SqliteStore(new Db("jdbc:sqlite:" + dataDir.resolve("state.db").toAbsolutePath()));
+    }
+
+    @Override
+    public int schemaVersion() {
+        return schemaVersion;
+    }
+
+    int schemaVersionOnDisk() {
+        return Migrations.currentVersion(db);
+    }
+
+    @Override
+    public User createUser(User user) {
+        return users.create(user);
+    }
+
+    @Override
+    public Optional<User> userByName(String name) {
+        return users.byName(name);
+    }
+
+    @Override
+    public Optional<User> userById(String id) {
+        return users.byId(id);
+    }
+
+    @Override
+    public Optional<User> userByKeyHash(String keyHash) {
+        return users.byKeyHash(keyHash);
+    }
+
+    @Override
+    public List<User> users() {
+        return users.all();
+    }
+
+    @Override
+    public boolean setUserKeyHash(String userId, String keyHash) {
+        return users.setKeyHash(userId, keyHash);
+    }
+
+    @Override
+    public boolean deleteUser(String userId) {
+        return users.delete(userId);
+    }
+
+    @Override
+    public SandboxRow insertSandbox(SandboxRow row) {
+        return sandboxes.insert(row);
+    }
+
+    @Override
+    public Optional<SandboxRow> sandbox(String userId, String idOrName) {
+        return sandboxes.byUser(userId, idOrName);
+    }
+
+    @Override
+    public Optional<SandboxRow> sandboxById(String id) {
+        return sandboxes.byId(id);
+    }
+
+    @Override
+    public List<SandboxRow> sandboxes(String userId, Map<String, String> labelFilter) {
+        return sandboxes.list(userId, labelFilter);
+    }
+
+    @Override
+    public List<SandboxRow> allSandboxes() {
+        return sandboxes.all();
+    }
+
+    @Override
+    public int countSandboxes(String userId) {
+        return sandboxes.count(userId);
+    }
+
+    @Override
+    public boolean updateSandbox(SandboxRow row) {
+        return sandboxes.update(row);
+    }
+
+    @Override
+    public boolean deleteSandbox(String id) {
+        return sandboxes.delete(id);
+    }
+
+    @Override
+    public TemplateRow insertTemplate(TemplateRow row) {
+        return templates.insert(row);
+    }
+
+    @Override
+    public List<TemplateRow> templates(String userId) {
+        return templates.list(userId);
+    }
+
+    @Override
+    public Optional<TemplateRow> template(String userId, String idOrName) {
+        return templates.get(userId, idOrName);
+    }
+
+    @Override
+    public boolean deleteTemplate(String userId, String idOrName) {
+        return templates.delete(userId, idOrName);
+    }
+
+    @Override
+    public SecretRow upsertSecret(SecretRow row) {
+        return secrets.upsert(row);
+    }
+
+    @Override
+    public List<SecretRow> secrets(String userId) {
+        return secrets.list(userId);
+    }
+
+    @Override
+    public Optional<SecretRow> secret(String userId, String name) {
+        return secrets.get(userId, name);
+    }
+
+    @Override
+    public boolean deleteSecret(String userId, String name) {
+        return secrets.delete(userId, name);
+    }
+
+    @Override
+    public VolumeRow insertVolume(VolumeRow row) {
+        return volumes.insert(row);
+    }
+
+    @Override
+    public List<VolumeRow> volumes(String userId) {
+        return volumes.list(userId);
+    }
+
+    @Override
+    public Optional<VolumeRow> volume(String userId, String name) {
+        return volumes.get(userId, name);
+    }
+
+    @Override
+    public boolean deleteVolume(String userId, String name) {
+        return volumes.delete(userId, name);
+    }
+
+    @Override
+    public long sumVolumeSizeMb(String userId) {
+        return volumes.sumSizeMb(userId);
+    }
+
+    @Override
+    public boolean attach(Attachment attachment) {
+        return volumes.attach(attachment);
+    }
+
+    @Override
+    public void detachAll(String sandboxId) {
+        volumes.detachAll(sandboxId);
+    }
+
+    @Override
+    public List<Attachment> attachments(String userId, String volumeName) {
+        return volumes.attachments(userId, volumeName);
+    }
+
+    @Override
+    public PublishRow insertPublish(PublishRow row) {
+        return publish.insert(row);
+    }
+
+    @Override
+    public List<PublishRow> publishRules(String userId, String sandboxId) {
+        return publish.bySandbox(userId, sandboxId);
+    }
+
+    @Override
+    public Optional<PublishRow> publishByAlias(String alias) {
+        return publish.byAlias(alias);
+    }
+
+    @Override
+    public boolean deletePublish(String userId, String sandboxId, int port) {
+        return publish.delete(userId, sandboxId, port);
+    }
+
+    /** Nothing to release: every operation opens and closes its own connection. */
+    @Override
+    public void close() {
+    }
+}

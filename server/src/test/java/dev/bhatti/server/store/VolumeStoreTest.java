@@ -1,0 +1,90 @@
+package dev.bhatti.server.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class VolumeStoreTest {
+    @TempDir
+    Path dir;
+    Store store;
+    User alice;
+    User bob;
+
+    @BeforeEach
+    void open() {
+        store = Rows.store(dir);
+        alice = Rows.user(store, "alice");
+        bob = Rows.user(store, "bob");
+        store.insertSandbox(Rows.sandbox(alice, "sb_1", "one"));
+        store.insertSandbox(Rows.sandbox(alice, "sb_2", "two"));
+        store.insertVolume(new VolumeRow(alice.id(), "data", 100, Rows.T0));
+    }
+
+    private static void assertCode(Runnable r, String code) {
+        assertThatThrownBy(r::run)
+                .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.code()).isEqualTo(code));
+    }
+
+    @Test
+    void volumesAreScopedAndNamesUniquePerUser() {
+        store.insertVolume(new VolumeRow(bob.id(), "data", 5, Rows.T0));
+
+        assertCode(() -> store.insertVolume(new VolumeRow(alice.id(), "data", 1, Rows.T0)), "name_conflict");
+        assertThat(store.volume(alice.id(), "data")).contains(new VolumeRow(alice.id(), "data", 100, Rows.T0));
+        assertThat(store.volumes(bob.id())).extracting(VolumeRow::sizeMb).containsExactly(5);
+        assertThat(store.deleteVolume(bob.id(), "nope")).isFalse();
+    }
+
+    @Test
+    void sumOfSizesCountsOnlyTheUsersVolumes() {
+        store.insertVolume(new VolumeRow(alice.id(), "more", 50, Rows.T0));
+        store.insertVolume(new VolumeRow(bob.id(), "other", 7, Rows.T0));
+
+        assertThat(store.sumVolumeSizeMb(alice.id())).isEqualTo(150);
+        assertThat(store.sumVolumeSizeMb(bob.id())).isEqualTo(7);
+        assertThat(store.sumVolumeSizeMb("usr_nobody")).isZero();
+    }
+
+    @Test
+    void deleteIsRefusedWhileAttachedAndAllowedAfterDetach() {
+        store.attach(new Attachment(alice.id(), "data", "sb_1", "/data", false));
+
+        assertCode(() -> store.deleteVolume(alice.id(), "data"), "volume_attached");
+        store.detachAll("sb_1");
+
+        assertThat(store.deleteVolume(alice.id(), "data")).isTrue();
+        assertThat(store.volumes(alice.id())).isEmpty();
+    }
+
+    @Test
+    void readWriteAttachmentExcludesEveryOther() {
+        Attachment rw = new Attachment(alice.id(), "data", "sb_1", "/data", false);
+        assertThat(store.attach(rw)).isTrue();
+
+        assertCode(() -> store.attach(new Attachment(alice.id(), "data", "sb_2", "/data", true)), "volume_attached");
+        assertCode(() -> store.attach(new Attachment(alice.id(), "data", "sb_2", "/data", false)), "volume_attached");
+        assertThat(store.attachments(alice.id(), "data")).containsExactly(rw);
+    }
+
+    @Test
+    void severalReadOnlyAttachmentsMayShareAVolume() {
+        store.attach(new Attachment(alice.id(), "data", "sb_1", "/data", true));
+        store.attach(new Attachment(alice.id(), "data", "sb_2", "/mnt", true));
+
+        assertThat(store.attachments(alice.id(), "data")).extracting(Attachment::sandboxId)
+                .containsExactly("sb_1", "sb_2");
+        assertCode(() -> store.attach(new Attachment(alice.id(), "data", "sb_1", "/x", false)), "volume_attached");
+    }
+
+    @Test
+    void anotherUsersVolumeCannotBeAttachedOrSeen() {
+        assertThat(store.attach(new Attachment(bob.id(), "data", "sb_1", "/data", false))).isFalse();
+        assertThat(store.volume(bob.id(), "data")).isEmpty();
+        assertThat(store.attachments(bob.id(), "data")).isEmpty();
+    }
+}
