@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -35,11 +36,17 @@ public final class SqliteStore implements Store {
         this.schemaVersion = Migrations.apply(db);
     }
 
-    /** Opens (creating if needed) {@code <dataDir>/state.db} and migrates it. */
+    /**
+     * Opens (creating if needed) {@code <dataDir>/state.db} and migrates it. A data directory that
+     * does not exist yet is created readable by its owner only.
+     */
     public static SqliteStore open(Path dataDir) {
         Objects.requireNonNull(dataDir, "data dir is required");
         try {
-            Files.createDirectories(dataDir);
+            if (!Files.isDirectory(dataDir)) {
+                Files.createDirectories(dataDir, PosixFilePermissions.asFileAttribute(
+                        PosixFilePermissions.fromString("rwx------")));
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create data dir " + dataDir, e);
         }

@@ -2,7 +2,9 @@ package dev.bhatti.server.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +25,15 @@ class SchemaAndConcurrencyTest {
         assertThat(dir.resolve("state.db")).exists();
         assertThat(store.schemaVersion()).isEqualTo(Migrations.ALL.size());
         assertThat(store.schemaVersionOnDisk()).isEqualTo(Migrations.ALL.size());
+    }
+
+    @Test
+    void missingDataDirIsCreatedOwnerOnly() throws Exception {
+        Path data = dir.resolve("a/b/data");
+
+        Rows.store(data);
+
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data))).isEqualTo("rwx------");
     }
 
     @Test

@@ -1,0 +1,36 @@
+package dev.bhatti.cli;
+
+import dev.bhatti.cli.user.UserCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code bhatti} command. Subcommands are registered in {@link #commandLine()}; errors are
+ * reported by {@link Errors} as {@code Error: <message>} plus a hint on stderr, exit code 1.
+ */
+@Command(name = "bhatti", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = "Self-hosted microVM sandboxes for AI coding agents.",
+        subcommands = {UserCommand.class, CommandLine.HelpCommand.class})
+public final class Bhatti implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** The configured command line; tests call {@code execute} on it with their own out/err. */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Bhatti());
+        Errors errors = new Errors();
+        cli.setExecutionExceptionHandler(errors);
+        cli.setParameterExceptionHandler(errors);
+        return cli;
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}
