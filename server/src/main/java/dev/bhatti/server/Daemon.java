@@ -1,0 +1,106 @@
+package dev.bhatti.server;
+
+import dev.bhatti.engine.Engine;
+import dev.bhatti.engine.qemu.GuestImages;
+import dev.bhatti.engine.qemu.QemuEngine;
+import dev.bhatti.server.api.ApiContext;
+import dev.bhatti.server.api.ApiServer;
+import dev.bhatti.server.config.ServerConfig;
+import dev.bhatti.server.sandbox.Creation;
+import dev.bhatti.server.sandbox.Sandboxes;
+import dev.bhatti.server.sandbox.SecretEnv;
+import dev.bhatti.server.secrets.SecretBox;
+import dev.bhatti.server.store.SqliteStore;
+import dev.bhatti.server.store.Store;
+import dev.bhatti.server.users.ApiKeys;
+import dev.bhatti.server.users.Users;
+import dev.bhatti.server.volume.Volumes;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code bhatti serve}: wires the object graph with constructors — store, secrets, users, engine,
+ * sandboxes, volumes, API — and owns its lifecycle. The first start on an empty store creates the
+ * {@code admin} user and writes its key to the CLI config ({@link FirstStart}).
+ */
+public final class Daemon implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Daemon.class);
+    public static final String VERSION = "0.1.0";
+
+    private final ServerConfig config;
+    private final Store store;
+    private final Users users;
+    private final Engine engine;
+    private final ApiServer api;
+    private final Instant startedAt;
+    private final Map<String, Instant> lastActivity = new ConcurrentHashMap<>();
+
+    private Daemon(ServerConfig config, Engine engine) throws IOException {
+        this.config = config;
+        this.startedAt = Instant.now();
+        Clock clock = Clock.systemUTC();
+        Files.createDirectories(config.dataDir());
+        this.store = SqliteStore.open(config.dataDir());
+        SecretBox secrets = SecretBox.open(config.dataDir().resolve("age.key"));
+        this.users = new Users(store, new ApiKeys(), clock);
+        this.engine = engine;
+        Volumes volumes = new Volumes(store, config.dataDir(), clock);
+        Creation creation = new Creation(store, engine, new SecretEnv(store, secrets), volumes, clock);
+        Sandboxes sandboxes = new Sandboxes(store, engine, creation, id -> lastActivity.put(id, clock.instant()), clock);
+        ApiContext context = new ApiContext(VERSION, store, users, sandboxes, volumes, secrets, id -> () -> { },
+                () -> health(sandboxes), clock, config.rateScale());
+        this.api = new ApiServer(context, config.host(), config.port());
+    }
+
+    /** Starts the daemon on the real QEMU engine with the cached guest images. */
+    public static Daemon start(ServerConfig config) throws IOException {
+        Engine engine = new QemuEngine(config.dataDir(), GuestImages.fromCache());
+        try {
+            Daemon d = new Daemon(config, engine);
+            d.api.start();
+            FirstStart.ensureAdmin(d.users, config, d.port());
+            log.info("event=daemon_started version={} data_dir={} port={}", VERSION, config.dataDir(), d.port());
+            return d;
+        } catch (IOException | RuntimeException e) {
+            engine.close();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return api.port();
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    private Map<String, Object> health(Sandboxes sandboxes) {
+        Map<String, Object> h = new LinkedHashMap<>();
+        h.put("status", "ok");
+        h.put("sandboxes", sandboxes.count());
+        h.put("uptime", uptime(Duration.between(startedAt, Instant.now())));
+        h.put("version", VERSION);
+        return h;
+    }
+
+    static String uptime(Duration d) {
+        return d.toHours() + "h" + d.toMinutesPart() + "m" + d.toSecondsPart() + "s";
+    }
+
+    /** Stops the API and the VMMs without snapshots (abrupt stop; graceful shutdown snapshots first). */
+    @Override
+    public void close() {
+        api.close();
+        engine.close();
+        store.close();
+    }
+}

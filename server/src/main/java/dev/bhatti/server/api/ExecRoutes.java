@@ -1,0 +1,150 @@
+package dev.bhatti.server.api;
+
+import dev.bhatti.client.AgentClient;
+import dev.bhatti.client.AgentException;
+import dev.bhatti.client.ExecListener;
+import dev.bhatti.client.ExecResult;
+import dev.bhatti.proto.ExecRequest;
+import dev.bhatti.proto.Json;
+import dev.bhatti.server.store.User;
+import io.javalin.http.Context;
+import io.javalin.router.JavalinDefaultRoutingApi;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code POST /sandboxes/:id/exec}: buffered JSON, NDJSON streaming (one event per line, flushed
+ * as it happens) when the client accepts {@code application/x-ndjson}, or detached.
+ */
+final class ExecRoutes implements ApiServer.Routes {
+    static final int DEFAULT_TIMEOUT_SEC = 300;
+    static final int MAX_TIMEOUT_SEC = 86_400;
+    private static final String NDJSON = "application/x-ndjson";
+
+    private final ApiContext api;
+    private final Guard guard;
+
+    ExecRoutes(ApiContext api, Guard guard) {
+        this.api = api;
+        this.guard = guard;
+    }
+
+    record ExecBody(List<String> cmd, Map<String, String> env, String cwd, Integer timeoutSec, Boolean detach) {}
+
+    @Override
+    public void register(JavalinDefaultRoutingApi r) {
+        r.post("/sandboxes/{id}/exec", this::exec);
+    }
+
+    private void exec(Context ctx) throws IOException {
+        User user = guard.user(ctx, RateLimits.Kind.HEAVY);
+        ExecBody body = Bodies.json(ctx, ExecBody.class, null);
+        ExecRequest request = request(body);
+        AgentClient agent = api.sandboxes().hot(user, ctx.pathParam("id"));
+        if (Boolean.TRUE.equals(body.detach())) {
+            ExecResult r = agent.exec(request);
+            ctx.status(200).contentType("application/json").result(r.stdoutBytes());
+        } else if (String.valueOf(ctx.header("Accept")).contains(NDJSON)) {
+            stream(agent, request, ctx);
+        } else {
+            Responses.ok(ctx, buffered(agent.exec(request)));
+        }
+    }
+
+    static ExecRequest request(ExecBody body) {
+        if (body == null || body.cmd() == null || body.cmd().isEmpty() || body.cmd().getFirst() == null
+                || body.cmd().getFirst().isEmpty()) {
+            throw new ApiException.Invalid("invalid_command", "cmd must be a non-empty array of strings");
+        }
+        int timeout = body.timeoutSec() == null ? DEFAULT_TIMEOUT_SEC : body.timeoutSec();
+        if (timeout < 1 || timeout > MAX_TIMEOUT_SEC) {
+            throw new ApiException.Invalid("invalid_timeout", "timeout_sec must be 1.." + MAX_TIMEOUT_SEC + ", got " + timeout);
+        }
+        ExecRequest.Builder b = ExecRequest.builder(body.cmd().toArray(String[]::new)).timeoutSec(timeout);
+        if (body.env() != null) {
+            b.env(body.env());
+        }
+        if (body.cwd() != null) {
+            b.cwd(body.cwd());
+        }
+        if (Boolean.TRUE.equals(body.detach())) {
+            b.detach(null);
+        }
+        return b.build();
+    }
+
+    private static Map<String, Object> buffered(ExecResult r) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("exit_code", r.exitCode());
+        out.put("stdout", r.stdout());
+        out.put("stderr", r.truncated() ? r.stderr() + "\n[bhatti: output truncated at 10 MiB]\n" : r.stderr());
+        if (r.truncated()) {
+            out.put("truncated", true);
+        }
+        return out;
+    }
+
+    /** NDJSON events; the status is 200 once streaming began, so failures become events. */
+    private static void stream(AgentClient agent, ExecRequest request, Context ctx) throws IOException {
+        ctx.status(200).contentType(NDJSON);
+        OutputStream out = ctx.outputStream();
+        Events events = new Events(out);
+        try {
+            int code = agent.exec(request, events);
+            events.flushCarry();
+            events.send(Map.of("type", "exit", "exit_code", code));
+        } catch (AgentException e) {
+            if (e.isStartFailure()) {
+                events.send(Map.of("type", "stderr", "data", e.getMessage() + "\n"));
+                events.send(Map.of("type", "exit", "exit_code", ExecResult.START_FAILED_EXIT));
+            } else {
+                events.send(Map.of("type", "error", "data", e.getMessage()));
+            }
+        }
+    }
+
+    /**
+     * Writes one JSON object per line and flushes it. A UTF-8 character split across two agent
+     * frames is held back until it is complete, so no event carries half a character.
+     */
+    private static final class Events implements ExecListener {
+        private final OutputStream out;
+        private final Utf8Carry stdout = new Utf8Carry();
+        private final Utf8Carry stderr = new Utf8Carry();
+
+        Events(OutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void onStdout(byte[] data) throws IOException {
+            emit("stdout", stdout.take(data));
+        }
+
+        @Override
+        public void onStderr(byte[] data) throws IOException {
+            emit("stderr", stderr.take(data));
+        }
+
+        private void emit(String type, String text) throws IOException {
+            if (!text.isEmpty()) {
+                send(Map.of("type", type, "data", text));
+            }
+        }
+
+        void flushCarry() throws IOException {
+            emit("stdout", stdout.rest());
+            emit("stderr", stderr.rest());
+        }
+
+        synchronized void send(Object event) throws IOException {
+            out.write(Json.encode(event));
+            out.write('\n');
+            out.flush();
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package dev.bhatti.server.api;
+
+import dev.bhatti.client.AgentClient;
+import dev.bhatti.client.FileReadStream;
+import dev.bhatti.proto.FileInfo;
+import dev.bhatti.proto.FileReadRequest;
+import dev.bhatti.server.store.User;
+import io.javalin.http.Context;
+import io.javalin.router.JavalinDefaultRoutingApi;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Map;
+
+/** {@code /sandboxes/:id/files}: read (whole or truncated), list, stat by HEAD, atomic write (SPEC §4.2). */
+final class FileRoutes implements ApiServer.Routes {
+    /** SPEC §9. */
+    static final long MAX_WRITE = 100L << 20;
+
+    private final ApiContext api;
+    private final Guard guard;
+
+    FileRoutes(ApiContext api, Guard guard) {
+        this.api = api;
+        this.guard = guard;
+    }
+
+    @Override
+    public void register(JavalinDefaultRoutingApi r) {
+        r.get("/sandboxes/{id}/files", this::read);
+        r.head("/sandboxes/{id}/files", this::stat);
+        r.put("/sandboxes/{id}/files", this::write);
+    }
+
+    private void read(Context ctx) throws IOException {
+        User user = guard.user(ctx);
+        String path = path(ctx);
+        AgentClient agent = api.sandboxes().hot(user, ctx.pathParam("id"));
+        if ("true".equals(ctx.queryParam("ls"))) {
+            Responses.ok(ctx, agent.list(path));
+            return;
+        }
+        FileReadRequest request = new FileReadRequest(path, number(ctx, "offset"), number(ctx, "limit"),
+                number(ctx, "max_bytes"));
+        boolean truncated = request.offset() != null || request.limit() != null || request.maxBytes() != null;
+        try (FileReadStream in = agent.openRead(request)) {
+            long size = in.response().size();
+            ctx.status(200).contentType("application/octet-stream").header("X-File-Size", Long.toString(size));
+            if (!truncated) {
+                ctx.res().setContentLengthLong(size);
+            }
+            in.transferTo(ctx.outputStream());
+        }
+    }
+
+    private void stat(Context ctx) throws IOException {
+        User user = guard.user(ctx);
+        FileInfo info = api.sandboxes().hot(user, ctx.pathParam("id")).stat(path(ctx));
+        ctx.status(200).header("X-File-Size", Long.toString(info.size())).header("X-File-Mode", info.mode())
+                .header("X-File-IsDir", Boolean.toString(info.isDir()));
+    }
+
+    private void write(Context ctx) throws IOException {
+        User user = guard.user(ctx, RateLimits.Kind.HEAVY);
+        String path = path(ctx);
+        long length = ctx.req().getContentLengthLong();
+        if (length < 0) {
+            throw new ApiException.LengthRequired("PUT of " + path + " needs a Content-Length header");
+        }
+        if (length > MAX_WRITE) {
+            throw new ApiException.TooLarge("file of " + length + " bytes is over the 100 MiB limit");
+        }
+        String mode = ctx.queryParam("mode");
+        if (mode != null && !mode.matches("0?[0-7]{3,4}")) {
+            throw new ApiException.Invalid("invalid_mode", "mode must be octal like 0644, got " + mode);
+        }
+        AgentClient agent = api.sandboxes().hot(user, ctx.pathParam("id"));
+        try (InputStream body = ctx.bodyInputStream()) {
+            agent.writeFile(path, mode, length, body);
+        }
+        Responses.ok(ctx, Map.of("status", "ok"));
+    }
+
+    private static String path(Context ctx) {
+        String path = ctx.queryParam("path");
+        if (path == null || path.isEmpty() || path.indexOf('\0') >= 0) {
+            throw new ApiException.Invalid("invalid_path", "query parameter path is required");
+        }
+        return path;
+    }
+
+    private static Long number(Context ctx, String name) {
+        String v = ctx.queryParam(name);
+        if (v == null) {
+            return null;
+        }
+        try {
+            long n = Long.parseLong(v);
+            if (n < 0) {
+                throw new NumberFormatException();
+            }
+            return n == 0 ? null : n;
+        } catch (NumberFormatException e) {
+            throw new ApiException.Invalid("invalid_" + name, name + " must be a non-negative integer, got " + v);
+        }
+    }
+}

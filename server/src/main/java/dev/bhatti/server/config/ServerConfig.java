@@ -1,0 +1,109 @@
+package dev.bhatti.server.config;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The daemon's configuration, parsed once: {@code /etc/bhatti/config.yaml} or {@code $BHATTI_CONFIG},
+ * then flags. Durations are seconds in the file.
+ *
+ * @param dataDir       state.db, age.key, sandboxes/, volumes/ (default /var/lib/bhatti)
+ * @param host          listen address (default 127.0.0.1)
+ * @param port          listen port (default 8080; 0 = any free port)
+ * @param clientConfig  where the first start writes the admin's CLI config (default ~/.bhatti/config.yaml)
+ * @param rateScale     multiplies every rate limit (1 = SPEC §4.1)
+ */
+public record ServerConfig(Path dataDir, String host, int port, Path clientConfig, Duration thermalInterval,
+                           Duration warmAfter, Duration coldAfter, double rateScale) {
+
+    public static final Path SYSTEM_FILE = Path.of("/etc/bhatti/config.yaml");
+
+    public ServerConfig {
+        Objects.requireNonNull(dataDir, "data_dir");
+        Objects.requireNonNull(host, "listen host");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be 0..65535, got " + port);
+        }
+        if (thermalInterval.isNegative() || thermalInterval.isZero() || warmAfter.isNegative() || coldAfter.compareTo(warmAfter) < 0) {
+            throw new IllegalArgumentException("thermal intervals must be positive and cold_after >= warm_after");
+        }
+        if (rateScale <= 0) {
+            throw new IllegalArgumentException("rate_scale must be positive");
+        }
+    }
+
+    public static ServerConfig defaults() {
+        return new ServerConfig(Path.of("/var/lib/bhatti"), "127.0.0.1", 8080,
+                Path.of(System.getProperty("user.home"), ".bhatti", "config.yaml"),
+                Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(30), 1.0);
+    }
+
+    /** The file's fields (snake_case), all optional. */
+    record FileFields(String dataDir, String listen, String clientConfig, Integer thermalIntervalSec,
+                      Integer warmAfterSec, Integer coldAfterSec, Double rateScale) {}
+
+    /** Defaults overridden by {@code file} when it exists. */
+    public static ServerConfig load(Path file) throws IOException {
+        ServerConfig c = defaults();
+        if (file == null || !Files.exists(file)) {
+            return c;
+        }
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
+                .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        FileFields f = yaml.readValue(file.toFile(), FileFields.class);
+        if (f == null) {
+            return c;
+        }
+        if (f.listen() != null) {
+            c = c.withListen(f.listen());
+        }
+        return new ServerConfig(f.dataDir() != null ? Path.of(f.dataDir()) : c.dataDir(), c.host(), c.port(),
+                f.clientConfig() != null ? Path.of(f.clientConfig()) : c.clientConfig(),
+                seconds(f.thermalIntervalSec(), c.thermalInterval()), seconds(f.warmAfterSec(), c.warmAfter()),
+                seconds(f.coldAfterSec(), c.coldAfter()), f.rateScale() != null ? f.rateScale() : c.rateScale());
+    }
+
+    /** {@code host:port} or {@code :port}. */
+    public ServerConfig withListen(String listen) {
+        int colon = listen.lastIndexOf(':');
+        if (colon < 0) {
+            throw new IllegalArgumentException("listen must be host:port or :port, got " + listen);
+        }
+        String h = colon == 0 ? host : listen.substring(0, colon);
+        int p;
+        try {
+            p = Integer.parseInt(listen.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("listen port must be a number, got " + listen);
+        }
+        return new ServerConfig(dataDir, h, p, clientConfig, thermalInterval, warmAfter, coldAfter, rateScale);
+    }
+
+    public ServerConfig withDataDir(Path dir) {
+        return new ServerConfig(dir, host, port, clientConfig, thermalInterval, warmAfter, coldAfter, rateScale);
+    }
+
+    public ServerConfig withClientConfig(Path file) {
+        return new ServerConfig(dataDir, host, port, file, thermalInterval, warmAfter, coldAfter, rateScale);
+    }
+
+    public ServerConfig withThermal(Duration interval, Duration warm, Duration cold) {
+        return new ServerConfig(dataDir, host, port, clientConfig, interval, warm, cold, rateScale);
+    }
+
+    public ServerConfig withRateScale(double scale) {
+        return new ServerConfig(dataDir, host, port, clientConfig, thermalInterval, warmAfter, coldAfter, scale);
+    }
+
+    private static Duration seconds(Integer v, Duration fallback) {
+        return v == null ? fallback : Duration.ofSeconds(v);
+    }
+}

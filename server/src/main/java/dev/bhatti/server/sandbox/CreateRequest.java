@@ -1,0 +1,36 @@
+package dev.bhatti.server.sandbox;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Body of {@code POST /sandboxes} (SPEC §4.2). Every field is optional; validation against the
+ * user's limits happens in {@link Sandboxes#create}.
+ */
+public record CreateRequest(String name, Integer cpus, Integer memoryMb, Integer diskSizeMb, Map<String, String> env,
+                            String init, Boolean keepHot, String templateId, String image, List<String> secrets,
+                            List<FileEntry> files, List<VolumeRef> volumes, List<NewVolume> newVolumes,
+                            Map<String, String> labels) {
+
+    public CreateRequest {
+        env = env == null ? Map.of() : Map.copyOf(env);
+        secrets = secrets == null ? List.of() : List.copyOf(secrets);
+        files = files == null ? List.of() : List.copyOf(files);
+        volumes = volumes == null ? List.of() : List.copyOf(volumes);
+        newVolumes = newVolumes == null ? List.of() : List.copyOf(newVolumes);
+        labels = labels == null ? Map.of() : Map.copyOf(labels);
+    }
+
+    /** A file written into the guest at boot; {@code content} is base64. */
+    public record FileEntry(String path, String content, String mode) {}
+
+    /** An existing volume of the user, attached at {@code mount}. */
+    public record VolumeRef(String name, String mount, Boolean readOnly) {}
+
+    /** An ephemeral volume created with the sandbox and removed with it. */
+    public record NewVolume(String name, Integer sizeMb, String mount) {}
+
+    static CreateRequest empty() {
+        return new CreateRequest(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+    }
+}

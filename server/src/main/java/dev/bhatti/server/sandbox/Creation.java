@@ -1,0 +1,126 @@
+package dev.bhatti.server.sandbox;
+
+import dev.bhatti.engine.CreateSpec;
+import dev.bhatti.engine.Engine;
+import dev.bhatti.engine.EngineException;
+import dev.bhatti.server.api.ApiException;
+import dev.bhatti.server.store.SandboxRow;
+import dev.bhatti.server.store.Store;
+import dev.bhatti.server.store.StoreException;
+import dev.bhatti.server.store.TemplateRow;
+import dev.bhatti.server.store.User;
+import dev.bhatti.server.volume.Volumes;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /sandboxes}: validates against the user's limits, applies the template, reserves the
+ * name (idempotent: a taken name answers the existing sandbox), attaches volumes, boots the VM, and
+ * on any failure undoes every step so nothing is left behind.
+ */
+public final class Creation {
+    private static final Logger log = LoggerFactory.getLogger(Creation.class);
+
+    /** A created sandbox, or the existing one of that name. */
+    public record Result(SandboxRow row, boolean existing) {}
+
+    private final Store store;
+    private final Engine engine;
+    private final SecretEnv secrets;
+    private final Volumes volumes;
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+    private final Map<String, ReentrantLock> userLocks = new ConcurrentHashMap<>();
+
+    public Creation(Store store, Engine engine, SecretEnv secrets, Volumes volumes, Clock clock) {
+        this.store = store;
+        this.engine = engine;
+        this.secrets = secrets;
+        this.volumes = volumes;
+        this.clock = clock;
+    }
+
+    Result create(User user, CreateRequest request) {
+        TemplateRow template = request.templateId() == null ? null : store.template(user.id(), request.templateId())
+                .orElseThrow(() -> new ApiException.Invalid("template_not_found",
+                        "template " + request.templateId() + " not found"));
+        Plan plan = Plan.of(user, request, template, () -> "sandbox-" + hex(3));
+        var existing = store.sandbox(user.id(), plan.name()).filter(r -> r.name().equals(plan.name()));
+        if (existing.isPresent()) {
+            return new Result(existing.get(), true);
+        }
+        Map<String, String> env = secrets.env(user, plan.env(), plan.secrets());
+        SandboxRow row = reserve(user, plan);
+        if (row == null) {
+            return new Result(store.sandbox(user.id(), plan.name()).orElseThrow(), true);
+        }
+        try {
+            CreateSpec spec = plan.spec(row.id(), env, volumes.specs(user, plan.volumeRequests(), plan.newVolumeRequests(), row.id()));
+            engine.create(spec);
+            SandboxRow running = row.withVmState(vmState(row.id()));
+            store.updateSandbox(running);
+            log.info("event=sandbox_created sandbox={} name={} user={}", row.id(), row.name(), user.name());
+            return new Result(running, false);
+        } catch (RuntimeException e) {
+            undo(row);
+            throw e instanceof EngineException.InvalidSpec bad
+                    ? new ApiException.Invalid("invalid_request", bad.getMessage()) : e;
+        }
+    }
+
+    /** Checks the count quota and inserts the row under the user's lock; null when the name got taken meanwhile. */
+    private SandboxRow reserve(User user, Plan plan) {
+        ReentrantLock lock = userLocks.computeIfAbsent(user.id(), k -> new ReentrantLock());
+        lock.lock();
+        try {
+            int count = store.countSandboxes(user.id());
+            int max = user.limits().maxSandboxes();
+            if (count >= max) {
+                throw new ApiException.Limited("quota_exceeded", "sandbox limit reached (" + count + "/" + max + ")");
+            }
+            SandboxRow row = new SandboxRow("sb-" + hex(6), user.id(), plan.name(), "running", plan.cpus(),
+                    plan.memoryMb(), plan.diskSizeMb(), plan.image(), plan.templateId(), plan.keepHot(),
+                    plan.labels(), clock.instant(), null, null);
+            return store.insertSandbox(row);
+        } catch (StoreException.NameConflict e) {
+            return null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Removes the VM, its attachments and its row; the caller's failure is what gets reported. */
+    void undo(SandboxRow row) {
+        try {
+            engine.destroy(row.id());
+        } catch (RuntimeException e) {
+            log.error("event=create_undo_failed sandbox={} step=engine error=\"{}\"", row.id(), e.getMessage());
+        }
+        store.detachAll(row.id());
+        store.deleteSandbox(row.id());
+    }
+
+    /** Destroys the VM and forgets the sandbox (attachments and publish rules go with the row). */
+    void destroy(SandboxRow row) {
+        engine.destroy(row.id());
+        store.detachAll(row.id());
+        store.deleteSandbox(row.id());
+    }
+
+    private String vmState(String id) {
+        return new String(dev.bhatti.proto.Json.encode(engine.exportState(id).toMap()),
+                java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private String hex(int bytes) {
+        byte[] b = new byte[bytes];
+        random.nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+}

@@ -1,0 +1,16 @@
+package dev.bhatti.server.sandbox;
+
+import dev.bhatti.server.store.SandboxRow;
+import java.util.Map;
+
+/** The sandbox object of the API (SPEC §4.2); times are RFC 3339 strings. */
+public record SandboxView(String id, String name, String status, String thermal, String ip, int cpus, int memoryMb,
+                          Integer diskSizeMb, String image, String templateId, boolean keepHot,
+                          Map<String, String> labels, String createdAt, String stoppedAt) {
+
+    static SandboxView of(SandboxRow row, String thermal, String ip) {
+        return new SandboxView(row.id(), row.name(), row.status(), thermal, ip, row.cpus(), row.memoryMb(),
+                row.diskSizeMb(), row.image(), row.templateId(), row.keepHot(), row.labels(),
+                row.createdAt().toString(), row.stoppedAt() == null ? null : row.stoppedAt().toString());
+    }
+}

@@ -1,0 +1,151 @@
+package dev.bhatti.server.sandbox;
+
+import dev.bhatti.client.AgentClient;
+import dev.bhatti.engine.Engine;
+import dev.bhatti.engine.EngineException;
+import dev.bhatti.engine.Thermal;
+import dev.bhatti.engine.VmInfo;
+import dev.bhatti.proto.Json;
+import dev.bhatti.server.api.ApiException;
+import dev.bhatti.server.store.SandboxRow;
+import dev.bhatti.server.store.Store;
+import dev.bhatti.server.store.User;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sandboxes of a user: lookup by id or name (another user's sandbox is "not found"), the thermal
+ * view, lifecycle (stop, start, destroy), edits, and {@link #hot} — the entry of every VM-touching
+ * route: ensureHot, record activity, hand out the agent. Creation lives in {@link Creation}.
+ */
+public final class Sandboxes {
+    private static final Logger log = LoggerFactory.getLogger(Sandboxes.class);
+
+    private final Store store;
+    private final Engine engine;
+    private final Clock clock;
+    private final Consumer<String> activity;
+    private final Creation creation;
+
+    public Sandboxes(Store store, Engine engine, Creation creation, Consumer<String> activity, Clock clock) {
+        this.store = store;
+        this.engine = engine;
+        this.creation = creation;
+        this.activity = activity;
+        this.clock = clock;
+    }
+
+    /** Creates (or, for a taken name, returns) a sandbox. */
+    public Creation.Result create(User user, CreateRequest request) {
+        return creation.create(user, request);
+    }
+
+    public SandboxRow row(User user, String ref) {
+        return store.sandbox(user.id(), ref).orElseThrow(() -> notFound(ref));
+    }
+
+    public SandboxView view(SandboxRow row) {
+        String thermal;
+        try {
+            thermal = engine.status(row.id()).thermal().name().toLowerCase();
+        } catch (EngineException.NotFound e) {
+            thermal = Thermal.COLD.name().toLowerCase();
+        }
+        return SandboxView.of(row, thermal, null);
+    }
+
+    public SandboxView get(User user, String ref) {
+        return view(row(user, ref));
+    }
+
+    public List<SandboxView> list(User user, Map<String, String> labels) {
+        return store.sandboxes(user.id(), labels).stream().map(this::view).toList();
+    }
+
+    /** The agent of the user's sandbox, made hot first; counts as API activity. */
+    public AgentClient hot(User user, String ref) {
+        SandboxRow row = row(user, ref);
+        activity.accept(row.id());
+        ensureHot(row);
+        return engine.agent(row.id());
+    }
+
+    /** The agent of a sandbox that is hot now, without waking it (EngineException.NotHot otherwise). */
+    public AgentClient agentIfHot(String id) {
+        return engine.agent(id);
+    }
+
+    /** Wakes the sandbox if needed and brings an "unknown" or "stopped" row back to running. */
+    public void ensureHot(SandboxRow row) {
+        Thermal before = engine.status(row.id()).thermal();
+        engine.ensureHot(row.id());
+        if (before == Thermal.COLD || !"running".equals(row.status())) {
+            store.updateSandbox(row.withStatus("running").withStoppedAt(null).withVmState(vmState(row.id())));
+        }
+    }
+
+    public SandboxView stop(User user, String ref) {
+        SandboxRow row = row(user, ref);
+        engine.stop(row.id());
+        SandboxRow stopped = row.withStatus("stopped").withStoppedAt(clock.instant()).withVmState(vmState(row.id()));
+        store.updateSandbox(stopped);
+        return view(stopped);
+    }
+
+    public SandboxView start(User user, String ref, boolean force) {
+        SandboxRow row = row(user, ref);
+        engine.start(row.id(), force);
+        SandboxRow running = row.withStatus("running").withStoppedAt(null).withVmState(vmState(row.id()));
+        store.updateSandbox(running);
+        return view(running);
+    }
+
+    public SandboxView patch(User user, String ref, PatchRequest patch) {
+        SandboxRow row = row(user, ref);
+        if (patch.name() != null) {
+            Names.requireValid(patch.name());
+            row = row.withName(patch.name());
+        }
+        if (!patch.labelsAdd().isEmpty() || !patch.labelsRemove().isEmpty()) {
+            row = row.withLabels(Labels.apply(row.labels(), patch.labelsAdd(), patch.labelsRemove()));
+        }
+        if (patch.keepHot() != null) {
+            row = row.withKeepHot(patch.keepHot());
+        }
+        store.updateSandbox(row);
+        if (Boolean.TRUE.equals(patch.keepHot())) {
+            ensureHot(row);
+            row = row(user, row.id());
+        }
+        return view(row);
+    }
+
+    /** Destroys the VM and every file of it, then forgets the row (its name is free at once). */
+    public void destroy(User user, String ref) {
+        SandboxRow row = row(user, ref);
+        creation.destroy(row);
+        log.info("event=sandbox_destroyed sandbox={} user={}", row.id(), user.name());
+    }
+
+    /** Thermal state of every sandbox the engine runs (for health). */
+    public int count() {
+        return engine.list().size();
+    }
+
+    String vmState(String id) {
+        return new String(Json.encode(engine.exportState(id).toMap()), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    static ApiException notFound(String ref) {
+        return new ApiException.NotFound("sandbox_not_found", "sandbox " + ref + " not found");
+    }
+
+    /** The VM info, for routes that report it. */
+    public VmInfo status(SandboxRow row) {
+        return engine.status(row.id());
+    }
+}

@@ -1,0 +1,143 @@
+package dev.bhatti.server.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bhatti.server.store.Limits;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Auth, error shapes and bad input: answered before any VM is involved, and nothing is created. */
+class AuthAndInputTest {
+    private static DaemonFixture fx;
+
+    @BeforeAll
+    static void start() throws Exception {
+        fx = new DaemonFixture();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        fx.close();
+    }
+
+    private static Map<String, Object> json(HttpResponse<String> r) throws Exception {
+        return SandboxApiTest.json(r.body());
+    }
+
+    @Test
+    void healthNeedsNoKeyAndEveryResponseCarriesTheVersion() throws Exception {
+        HttpResponse<String> r = fx.get(null, "/health");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(json(r)).containsEntry("status", "ok").containsKeys("sandboxes", "uptime", "version");
+        assertThat(r.headers().firstValue("X-Bhatti-Version")).isPresent();
+        assertThat(fx.get(null, "/sandboxes").headers().firstValue("X-Bhatti-Version")).isPresent();
+    }
+
+    @Test
+    void missingAndUnknownKeysAre401WithStableMessages() throws Exception {
+        HttpResponse<String> missing = fx.get(null, "/sandboxes");
+        assertThat(missing.statusCode()).isEqualTo(401);
+        assertThat(json(missing)).containsEntry("error", "authorization required").containsEntry("code", "unauthorized");
+        HttpResponse<String> unknown = fx.get("bht_" + "0".repeat(64), "/sandboxes");
+        assertThat(unknown.statusCode()).isEqualTo(401);
+        assertThat(json(unknown)).containsEntry("error", "invalid api key");
+        assertThat(fx.get("not-a-key", "/secrets").statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void dotSegmentsDoNotSneakPastAuth() throws Exception {
+        HttpResponse<String> r = fx.send(HttpRequest.newBuilder(fx.uri("/./health/../sandboxes")).GET());
+        assertThat(r.statusCode()).isIn(400, 401);
+        assertThat(r.body()).doesNotContain("\"id\"");
+    }
+
+    @Test
+    void unknownRouteIs404AndWrongMethodIs405InTheErrorShape() throws Exception {
+        HttpResponse<String> unknown = fx.get(fx.adminKey, "/nope");
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(json(unknown)).containsKeys("error", "code");
+        HttpResponse<String> wrong = fx.send(fx.request(fx.adminKey, "/health").DELETE());
+        assertThat(wrong.statusCode()).isIn(404, 405);
+        assertThat(json(wrong)).containsKeys("error", "code");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "{not json                              | 400 | invalid_json",
+        "[1,2]                                  | 400 | invalid_json",
+        "{\"name\":\"bad name!\"}               | 400 | invalid_name",
+        "{\"cpus\":-1}                          | 400 | invalid_cpus",
+        "{\"cpus\":99}                          | 400 | invalid_cpus",
+        "{\"memory_mb\":1000000000000}          | 400 | invalid_json",
+        "{\"memory_mb\":100000}                 | 400 | invalid_memory",
+        "{\"disk_size_mb\":0}                   | 400 | invalid_disk_size",
+        "{\"secrets\":[\"NOPE\"]}               | 400 | secret_not_found",
+        "{\"template_id\":\"tpl_missing\"}      | 400 | template_not_found",
+        "{\"env\":{\"1BAD\":\"x\"}}             | 400 | invalid_env",
+        "{\"files\":[{\"path\":\"rel\",\"content\":\"\"}]} | 400 | invalid_path",
+        "{\"volumes\":[{\"name\":\"nope\",\"mount\":\"/v\"}]} | 400 | volume_not_found"})
+    void badCreateRequestsAre400AndCreateNothing(String body, int status, String code) throws Exception {
+        HttpResponse<String> r = fx.post(fx.adminKey, "/sandboxes", body);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+        assertThat(json(r)).containsEntry("code", code);
+        assertThat(fx.get(fx.adminKey, "/sandboxes").body()).isEqualTo("[]");
+        assertThat(fx.daemon.config().dataDir().resolve("sandboxes").toFile().list()).isNullOrEmpty();
+    }
+
+    @Test
+    void bodyOverOneMebibyteIs413() throws Exception {
+        String big = "{\"name\":\"" + "a".repeat(1 << 20) + "\"}";
+        HttpResponse<String> r = fx.post(fx.adminKey, "/sandboxes", big);
+        assertThat(r.statusCode()).isEqualTo(413);
+    }
+
+    @Test
+    void sandboxCountQuotaIs429BeforeAnythingBoots() throws Exception {
+        String key = fx.newUser("tiny", new Limits(1, 4, 4096, 20480));
+        try (var store = dev.bhatti.server.store.SqliteStore.open(fx.daemon.config().dataDir())) {
+            String userId = store.userByName("tiny").orElseThrow().id();
+            store.insertSandbox(new dev.bhatti.server.store.SandboxRow("sb-existing", userId, "held", "stopped", 1, 512,
+                    null, "minimal", null, false, Map.of(), java.time.Instant.now(), null, null));
+        }
+        HttpResponse<String> r = fx.post(key, "/sandboxes", "{\"name\":\"second\"}");
+        assertThat(r.statusCode()).isEqualTo(429);
+        assertThat(json(r)).containsEntry("error", "sandbox limit reached (1/1)").containsEntry("code", "quota_exceeded");
+    }
+
+    @Test
+    void uploadWithoutContentLengthIs411() throws Exception {
+        HttpRequest.BodyPublisher chunked = HttpRequest.BodyPublishers.ofInputStream(
+                () -> new java.io.ByteArrayInputStream("x".getBytes()));
+        HttpResponse<String> r = fx.send(fx.request(fx.adminKey, "/sandboxes/whatever/files?path=/x").PUT(chunked));
+        assertThat(r.statusCode()).isEqualTo(411);
+    }
+
+    @Test
+    void secretTemplateAndVolumeCrud() throws Exception {
+        String k = fx.adminKey;
+        assertThat(fx.post(k, "/secrets", "{\"name\":\"TOKEN\",\"value\":\"v1\"}").statusCode()).isEqualTo(201);
+        assertThat(fx.post(k, "/secrets", "{\"name\":\"TOKEN\",\"value\":\"v2\"}").statusCode()).isEqualTo(201);
+        assertThat(fx.get(k, "/secrets").body()).contains("TOKEN").doesNotContain("v2");
+        assertThat(fx.delete(k, "/secrets/TOKEN").statusCode()).isEqualTo(200);
+        assertThat(fx.delete(k, "/secrets/TOKEN").statusCode()).isEqualTo(404);
+        HttpResponse<String> t = fx.post(k, "/templates", "{\"name\":\"py\",\"cpus\":2,\"env\":{\"A\":\"1\"}}");
+        assertThat(t.statusCode()).as(t.body()).isEqualTo(201);
+        assertThat(fx.get(k, "/templates/py").body()).contains("\"cpus\":2");
+        assertThat(fx.post(k, "/templates", "{\"name\":\"py\"}").statusCode()).isEqualTo(409);
+        assertThat(fx.delete(k, "/templates/py").statusCode()).isEqualTo(200);
+        assertThat(fx.get(k, "/templates/py").statusCode()).isEqualTo(404);
+        HttpResponse<String> v = fx.post(k, "/volumes", "{\"name\":\"cache\",\"size_mb\":16}");
+        assertThat(v.statusCode()).as(v.body()).isEqualTo(201);
+        assertThat(json(v)).containsEntry("name", "cache").containsEntry("size_mb", 16).containsEntry("status", "available");
+        assertThat(fx.post(k, "/volumes", "{\"name\":\"huge\",\"size_mb\":999999}").statusCode()).isEqualTo(429);
+        assertThat(fx.post(k, "/volumes", "{\"name\":\"zero\",\"size_mb\":0}").statusCode()).isEqualTo(400);
+        assertThat(fx.delete(k, "/volumes/cache").statusCode()).isEqualTo(200);
+        assertThat(fx.get(k, "/volumes").body()).isEqualTo("[]");
+    }
+}

@@ -1,0 +1,177 @@
+package dev.bhatti.server.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.bhatti.proto.Json;
+import dev.bhatti.server.store.Limits;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The HTTP API on the real engine: one sandbox of user "admin" booted once (with a secret, an
+ * attached volume and labels) serves the CRUD, exec, files, sessions and isolation checks.
+ */
+class SandboxApiTest {
+    private static DaemonFixture fx;
+    private static String admin;
+    private static String bob;
+    private static Map<String, Object> sandbox;
+
+    @BeforeAll
+    static void start() throws Exception {
+        fx = new DaemonFixture();
+        admin = fx.adminKey;
+        bob = fx.newUser("bob", Limits.DEFAULT);
+        assertThat(fx.post(admin, "/secrets", "{\"name\":\"API_TOKEN\",\"value\":\"s3cr3t-value\"}").statusCode()).isEqualTo(201);
+        assertThat(fx.post(admin, "/volumes", "{\"name\":\"data\",\"size_mb\":32}").statusCode()).isEqualTo(201);
+        HttpResponse<String> created = fx.post(admin, "/sandboxes", """
+                {"name":"alpha","secrets":["API_TOKEN"],"env":{"GREETING":"hi"},
+                 "volumes":[{"name":"data","mount":"/data"}],"labels":{"team":"red"}}""");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        sandbox = json(created.body());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (fx != null) {
+            fx.close();
+        }
+    }
+
+    static Map<String, Object> json(String body) throws Exception {
+        return Json.mapper().readValue(body, new TypeReference<>() {});
+    }
+
+    static List<Map<String, Object>> jsonList(String body) throws Exception {
+        return Json.mapper().readValue(body, new TypeReference<>() {});
+    }
+
+    private static String id() {
+        return (String) sandbox.get("id");
+    }
+
+    @Test
+    void createdSandboxHasTheApiShape() {
+        assertThat(sandbox).containsEntry("name", "alpha").containsEntry("status", "running")
+                .containsEntry("thermal", "hot").containsEntry("cpus", 1).containsEntry("memory_mb", 512)
+                .containsEntry("keep_hot", false).containsEntry("labels", Map.of("team", "red"));
+        assertThat(sandbox).containsKeys("id", "created_at", "image");
+    }
+
+    @Test
+    void sameNameAgainAnswersTheExistingSandboxWithoutBooting() throws Exception {
+        HttpResponse<String> again = fx.post(admin, "/sandboxes", "{\"name\":\"alpha\"}");
+        assertThat(again.statusCode()).isEqualTo(200);
+        assertThat(again.headers().firstValue("X-Bhatti-Existing")).hasValue("true");
+        assertThat(json(again.body())).containsEntry("id", id());
+    }
+
+    @Test
+    void getAndListByIdNameAndLabel() throws Exception {
+        assertThat(json(fx.get(admin, "/sandboxes/alpha").body())).containsEntry("id", id());
+        assertThat(json(fx.get(admin, "/sandboxes/" + id()).body())).containsEntry("name", "alpha");
+        assertThat(jsonList(fx.get(admin, "/sandboxes?label=team=red").body())).extracting(m -> m.get("id")).contains(id());
+        assertThat(jsonList(fx.get(admin, "/sandboxes?label=team=blue").body())).isEmpty();
+    }
+
+    @Test
+    void bufferedExecSeesSecretEnvAndVolumeAndExitCode() throws Exception {
+        HttpResponse<String> r = fx.post(admin, "/sandboxes/alpha/exec",
+                "{\"cmd\":[\"sh\",\"-c\",\"echo $API_TOKEN $GREETING; mountpoint -q /data && echo vol; echo err >&2; exit 3\"]}");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(json(r.body())).containsEntry("exit_code", 3).containsEntry("stdout", "s3cr3t-value hi\nvol\n")
+                .containsEntry("stderr", "err\n");
+        Map<String, Object> missing = json(fx.post(admin, "/sandboxes/alpha/exec", "{\"cmd\":[\"no-such-binary\"]}").body());
+        assertThat(missing).containsEntry("exit_code", 127);
+        assertThat((String) missing.get("stderr")).contains("no-such-binary");
+    }
+
+    @Test
+    void streamingExecSendsOneJsonEventPerLine() throws Exception {
+        HttpResponse<String> r = fx.send(fx.request(admin, "/sandboxes/alpha/exec").header("Accept", "application/x-ndjson")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"cmd\":[\"sh\",\"-c\",\"echo one; echo two >&2; exit 4\"]}")));
+        assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/x-ndjson");
+        List<Map<String, Object>> events = r.body().lines().map(l -> {
+            try {
+                return json(l);
+            } catch (Exception e) {
+                throw new AssertionError("not JSON: " + l, e);
+            }
+        }).toList();
+        assertThat(events).contains(Map.of("type", "stdout", "data", "one\n"), Map.of("type", "stderr", "data", "two\n"));
+        assertThat(events.getLast()).isEqualTo(Map.of("type", "exit", "exit_code", 4));
+    }
+
+    @Test
+    void filesWriteReadHeadListAndTruncate() throws Exception {
+        HttpResponse<String> put = fx.send(fx.request(admin, "/sandboxes/alpha/files?path=/workspace/f.txt&mode=0600")
+                .PUT(HttpRequest.BodyPublishers.ofString("line 1\nline 2\nline 3\n")));
+        assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+        HttpResponse<String> get = fx.get(admin, "/sandboxes/alpha/files?path=/workspace/f.txt");
+        assertThat(get.body()).isEqualTo("line 1\nline 2\nline 3\n");
+        assertThat(get.headers().firstValue("X-File-Size")).hasValue("21");
+        HttpResponse<String> cut = fx.get(admin, "/sandboxes/alpha/files?path=/workspace/f.txt&offset=2&limit=1");
+        assertThat(cut.body()).isEqualTo("line 2\n");
+        assertThat(cut.headers().firstValue("X-File-Size")).hasValue("21");
+        HttpResponse<String> head = fx.send(fx.request(admin, "/sandboxes/alpha/files?path=/workspace/f.txt")
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()));
+        assertThat(head.headers().firstValue("X-File-Mode")).hasValue("0600");
+        assertThat(head.headers().firstValue("X-File-IsDir")).hasValue("false");
+        assertThat(jsonList(fx.get(admin, "/sandboxes/alpha/files?path=/workspace&ls=true").body()))
+                .extracting(m -> m.get("name")).contains("f.txt");
+        assertThat(fx.get(admin, "/sandboxes/alpha/files?path=/workspace/nope").statusCode()).isEqualTo(404);
+        assertThat(fx.get(admin, "/sandboxes/alpha/files?path=/workspace").statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void sessionsAreListedAndEmptyWhenNone() throws Exception {
+        HttpResponse<String> r = fx.get(admin, "/sandboxes/alpha/sessions");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).startsWith("[");
+        assertThat(fx.delete(admin, "/sandboxes/alpha/sessions/s999").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void anotherUserSeesNothingOfIt() throws Exception {
+        for (String path : List.of("/sandboxes/alpha", "/sandboxes/" + id(), "/sandboxes/alpha/sessions",
+                "/sandboxes/alpha/files?path=/workspace&ls=true", "/sandboxes/alpha/ports", "/volumes/data")) {
+            HttpResponse<String> r = fx.get(bob, path);
+            assertThat(r.statusCode()).as(path).isEqualTo(404);
+        }
+        assertThat(fx.post(bob, "/sandboxes/alpha/exec", "{\"cmd\":[\"true\"]}").statusCode()).isEqualTo(404);
+        assertThat(fx.post(bob, "/sandboxes/alpha/stop", "").statusCode()).isEqualTo(404);
+        assertThat(fx.delete(bob, "/sandboxes/alpha").statusCode()).isEqualTo(404);
+        assertThat(fx.delete(bob, "/secrets/API_TOKEN").statusCode()).isEqualTo(404);
+        assertThat(fx.delete(bob, "/volumes/data").statusCode()).isEqualTo(404);
+        assertThat(jsonList(fx.get(bob, "/sandboxes").body())).isEmpty();
+        assertThat(jsonList(fx.get(bob, "/secrets").body())).isEmpty();
+    }
+
+    @Test
+    void secretsAreListedWithoutValuesAndNeverStoredInPlaintext() throws Exception {
+        String list = fx.get(admin, "/secrets").body();
+        assertThat(list).contains("API_TOKEN").doesNotContain("s3cr3t-value");
+        for (String f : List.of("state.db", "state.db-wal")) {
+            var file = fx.daemon.config().dataDir().resolve(f);
+            if (Files.exists(file)) {
+                assertThat(new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1))
+                        .as(f).doesNotContain("s3cr3t-value");
+            }
+        }
+    }
+
+    @Test
+    void attachedVolumeCannotBeDeleted() throws Exception {
+        HttpResponse<String> r = fx.delete(admin, "/volumes/data");
+        assertThat(r.statusCode()).isEqualTo(409);
+        assertThat(json(r.body())).containsEntry("code", "volume_attached");
+        assertThat(fx.post(admin, "/volumes", "{\"name\":\"data\",\"size_mb\":8}").statusCode()).isEqualTo(409);
+    }
+}
