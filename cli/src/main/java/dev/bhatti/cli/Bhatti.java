@@ -1,5 +1,6 @@
 package dev.bhatti.cli;
 
+import dev.bhatti.cli.serve.ServeCommand;
 import dev.bhatti.cli.user.UserCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -10,7 +11,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "bhatti", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Self-hosted microVM sandboxes for AI coding agents.",
-        subcommands = {UserCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, UserCommand.class, CommandLine.HelpCommand.class})
 public final class Bhatti implements Runnable {
 
     @CommandLine.Spec

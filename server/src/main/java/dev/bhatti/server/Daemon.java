@@ -42,6 +42,7 @@ public final class Daemon implements AutoCloseable {
     private final ApiServer api;
     private final Instant startedAt;
     private final Map<String, Instant> lastActivity = new ConcurrentHashMap<>();
+    private volatile boolean closed;
 
     private Daemon(ServerConfig config, Engine engine) throws IOException {
         this.config = config;
@@ -96,9 +97,26 @@ public final class Daemon implements AutoCloseable {
         return d.toHours() + "h" + d.toMinutesPart() + "m" + d.toSecondsPart() + "s";
     }
 
+    /**
+     * Graceful shutdown (SPEC §7): stop accepting requests, snapshot every running sandbox to disk
+     * and record it as stopped, then end. Idempotent.
+     */
+    public void shutdown() {
+        if (closed) {
+            return;
+        }
+        api.close();
+        Shutdown.snapshotAll(engine, store);
+        close();
+    }
+
     /** Stops the API and the VMMs without snapshots (abrupt stop; graceful shutdown snapshots first). */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         api.close();
         engine.close();
         store.close();
