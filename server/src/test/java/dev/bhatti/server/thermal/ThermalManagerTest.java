@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.bhatti.client.Terminal;
 import dev.bhatti.engine.Thermal;
 import dev.bhatti.proto.ExecRequest;
+import dev.bhatti.server.ProbeEngine;
 import dev.bhatti.server.RealVms;
 import dev.bhatti.server.thermal.ThermalTargets.Target;
 import java.time.Clock;

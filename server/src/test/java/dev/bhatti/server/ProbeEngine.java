@@ -1,4 +1,4 @@
-package dev.bhatti.server.thermal;
+package dev.bhatti.server;
 
 import dev.bhatti.client.AgentClient;
 import dev.bhatti.engine.CreateSpec;
@@ -15,25 +15,25 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The real engine, watched: counts agent look-ups per sandbox (the manager's only way to ask the
  * agent) and can make the next stops or agent look-ups of a sandbox fail, as a broken VMM would.
  */
-final class ProbeEngine implements Engine {
+public final class ProbeEngine implements Engine {
     private final Engine real;
     private final Map<String, AtomicInteger> agentCalls = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> failingStops = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> failingAgents = new ConcurrentHashMap<>();
 
-    ProbeEngine(Engine real) {
+    public ProbeEngine(Engine real) {
         this.real = real;
     }
 
-    int agentCalls(String id) {
+    public int agentCalls(String id) {
         return agentCalls.getOrDefault(id, new AtomicInteger()).get();
     }
 
-    void failNextStops(String id, int n) {
+    public void failNextStops(String id, int n) {
         failingStops.put(id, new AtomicInteger(n));
     }
 
-    void failNextAgentCalls(String id, int n) {
+    public void failNextAgentCalls(String id, int n) {
         failingAgents.put(id, new AtomicInteger(n));
     }
 
