@@ -1,0 +1,11 @@
+package dev.bhatti.server.recovery;
+
+/** Where recovery reports each decision; the daemon writes these to its store. */
+public interface RecoverySink {
+
+    /** The sandbox is registered cold with a complete snapshot; its stored status becomes {@code stopped}. */
+    void restoredCold(String id);
+
+    /** The sandbox cannot be brought back as it is; its stored status becomes {@code unknown}. */
+    void markedUnknown(String id, String reason);
+}
