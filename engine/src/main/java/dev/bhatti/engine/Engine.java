@@ -45,6 +45,12 @@ public interface Engine extends AutoCloseable {
     /** What the daemon stores to find the VM again after a restart. */
     VmState exportState(String id);
 
+    /**
+     * If a VMM left by an earlier daemon still runs this sandbox, snapshots it to disk and ends it
+     * (call before {@link #importState}); answers whether there was one.
+     */
+    boolean snapshotOrphan(VmState state);
+
     /** Registers a VM from stored state as cold (or broken when its snapshot files are incomplete). */
     VmInfo importState(VmState state);
 

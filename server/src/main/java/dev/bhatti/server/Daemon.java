@@ -6,6 +6,10 @@ import dev.bhatti.engine.qemu.QemuEngine;
 import dev.bhatti.server.api.ApiContext;
 import dev.bhatti.server.api.ApiServer;
 import dev.bhatti.server.config.ServerConfig;
+import dev.bhatti.server.recovery.RecoveryReport;
+import dev.bhatti.server.thermal.ActivityCache;
+import dev.bhatti.server.thermal.ThermalConfig;
+import dev.bhatti.server.thermal.ThermalManager;
 import dev.bhatti.server.sandbox.Creation;
 import dev.bhatti.server.sandbox.Sandboxes;
 import dev.bhatti.server.sandbox.SecretEnv;
@@ -22,7 +26,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,8 +44,10 @@ public final class Daemon implements AutoCloseable {
     private final Engine engine;
     private final ApiServer api;
     private final Instant startedAt;
-    private final Map<String, Instant> lastActivity = new ConcurrentHashMap<>();
+    private final ActivityCache activity;
+    private final ThermalManager thermal;
     private volatile boolean closed;
+    private RecoveryReport recovery;
 
     private Daemon(ServerConfig config, Engine engine) throws IOException {
         this.config = config;
@@ -55,8 +60,11 @@ public final class Daemon implements AutoCloseable {
         this.engine = engine;
         Volumes volumes = new Volumes(store, config.dataDir(), clock);
         Creation creation = new Creation(store, engine, new SecretEnv(store, secrets), volumes, clock);
-        Sandboxes sandboxes = new Sandboxes(store, engine, creation, id -> lastActivity.put(id, clock.instant()), clock);
-        ApiContext context = new ApiContext(VERSION, store, users, sandboxes, volumes, secrets, id -> () -> { },
+        this.activity = new ActivityCache(clock);
+        Sandboxes sandboxes = new Sandboxes(store, engine, creation, activity::touch, clock);
+        this.thermal = new ThermalManager(engine, new StoreThermalTargets(store, engine), activity,
+                new ThermalConfig(config.thermalInterval(), config.warmAfter(), config.coldAfter()), clock);
+        ApiContext context = new ApiContext(VERSION, store, users, sandboxes, volumes, secrets, activity::hold,
                 () -> health(sandboxes), clock, config.rateScale());
         this.api = new ApiServer(context, config.host(), config.port());
     }
@@ -66,7 +74,9 @@ public final class Daemon implements AutoCloseable {
         Engine engine = new QemuEngine(config.dataDir(), GuestImages.fromCache());
         try {
             Daemon d = new Daemon(config, engine);
+            d.recovery = Startup.recover(d.store, engine, config.dataDir());
             d.api.start();
+            d.thermal.start();
             FirstStart.ensureAdmin(d.users, config, d.port());
             log.info("event=daemon_started version={} data_dir={} port={}", VERSION, config.dataDir(), d.port());
             return d;
@@ -78,6 +88,11 @@ public final class Daemon implements AutoCloseable {
 
     public int port() {
         return api.port();
+    }
+
+    /** What start-up recovery did. */
+    public RecoveryReport recovery() {
+        return recovery;
     }
 
     public ServerConfig config() {
@@ -106,6 +121,7 @@ public final class Daemon implements AutoCloseable {
             return;
         }
         api.close();
+        thermal.close();
         Shutdown.snapshotAll(engine, store);
         close();
     }
@@ -118,6 +134,7 @@ public final class Daemon implements AutoCloseable {
         }
         closed = true;
         api.close();
+        thermal.close();
         engine.close();
         store.close();
     }

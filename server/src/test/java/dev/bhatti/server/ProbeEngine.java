@@ -69,6 +69,7 @@ public final class ProbeEngine implements Engine {
     @Override public List<VmInfo> list() { return real.list(); }
     @Override public VmState exportState(String id) { return real.exportState(id); }
     @Override public VmInfo importState(VmState state) { return real.importState(state); }
+    @Override public boolean snapshotOrphan(VmState state) { return real.snapshotOrphan(state); }
 
     /** The real engine belongs to the test fixture, which closes it. */
     @Override

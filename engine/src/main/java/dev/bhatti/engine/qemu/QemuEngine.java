@@ -194,6 +194,19 @@ public final class QemuEngine implements Engine {
         return vm.info();
     }
 
+    @Override
+    public boolean snapshotOrphan(VmState state) {
+        if (vms.containsKey(state.id())) {
+            return false;
+        }
+        try {
+            return OrphanVmm.snapshotAndEnd(state.id(), new SandboxDir(state.dir()));
+        } catch (IOException | RuntimeException e) {
+            throw new EngineException.VmmFailed("sandbox " + state.id() + ": snapshot of the VMM left by an earlier "
+                    + "daemon failed: " + e.getMessage(), e);
+        }
+    }
+
     private static java.util.Optional<String> snapshotProblem(SandboxDir dir) {
         try {
             if (!Files.exists(dir.state()) || Files.size(dir.state()) == 0) {

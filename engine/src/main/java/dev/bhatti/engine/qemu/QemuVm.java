@@ -125,6 +125,9 @@ final class QemuVm {
             shutdownVmm();
             throw markBroken("restore failed: " + e.getMessage() + tails());
         }
+        // The device state is consumed: the running VM moves on from it, so a later recovery must
+        // never restore it against newer memory and disk (only a new stop writes a new one).
+        Files.deleteIfExists(config.dir().state());
         broken = Optional.empty();
         thermal = Thermal.HOT;
         syncClock();

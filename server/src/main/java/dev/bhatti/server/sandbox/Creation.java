@@ -114,8 +114,7 @@ public final class Creation {
     }
 
     private String vmState(String id) {
-        return new String(dev.bhatti.proto.Json.encode(engine.exportState(id).toMap()),
-                java.nio.charset.StandardCharsets.UTF_8);
+        return VmStateJson.of(engine, id);
     }
 
     private String hex(int bytes) {

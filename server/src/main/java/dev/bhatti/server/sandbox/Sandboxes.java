@@ -5,7 +5,6 @@ import dev.bhatti.engine.Engine;
 import dev.bhatti.engine.EngineException;
 import dev.bhatti.engine.Thermal;
 import dev.bhatti.engine.VmInfo;
-import dev.bhatti.proto.Json;
 import dev.bhatti.server.api.ApiException;
 import dev.bhatti.server.store.SandboxRow;
 import dev.bhatti.server.store.Store;
@@ -81,7 +80,13 @@ public final class Sandboxes {
 
     /** Wakes the sandbox if needed and brings an "unknown" or "stopped" row back to running. */
     public void ensureHot(SandboxRow row) {
-        Thermal before = engine.status(row.id()).thermal();
+        Thermal before;
+        try {
+            before = engine.status(row.id()).thermal();
+        } catch (EngineException.NotFound e) {
+            throw new ApiException.Conflict("sandbox_unknown", "sandbox " + row.id()
+                    + " has no VM this daemon can start (its state was lost); destroy it and create a new one");
+        }
         engine.ensureHot(row.id());
         if (before == Thermal.COLD || !"running".equals(row.status())) {
             store.updateSandbox(row.withStatus("running").withStoppedAt(null).withVmState(vmState(row.id())));
@@ -137,7 +142,7 @@ public final class Sandboxes {
     }
 
     String vmState(String id) {
-        return new String(Json.encode(engine.exportState(id).toMap()), java.nio.charset.StandardCharsets.UTF_8);
+        return VmStateJson.of(engine, id);
     }
 
     static ApiException notFound(String ref) {

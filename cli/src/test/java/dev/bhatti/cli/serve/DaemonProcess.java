@@ -1,0 +1,125 @@
+package dev.bhatti.cli.serve;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * {@code bhatti serve} as a real child process on a fixed data dir and port (so it can be killed
+ * and started again), with its home in the test dir so the admin config lands there.
+ */
+final class DaemonProcess implements AutoCloseable {
+    final Path root;
+    final int port;
+    final HttpClient http = HttpClient.newHttpClient();
+    private Process process;
+
+    DaemonProcess(Path root) throws IOException {
+        this.root = root;
+        try (ServerSocket s = new ServerSocket(0)) {
+            this.port = s.getLocalPort();
+        }
+    }
+
+    /** Starts the daemon and waits until /health answers; answers how long that took. */
+    Duration start() throws IOException, InterruptedException {
+        long t0 = System.nanoTime();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        process = new ProcessBuilder(List.of(java, "--enable-native-access=ALL-UNNAMED",
+                "-Duser.home=" + root.resolve("home"), "-cp", System.getProperty("java.class.path"),
+                "dev.bhatti.cli.Bhatti", "serve", "--config", root.resolve("no-config.yaml").toString(),
+                "--data-dir", root.resolve("data").toString(), "--listen", "127.0.0.1:" + port))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(root.resolve("daemon.log").toFile()))
+                .start();
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("daemon exited with " + process.exitValue() + ":\n" + log());
+            }
+            try {
+                if (send(HttpRequest.newBuilder(uri("/health")).GET()).statusCode() == 200) {
+                    return Duration.ofNanos(System.nanoTime() - t0);
+                }
+            } catch (IOException notYet) {
+                LockSupport.parkNanos(50_000_000);
+            }
+        }
+        throw new IllegalStateException("daemon not healthy within 3 min:\n" + log());
+    }
+
+    String adminKey() throws IOException {
+        return Files.readAllLines(root.resolve("home/.bhatti/config.yaml")).stream()
+                .filter(l -> l.startsWith("auth_token: ")).map(l -> l.substring(12)).findFirst().orElseThrow();
+    }
+
+    URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    HttpResponse<String> send(HttpRequest.Builder b) throws IOException, InterruptedException {
+        return http.send(b.timeout(Duration.ofMinutes(3)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> post(String key, String path, String json) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + key)
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    HttpResponse<String> get(String key, String path) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + key).GET());
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** SIGKILL: the daemon gets no chance to clean up (its VMMs keep running). */
+    void killHard() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM and wait for the graceful shutdown to finish; answers the exit code. */
+    int terminate() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(3, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("daemon did not exit within 3 min after SIGTERM");
+        }
+        return process.exitValue();
+    }
+
+    /** QEMU processes working on this test's data dir (found by pid via their command line). */
+    List<ProcessHandle> vmms() {
+        String dir = root.resolve("data/sandboxes").toString();
+        return ProcessHandle.allProcesses().filter(p -> p.info().commandLine().map(c -> c.contains(dir)
+                && c.contains("qemu-system")).orElse(false)).toList();
+    }
+
+    String log() throws IOException {
+        Path f = root.resolve("daemon.log");
+        return Files.exists(f) ? Files.readString(f) : "";
+    }
+
+    /** Kills the daemon and every VMM of this data dir, whatever state the test left. */
+    @Override
+    public void close() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+        for (ProcessHandle p : vmms()) {
+            p.destroyForcibly();
+            p.onExit().orTimeout(30, TimeUnit.SECONDS).join();
+        }
+    }
+}

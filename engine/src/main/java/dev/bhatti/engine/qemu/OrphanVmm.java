@@ -1,0 +1,61 @@
+package dev.bhatti.engine.qemu;
+
+import dev.bhatti.engine.qemu.qmp.QmpClient;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A QEMU left running by a daemon that died (SIGKILL, crash): found by its command line naming the
+ * sandbox's QMP socket (never by process name), snapshotted over that socket like a normal stop,
+ * then ended. The sandbox then restores from that snapshot with its processes intact (SPEC §7:
+ * "running VMs whose daemon died are either re-adopted or snapshotted — never silently lost").
+ */
+final class OrphanVmm {
+    private static final Logger log = LoggerFactory.getLogger(OrphanVmm.class);
+    private static final Duration QMP_CONNECT = Duration.ofSeconds(10);
+
+    private OrphanVmm() {}
+
+    static Optional<ProcessHandle> find(SandboxDir dir) {
+        String socket = dir.qmpSocket().toAbsolutePath().toString();
+        long self = ProcessHandle.current().pid();
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.pid() != self)
+                .filter(p -> p.info().commandLine().map(c -> c.contains(socket)).orElse(false))
+                .findFirst();
+    }
+
+    /** Snapshots and ends the orphaned VMM of {@code dir}, if there is one; answers whether there was. */
+    static boolean snapshotAndEnd(String id, SandboxDir dir) throws IOException {
+        Optional<ProcessHandle> vmm = find(dir);
+        if (vmm.isEmpty()) {
+            return false;
+        }
+        ProcessHandle p = vmm.get();
+        try (QmpClient qmp = QmpClient.connect(id, dir.qmpSocket(), QMP_CONNECT, p::isAlive)) {
+            long bytes = Snapshots.save(qmp, dir, Snapshots.Mode.SHARED_MEMORY);
+            try {
+                qmp.execute("quit");
+            } catch (IOException e) {
+                log.debug("event=orphan_quit_reply_lost sandbox={} error=\"{}\"", id, e.getMessage());
+            }
+            log.info("event=orphan_vmm_snapshotted sandbox={} pid={} state_bytes={}", id, p.pid(), bytes);
+        } finally {
+            awaitExit(p);
+        }
+        return true;
+    }
+
+    private static void awaitExit(ProcessHandle p) {
+        try {
+            p.onExit().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            p.destroyForcibly();
+            log.warn("event=orphan_vmm_killed pid={} reason=\"{}\"", p.pid(), e.getMessage());
+        }
+    }
+}

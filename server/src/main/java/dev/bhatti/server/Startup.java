@@ -1,0 +1,76 @@
+package dev.bhatti.server;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.bhatti.engine.Engine;
+import dev.bhatti.engine.VmState;
+import dev.bhatti.proto.Json;
+import dev.bhatti.server.recovery.EngineStateProvider;
+import dev.bhatti.server.recovery.Orphans;
+import dev.bhatti.server.recovery.Recovery;
+import dev.bhatti.server.recovery.RecoveryReport;
+import dev.bhatti.server.recovery.RecoverySink;
+import dev.bhatti.server.recovery.StoredSandbox;
+import dev.bhatti.server.store.SandboxRow;
+import dev.bhatti.server.store.Store;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Start-up reconciliation (SPEC §7): VMMs left running by a daemon that died are snapshotted first,
+ * then every stored sandbox is reconciled with the engine, then orphaned processes and
+ * directories of sandboxes the store does not know are removed.
+ */
+final class Startup {
+    private static final Logger log = LoggerFactory.getLogger(Startup.class);
+
+    private Startup() {}
+
+    static RecoveryReport recover(Store store, Engine engine, Path dataDir) {
+        long t0 = System.nanoTime();
+        List<SandboxRow> live = store.allSandboxes().stream().filter(SandboxRow::live).toList();
+        live.forEach(row -> rescue(engine, row));
+        RecoveryReport report = Recovery.run(store.allSandboxes().stream()
+                .map(r -> new StoredSandbox(r.id(), r.status(), r.vmState())).toList(),
+                new EngineStateProvider(engine), sink(store));
+        Set<String> known = live.stream().map(SandboxRow::id).collect(Collectors.toSet());
+        Orphans.Cleanup cleanup = Orphans.clean(dataDir.resolve("sandboxes"), known);
+        log.info("event=recovery_done restored={} unknown={} skipped={} orphans_killed={} dirs_removed={} ms={}",
+                report.restored(), report.unknown(), report.skipped(), cleanup.killed().size(),
+                cleanup.removedDirs().size(), (System.nanoTime() - t0) / 1_000_000);
+        return report;
+    }
+
+    private static void rescue(Engine engine, SandboxRow row) {
+        if (row.vmState() == null) {
+            return;
+        }
+        try {
+            Map<String, Object> m = Json.mapper().readValue(row.vmState(), new TypeReference<>() {});
+            if (engine.snapshotOrphan(VmState.fromMap(m))) {
+                log.info("event=orphan_vm_rescued sandbox={}", row.id());
+            }
+        } catch (Exception e) {
+            log.error("event=orphan_rescue_failed sandbox={} error=\"{}\"", row.id(), e.getMessage());
+        }
+    }
+
+    private static RecoverySink sink(Store store) {
+        return new RecoverySink() {
+            @Override
+            public void restoredCold(String id) {
+                log.info("event=sandbox_recovered sandbox={} thermal=cold", id);
+            }
+
+            @Override
+            public void markedUnknown(String id, String reason) {
+                log.warn("event=sandbox_unrecoverable sandbox={} reason=\"{}\"", id, reason);
+                store.sandboxById(id).filter(SandboxRow::live).ifPresent(r -> store.updateSandbox(r.withStatus("unknown")));
+            }
+        };
+    }
+}
