@@ -61,10 +61,10 @@ public final class Daemon implements AutoCloseable {
         Volumes volumes = new Volumes(store, config.dataDir(), clock);
         Creation creation = new Creation(store, engine, new SecretEnv(store, secrets), volumes, clock);
         this.activity = new ActivityCache(clock);
-        Sandboxes sandboxes = new Sandboxes(store, engine, creation, activity::touch, clock);
+        Sandboxes sandboxes = new Sandboxes(store, engine, creation, activity::touch, activity::hold, clock);
         this.thermal = new ThermalManager(engine, new StoreThermalTargets(store, engine), activity,
                 new ThermalConfig(config.thermalInterval(), config.warmAfter(), config.coldAfter()), clock);
-        ApiContext context = new ApiContext(VERSION, store, users, sandboxes, volumes, secrets, activity::hold,
+        ApiContext context = new ApiContext(VERSION, store, users, sandboxes, volumes, secrets,
                 () -> health(sandboxes), clock, config.rateScale());
         this.api = new ApiServer(context, config.host(), config.port());
     }

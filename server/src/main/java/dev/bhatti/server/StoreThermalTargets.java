@@ -12,7 +12,10 @@ import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The thermal manager's view of the store: live sandboxes the engine runs, and where results are recorded. */
+/**
+ * The thermal manager's view of the store: live sandboxes the engine runs whose create has finished
+ * (their VM state is recorded), and where its results are recorded.
+ */
 final class StoreThermalTargets implements ThermalTargets {
     private static final Logger log = LoggerFactory.getLogger(StoreThermalTargets.class);
 
@@ -27,7 +30,7 @@ final class StoreThermalTargets implements ThermalTargets {
     @Override
     public List<Target> targets() {
         Set<String> known = engine.list().stream().map(v -> v.id()).collect(Collectors.toSet());
-        return store.allSandboxes().stream().filter(SandboxRow::live).filter(r -> known.contains(r.id()))
+        return store.allSandboxes().stream().filter(SandboxRow::live).filter(r -> r.vmState() != null && known.contains(r.id()))
                 .filter(r -> !"unknown".equals(r.status())).map(r -> new Target(r.id(), r.keepHot())).toList();
     }
 

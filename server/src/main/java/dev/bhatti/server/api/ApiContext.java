@@ -7,17 +7,15 @@ import dev.bhatti.server.users.Users;
 import dev.bhatti.server.volume.Volumes;
 import java.time.Clock;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * What the routes use, wired by the daemon.
  *
- * @param holdHot  keeps a sandbox hot while the returned handle is open (attached shells)
  * @param health   the body of {@code GET /health}
  */
 public record ApiContext(String version, Store store, Users users, Sandboxes sandboxes, Volumes volumes, SecretBox secrets,
-                         Function<String, AutoCloseable> holdHot, Supplier<Map<String, Object>> health, Clock clock,
+                         Supplier<Map<String, Object>> health, Clock clock,
                          double rateScale) {
 
     /** The per-user rate limits, one instance per API server. */

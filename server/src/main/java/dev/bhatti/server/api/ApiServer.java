@@ -29,7 +29,7 @@ public final class ApiServer implements AutoCloseable {
     public ApiServer(ApiContext api, String host, int port) {
         ErrorResponses errors = new ErrorResponses();
         Auth auth = new Auth(api.users());
-        Guard guard = new Guard(api.newRateLimits());
+        Guard guard = new Guard(api.newRateLimits(), api.sandboxes());
         List<Routes> groups = List.of(new SandboxRoutes(api, guard), new ExecRoutes(api, guard),
                 new FileRoutes(api, guard), new ResourceRoutes(api, guard), new TerminalSocket(api, guard));
         this.app = Javalin.create(config -> {
@@ -49,6 +49,7 @@ public final class ApiServer implements AutoCloseable {
                 ctx.header("X-Bhatti-Version", api.version());
                 auth.authenticate(ctx, true);
             });
+            config.routes.after(Guard::release);
             config.routes.get("/health", ctx -> Responses.ok(ctx, api.health().get()));
             groups.forEach(g -> g.register(config.routes));
             config.routes.exception(ApiException.class, errors::answer);

@@ -44,7 +44,7 @@ final class ExecRoutes implements ApiServer.Routes {
         User user = guard.user(ctx, RateLimits.Kind.HEAVY);
         ExecBody body = Bodies.json(ctx, ExecBody.class, null);
         ExecRequest request = request(body);
-        AgentClient agent = api.sandboxes().hot(user, ctx.pathParam("id"));
+        AgentClient agent = guard.agent(ctx, user, ctx.pathParam("id"));
         if (Boolean.TRUE.equals(body.detach())) {
             ExecResult r = agent.exec(request);
             ctx.status(200).contentType("application/json").result(r.stdoutBytes());

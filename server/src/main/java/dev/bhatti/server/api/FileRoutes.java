@@ -34,7 +34,7 @@ final class FileRoutes implements ApiServer.Routes {
     private void read(Context ctx) throws IOException {
         User user = guard.user(ctx);
         String path = path(ctx);
-        AgentClient agent = api.sandboxes().hot(user, ctx.pathParam("id"));
+        AgentClient agent = guard.agent(ctx, user, ctx.pathParam("id"));
         if ("true".equals(ctx.queryParam("ls"))) {
             Responses.ok(ctx, agent.list(path));
             return;
@@ -54,7 +54,7 @@ final class FileRoutes implements ApiServer.Routes {
 
     private void stat(Context ctx) throws IOException {
         User user = guard.user(ctx);
-        FileInfo info = api.sandboxes().hot(user, ctx.pathParam("id")).stat(path(ctx));
+        FileInfo info = guard.agent(ctx, user, ctx.pathParam("id")).stat(path(ctx));
         ctx.status(200).header("X-File-Size", Long.toString(info.size())).header("X-File-Mode", info.mode())
                 .header("X-File-IsDir", Boolean.toString(info.isDir()));
     }
@@ -73,7 +73,7 @@ final class FileRoutes implements ApiServer.Routes {
         if (mode != null && !mode.matches("0?[0-7]{3,4}")) {
             throw new ApiException.Invalid("invalid_mode", "mode must be octal like 0644, got " + mode);
         }
-        AgentClient agent = api.sandboxes().hot(user, ctx.pathParam("id"));
+        AgentClient agent = guard.agent(ctx, user, ctx.pathParam("id"));
         try (InputStream body = ctx.bodyInputStream()) {
             agent.writeFile(path, mode, length, body);
         }

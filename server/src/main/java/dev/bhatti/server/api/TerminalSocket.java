@@ -5,6 +5,7 @@ import dev.bhatti.client.Terminal;
 import dev.bhatti.proto.ExecRequest;
 import dev.bhatti.proto.Json;
 import dev.bhatti.proto.SessionInfo;
+import dev.bhatti.server.sandbox.Sandboxes;
 import dev.bhatti.server.store.SandboxRow;
 import dev.bhatti.server.store.User;
 import io.javalin.router.JavalinDefaultRoutingApi;
@@ -46,15 +47,15 @@ final class TerminalSocket implements ApiServer.Routes {
     @Override
     public void register(JavalinDefaultRoutingApi r) {
         r.get("/sandboxes/{id}/sessions", ctx -> Responses.ok(ctx,
-                api.sandboxes().hot(guard.user(ctx), ctx.pathParam("id")).sessions()));
+                guard.agent(ctx, guard.user(ctx), ctx.pathParam("id")).sessions()));
         r.delete("/sandboxes/{id}/sessions/{sid}", ctx -> {
-            api.sandboxes().hot(guard.user(ctx), ctx.pathParam("id")).killSession(ctx.pathParam("sid"));
+            guard.agent(ctx, guard.user(ctx), ctx.pathParam("id")).killSession(ctx.pathParam("sid"));
             Responses.ok(ctx, Map.of("status", "killed"));
         });
         r.get("/sandboxes/{id}/ports", ctx -> {
             User user = guard.user(ctx);
             SandboxRow row = api.sandboxes().row(user, ctx.pathParam("id"));
-            Responses.ok(ctx, Ports.of(row.id(), api.sandboxes().hot(user, row.id())));
+            Responses.ok(ctx, Ports.of(row.id(), guard.agent(ctx, user, row.id())));
         });
         r.get("/ports", ctx -> Responses.ok(ctx, Ports.acrossHot(api.sandboxes(), guard.user(ctx))));
         r.ws("/sandboxes/{id}/ws", ws -> {
@@ -66,13 +67,20 @@ final class TerminalSocket implements ApiServer.Routes {
         });
     }
 
-    private void connect(WsContext ws) throws IOException {
+    private void connect(WsContext ws) throws Exception {
         User user = ws.attribute(Caller.ATTRIBUTE);
         guard.user(user, RateLimits.Kind.HEAVY);
         SandboxRow row = api.sandboxes().row(user, ws.pathParam("id"));
-        AgentClient agent = api.sandboxes().hot(user, row.id());
-        Terminal terminal = agent.openTerminal(request(agent, ws.queryParam("session"), "true".equals(ws.queryParam("new"))));
-        open.put(ws.sessionId(), new Open(terminal, api.holdHot().apply(row.id())));
+        Sandboxes.Hot hot = api.sandboxes().hot(user, row.id());
+        Terminal terminal;
+        try {
+            terminal = hot.agent().openTerminal(request(hot.agent(), ws.queryParam("session"),
+                    "true".equals(ws.queryParam("new"))));
+        } catch (IOException | RuntimeException e) {
+            hot.hold().close();
+            throw e;
+        }
+        open.put(ws.sessionId(), new Open(terminal, hot.hold()));
         ws.send(Json.mapper().writeValueAsString(Map.of("type", "session", "session_id", terminal.sessionId())));
         ws.enableAutomaticPings(30, TimeUnit.SECONDS);
         Thread.ofVirtual().name("ws-" + row.id()).start(() -> pump(ws, terminal));

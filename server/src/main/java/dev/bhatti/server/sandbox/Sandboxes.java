@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,19 +29,36 @@ public final class Sandboxes {
     private final Engine engine;
     private final Clock clock;
     private final Consumer<String> activity;
+    private final Function<String, AutoCloseable> holds;
     private final Creation creation;
 
-    public Sandboxes(Store store, Engine engine, Creation creation, Consumer<String> activity, Clock clock) {
+    /**
+     * @param activity records API activity on a sandbox (the thermal manager's host-side cache)
+     * @param holds    keeps a sandbox hot until the returned handle is closed
+     */
+    public Sandboxes(Store store, Engine engine, Creation creation, Consumer<String> activity,
+                     Function<String, AutoCloseable> holds, Clock clock) {
         this.store = store;
         this.engine = engine;
         this.creation = creation;
         this.activity = activity;
+        this.holds = holds;
         this.clock = clock;
     }
 
-    /** Creates (or, for a taken name, returns) a sandbox. */
+    /** A hot sandbox's agent, held hot until closed (the end of the request or of the shell). */
+    public record Hot(String id, AgentClient agent, AutoCloseable hold) implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            hold.close();
+        }
+    }
+
+    /** Creates (or, for a taken name, returns) a sandbox; a new one counts as just used. */
     public Creation.Result create(User user, CreateRequest request) {
-        return creation.create(user, request);
+        Creation.Result result = creation.create(user, request);
+        activity.accept(result.row().id());
+        return result;
     }
 
     public SandboxRow row(User user, String ref) {
@@ -65,12 +83,29 @@ public final class Sandboxes {
         return store.sandboxes(user.id(), labels).stream().map(this::view).toList();
     }
 
-    /** The agent of the user's sandbox, made hot first; counts as API activity. */
-    public AgentClient hot(User user, String ref) {
+    /**
+     * The agent of the user's sandbox, made hot first and held hot until the caller closes the
+     * answer: a request that takes long (a restore, a long exec) is never paused under it.
+     */
+    public Hot hot(User user, String ref) {
         SandboxRow row = row(user, ref);
-        activity.accept(row.id());
-        ensureHot(row);
-        return engine.agent(row.id());
+        AutoCloseable hold = holds.apply(row.id());
+        try {
+            activity.accept(row.id());
+            ensureHot(row);
+            return new Hot(row.id(), engine.agent(row.id()), hold);
+        } catch (RuntimeException e) {
+            release(hold);
+            throw e;
+        }
+    }
+
+    private static void release(AutoCloseable hold) {
+        try {
+            hold.close();
+        } catch (Exception e) {
+            log.warn("event=hold_release_failed error=\"{}\"", e.getMessage());
+        }
     }
 
     /** The agent of a sandbox that is hot now, without waking it (EngineException.NotHot otherwise). */

@@ -30,9 +30,14 @@ final class DaemonFixture implements AutoCloseable {
     final HttpClient http = HttpClient.newHttpClient();
 
     DaemonFixture() throws IOException {
+        this(c -> c);
+    }
+
+    /** With the test defaults (free port, temp dirs, generous rate limits) adjusted by {@code tweak}. */
+    DaemonFixture(java.util.function.UnaryOperator<ServerConfig> tweak) throws IOException {
         dir = Files.createTempDirectory("bhatti-daemon-test-");
-        ServerConfig config = ServerConfig.defaults().withDataDir(dir.resolve("data")).withListen("127.0.0.1:0")
-                .withClientConfig(dir.resolve("client/config.yaml")).withRateScale(100);
+        ServerConfig config = tweak.apply(ServerConfig.defaults().withDataDir(dir.resolve("data")).withListen("127.0.0.1:0")
+                .withClientConfig(dir.resolve("client/config.yaml")).withRateScale(100));
         daemon = Daemon.start(config);
         adminKey = Files.readAllLines(config.clientConfig()).stream().filter(l -> l.startsWith("auth_token: "))
                 .map(l -> l.substring("auth_token: ".length())).findFirst().orElseThrow();

@@ -1,0 +1,45 @@
+package dev.bhatti.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ServerConfigTest {
+
+    @Test
+    void missingFileGivesTheDefaults() throws Exception {
+        ServerConfig c = ServerConfig.load(Path.of("/nonexistent/bhatti.yaml"));
+        assertThat(c.dataDir()).isEqualTo(Path.of("/var/lib/bhatti"));
+        assertThat(c.port()).isEqualTo(8080);
+        assertThat(c.warmAfter()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.coldAfter()).isEqualTo(Duration.ofMinutes(30));
+    }
+
+    @Test
+    void fileValuesOverrideDefaultsAndFlagsOverrideTheFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("config.yaml");
+        Files.writeString(file, "data_dir: /srv/bhatti\nlisten: 0.0.0.0:9090\nwarm_after_sec: 5\ncold_after_sec: 60\n");
+        ServerConfig c = ServerConfig.load(file);
+        assertThat(c.dataDir()).isEqualTo(Path.of("/srv/bhatti"));
+        assertThat(c.host()).isEqualTo("0.0.0.0");
+        assertThat(c.port()).isEqualTo(9090);
+        assertThat(c.warmAfter()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.withListen(":7000").port()).isEqualTo(7000);
+        assertThat(c.withListen(":7000").host()).isEqualTo("0.0.0.0");
+    }
+
+    @Test
+    void unknownKeysAndBadValuesAreRefusedWithTheirName(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("config.yaml");
+        Files.writeString(file, "dta_dir: /x\n");
+        assertThatThrownBy(() -> ServerConfig.load(file)).hasMessageContaining("dta_dir");
+        assertThatThrownBy(() -> ServerConfig.defaults().withListen("nonsense")).hasMessageContaining("listen");
+        assertThatThrownBy(() -> ServerConfig.defaults().withThermal(Duration.ofSeconds(1), Duration.ofSeconds(10),
+                Duration.ofSeconds(5))).hasMessageContaining("cold_after");
+    }
+}
