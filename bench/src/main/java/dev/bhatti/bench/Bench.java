@@ -20,6 +20,7 @@ public final class Bench {
             case "jmh" -> org.openjdk.jmh.Main.main(rest);
             case "exec-latency" -> ExecLatency.main(rest);
             case "engine" -> EngineBench.main(rest);
+            case "server" -> ServerBench.main(rest);
             default -> {
                 System.err.println("bhatti-bench: unknown command " + args[0]);
                 usage();
@@ -32,5 +33,6 @@ public final class Bench {
         System.err.println("usage: java -jar bhatti-bench.jar jmh [JMH options]");
         System.err.println("       java -jar bhatti-bench.jar exec-latency [--count N] [--runs R] [--no-sync]");
         System.err.println("       java -jar bhatti-bench.jar engine    (real QEMU VMs; needs scripts/image)");
+        System.err.println("       java -jar bhatti-bench.jar server    (the daemon's HTTP API on real VMs)");
     }
 }

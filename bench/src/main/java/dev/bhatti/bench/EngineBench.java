@@ -1,5 +1,10 @@
 package dev.bhatti.bench;
 
+import static dev.bhatti.bench.Measure.deleteTree;
+import static dev.bhatti.bench.Measure.print;
+import static dev.bhatti.bench.Measure.sample;
+import static dev.bhatti.bench.Measure.time;
+
 import dev.bhatti.agent.floor.Latencies;
 import dev.bhatti.client.AgentClient;
 import dev.bhatti.client.ExecListener;
@@ -15,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
@@ -168,19 +172,10 @@ final class EngineBench {
         return holds;
     }
 
-    @FunctionalInterface
-    private interface Work {
-        void run() throws Exception;
-    }
 
-    private static long time(Work w) throws Exception {
-        long t = System.nanoTime();
-        w.run();
-        return System.nanoTime() - t;
-    }
 
     /** Runs {@code width} at once, {@code rounds} times; failed samples are counted and reported, not timed. */
-    private static Latencies parallel(int rounds, int width, Work w) throws Exception {
+    private static Latencies parallel(int rounds, int width, Measure.Work w) throws Exception {
         List<Long> samples = new ArrayList<>();
         int failed = 0;
         String firstFailure = null;
@@ -206,23 +201,6 @@ final class EngineBench {
         return new Latencies(samples.stream().mapToLong(Long::longValue).toArray());
     }
 
-    private static Latencies sample(int n, Callable<Long> one) throws Exception {
-        long[] s = new long[n];
-        for (int i = 0; i < n; i++) {
-            s[i] = one.call();
-        }
-        return new Latencies(s);
-    }
 
-    private static void print(String what, Latencies l) {
-        System.out.printf("%-44s %s%n", what, l.row());
-    }
 
-    private static void deleteTree(Path root) throws IOException {
-        try (var all = Files.walk(root)) {
-            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 }

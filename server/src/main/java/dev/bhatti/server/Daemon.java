@@ -90,6 +90,11 @@ public final class Daemon implements AutoCloseable {
         return api.port();
     }
 
+    /** The engine under the API (benchmarks compare the API against it). */
+    public Engine engine() {
+        return engine;
+    }
+
     /** What start-up recovery did. */
     public RecoveryReport recovery() {
         return recovery;

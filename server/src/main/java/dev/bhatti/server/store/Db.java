@@ -10,14 +10,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.ArrayBlockingQueue;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 
 /**
- * Connections and transactions. One connection per operation: SQLite opens are cheap, and with
- * WAL, a busy timeout and {@code BEGIN IMMEDIATE} write transactions, concurrent writers wait for
- * each other instead of failing with SQLITE_BUSY. Every JDBC failure leaves here as a
- * {@link StoreException} naming the operation.
+ * Connections and transactions. Each operation borrows a connection from a small idle pool (an
+ * open with its PRAGMAs costs about a millisecond, which every API request would pay for its auth
+ * lookup); with WAL, a busy timeout and {@code BEGIN IMMEDIATE} write transactions, concurrent
+ * writers wait for each other instead of failing with SQLITE_BUSY. A connection that saw an error
+ * is closed, not reused. Every JDBC failure leaves here as a {@link StoreException} naming the
+ * operation.
  */
 final class Db {
 
@@ -39,8 +42,11 @@ final class Db {
         T map(ResultSet rs) throws SQLException;
     }
 
+    private static final int IDLE = 8;
+
     private final String url;
     private final Properties properties;
+    private final ArrayBlockingQueue<Connection> idle = new ArrayBlockingQueue<>(IDLE);
 
     Db(String url) {
         this.url = url;
@@ -51,18 +57,14 @@ final class Db {
         properties.setProperty("transaction_mode", "IMMEDIATE");
     }
 
-    /** Runs {@code work} on its own connection in auto-commit mode. */
+    /** Runs {@code work} on a pooled connection in auto-commit mode. */
     <T> T read(String operation, Work<T> work) {
-        try (Connection c = DriverManager.getConnection(url, properties)) {
-            return work.run(c);
-        } catch (SQLException e) {
-            throw new StoreException.Failed(operation, e);
-        }
+        return withConnection(operation, work);
     }
 
     /** Runs {@code work} in one transaction: committed if it returns, rolled back if it throws. */
     <T> T write(String operation, Work<T> work) {
-        try (Connection c = DriverManager.getConnection(url, properties)) {
+        return withConnection(operation, c -> {
             c.setAutoCommit(false);
             try {
                 T result = work.run(c);
@@ -71,9 +73,58 @@ final class Db {
             } catch (SQLException | RuntimeException e) {
                 rollback(c, e);
                 throw e;
+            } finally {
+                c.setAutoCommit(true);
             }
+        });
+    }
+
+    private <T> T withConnection(String operation, Work<T> work) {
+        Connection c = null;
+        try {
+            c = borrow();
+            T result = work.run(c);
+            giveBack(c);
+            return result;
         } catch (SQLException e) {
+            closeQuietly(c, e);
             throw new StoreException.Failed(operation, e);
+        } catch (RuntimeException e) {
+            closeQuietly(c, e);
+            throw e;
+        }
+    }
+
+    private Connection borrow() throws SQLException {
+        Connection c = idle.poll();
+        return c != null ? c : DriverManager.getConnection(url, properties);
+    }
+
+    private void giveBack(Connection c) throws SQLException {
+        if (!idle.offer(c)) {
+            c.close();
+        }
+    }
+
+    private static void closeQuietly(Connection c, Exception cause) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    /** Closes the idle connections. */
+    void close() {
+        for (Connection c = idle.poll(); c != null; c = idle.poll()) {
+            try {
+                c.close();
+            } catch (SQLException e) {
+                throw new StoreException.Failed("close", e);
+            }
         }
     }
 

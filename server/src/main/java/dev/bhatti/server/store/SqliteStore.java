@@ -237,8 +237,9 @@ public final class SqliteStore implements Store {
         return publish.delete(userId, sandboxId, port);
     }
 
-    /** Nothing to release: every operation opens and closes its own connection. */
+    /** Closes the pooled idle connections. */
     @Override
     public void close() {
+        db.close();
     }
 }

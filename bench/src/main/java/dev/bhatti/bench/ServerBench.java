@@ -1,0 +1,171 @@
+package dev.bhatti.bench;
+
+import static dev.bhatti.bench.Measure.deleteTree;
+import static dev.bhatti.bench.Measure.print;
+import static dev.bhatti.bench.Measure.sample;
+import static dev.bhatti.bench.Measure.time;
+
+import dev.bhatti.agent.floor.Latencies;
+import dev.bhatti.client.AgentClient;
+import dev.bhatti.proto.ExecRequest;
+import dev.bhatti.server.Daemon;
+import dev.bhatti.server.config.ServerConfig;
+import dev.bhatti.server.store.Limits;
+import dev.bhatti.server.store.SandboxRow;
+import dev.bhatti.server.store.SqliteStore;
+import dev.bhatti.server.store.Store;
+import dev.bhatti.server.users.ApiKeys;
+import dev.bhatti.server.users.Users;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * The daemon's API on real VMs (issue 4's figures): HTTP exec {@code true} against the engine's own
+ * exec on the same sandbox, {@code GET /sandboxes} with 50 sandboxes in the store, and the time a
+ * restarted daemon needs to recover and serve a cold sandbox again. Each latency: 3 runs.
+ */
+final class ServerBench {
+    private static final int RUNS = 3;
+    private static final int EXECS = 200;
+    private static final int LISTS = 1000;
+    private static final int WARMUP_EXECS = 300;
+    private static final int WARMUP_GETS = 3000;
+
+    private ServerBench() {}
+
+    static void main(String[] args) throws Exception {
+        Path dir = Files.createTempDirectory("bhatti-bench-server-");
+        ServerConfig config = ServerConfig.defaults().withDataDir(dir.resolve("data")).withListen("127.0.0.1:0")
+                .withClientConfig(dir.resolve("client.yaml")).withRateScale(1000);
+        HttpClient http = HttpClient.newHttpClient();
+        try {
+            Daemon daemon = Daemon.start(config);
+            String key = adminKey(config);
+            Api api = new Api(http, daemon.port(), key);
+            check(api.post("/sandboxes", "{\"name\":\"bench\"}"), 201);
+            String id = daemon.engine().list().getFirst().id();
+            AgentClient agent = daemon.engine().agent(id);
+            System.out.printf("%-44s %s%n", "measurement (ms)", Latencies.HEADER);
+            for (int i = 0; i < WARMUP_EXECS; i++) {
+                api.post("/sandboxes/bench/exec", "{\"cmd\":[\"true\"]}");
+                agent.exec(ExecRequest.of("true"));
+            }
+            for (int i = 0; i < WARMUP_GETS; i++) {
+                api.get("/sandboxes/bench");
+                api.get("/health");
+            }
+            for (int run = 1; run <= RUNS; run++) {
+                pairedExecs(run, agent, api);
+                print("HTTP GET /health (no auth, no store), run " + run, sample(LISTS, () -> time(() ->
+                        check(api.get("/health"), 200))));
+                print("HTTP GET /sandboxes/bench (no VM), run " + run, sample(LISTS, () -> time(() ->
+                        check(api.get("/sandboxes/bench"), 200))));
+            }
+            String listKey = fiftySandboxes(config.dataDir());
+            Api lister = new Api(http, daemon.port(), listKey);
+            check(lister.get("/sandboxes"), 200);
+            for (int run = 1; run <= RUNS; run++) {
+                print("GET /sandboxes (50 in store), run " + run, sample(LISTS, () -> time(() ->
+                        check(lister.get("/sandboxes"), 200))));
+            }
+            restart(daemon, config, key, http);
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    /**
+     * Engine exec and HTTP exec of {@code true} alternately on the same sandbox, so both see the same
+     * guest conditions (TCG noise is far larger than the HTTP layer); the paired difference is the
+     * HTTP layer's cost.
+     */
+    private static void pairedExecs(int run, AgentClient agent, Api api) throws Exception {
+        long[] engine = new long[EXECS];
+        long[] http = new long[EXECS];
+        long[] diff = new long[EXECS];
+        for (int i = 0; i < EXECS; i++) {
+            engine[i] = time(() -> agent.exec(ExecRequest.of("true")));
+            http[i] = time(() -> check(api.post("/sandboxes/bench/exec", "{\"cmd\":[\"true\"]}"), 200));
+            diff[i] = http[i] - engine[i];
+        }
+        print("engine exec true, run " + run, new Latencies(engine));
+        print("HTTP exec true, run " + run, new Latencies(http));
+        print("HTTP - engine, paired, run " + run, new Latencies(diff));
+    }
+
+    /** Closes the daemon abruptly (its VMM dies with it) after a stop, then measures start-up recovery and the first exec. */
+    private static void restart(Daemon daemon, ServerConfig config, String key, HttpClient http) throws Exception {
+        check(new Api(http, daemon.port(), key).post("/sandboxes/bench/stop", ""), 200);
+        daemon.close();
+        for (int run = 1; run <= RUNS; run++) {
+            long t0 = System.nanoTime();
+            Daemon again = Daemon.start(config);
+            long started = System.nanoTime() - t0;
+            Api api = new Api(http, again.port(), key);
+            long t1 = System.nanoTime();
+            check(api.post("/sandboxes/bench/exec", "{\"cmd\":[\"true\"]}"), 200);
+            long firstExec = System.nanoTime() - t1;
+            System.out.printf("restart %d: daemon start incl. recovery %.0f ms (restored %d), first exec (restore) %.0f ms%n",
+                    run, started / 1e6, again.recovery().restored(), firstExec / 1e6);
+            check(api.post("/sandboxes/bench/stop", ""), 200);
+            again.close();
+        }
+        Daemon last = Daemon.start(config);
+        check(new Api(http, last.port(), key).delete("/sandboxes/bench"), 200);
+        last.close();
+    }
+
+    private static String fiftySandboxes(Path dataDir) {
+        try (Store store = SqliteStore.open(dataDir)) {
+            Users.Created lister = new Users(store, new ApiKeys(), Clock.systemUTC()).create("lister", Limits.DEFAULT);
+            for (int i = 0; i < 50; i++) {
+                store.insertSandbox(new SandboxRow("sb-list-" + i, lister.user().id(), "s" + i, "stopped", 1, 512, null,
+                        "minimal", null, false, Map.of("i", Integer.toString(i)), Instant.now(), null, null));
+            }
+            return lister.apiKey();
+        }
+    }
+
+    private record Api(HttpClient http, int port, String key) {
+        HttpResponse<String> post(String path, String body) throws Exception {
+            return http.send(base(path).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        }
+
+        HttpResponse<String> get(String path) throws Exception {
+            return http.send(base(path).GET().build(), HttpResponse.BodyHandlers.ofString());
+        }
+
+        HttpResponse<String> delete(String path) throws Exception {
+            return http.send(base(path).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        }
+
+        private HttpRequest.Builder base(String path) {
+            return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).header("Authorization", "Bearer " + key);
+        }
+    }
+
+    private static String adminKey(ServerConfig config) throws Exception {
+        return Files.readAllLines(config.clientConfig()).stream().filter(l -> l.startsWith("auth_token: "))
+                .map(l -> l.substring(12)).findFirst().orElseThrow();
+    }
+
+    private static HttpResponse<String> check(HttpResponse<String> r, int status) {
+        if (r.statusCode() != status) {
+            throw new IllegalStateException("expected " + status + ", got " + r.statusCode() + ": " + r.body());
+        }
+        return r;
+    }
+
+
+
+
+
+}
