@@ -31,6 +31,10 @@ final class QemuVm {
     private volatile Vmm vmm;
     private volatile AgentClient agent;
     private volatile Ports ports;
+    /** Guest clock lag not synced yet, and when the vCPUs were last paused (guarded by the lock). */
+    private long clockLag;
+    private long pausedAt;
+    static final Duration CLOCK_SLACK = Duration.ofMillis(100);
 
     QemuVm(VmConfig config, Ports ports) {
         this.config = config;
@@ -66,6 +70,7 @@ final class QemuVm {
             if (thermal == Thermal.HOT) {
                 vmm.qmp().execute("stop");
                 thermal = Thermal.WARM;
+                pausedAt = System.nanoTime();
             }
         });
     }
@@ -76,7 +81,7 @@ final class QemuVm {
             if (thermal == Thermal.WARM) {
                 vmm.qmp().execute("cont");
                 thermal = Thermal.HOT;
-                syncClock();
+                clockAfterPause();
             }
         });
     }
@@ -103,7 +108,7 @@ final class QemuVm {
                 case WARM -> {
                     vmm.qmp().execute("cont");
                     thermal = Thermal.HOT;
-                    syncClock();
+                    clockAfterPause();
                 }
                 case COLD -> restore(force);
             }
@@ -134,12 +139,25 @@ final class QemuVm {
     }
 
     /**
+     * The guest clock lags by the time its vCPUs were stopped. Lags under {@link #CLOCK_SLACK} are
+     * summed, not synced one by one (a sync is an agent round trip, several times the cost of the
+     * resume itself); the guest clock is never more than that behind after a wake.
+     */
+    private void clockAfterPause() {
+        clockLag += System.nanoTime() - pausedAt;
+        if (clockLag > CLOCK_SLACK.toNanos()) {
+            syncClock();
+        }
+    }
+
+    /**
      * The guest's clock stood still while its vCPUs were stopped or its VMM was gone; set it to
      * the host's time. A failure is logged, not thrown: the sandbox works, only its clock lags.
      */
     private void syncClock() {
         try {
             agent.setClock(java.time.Instant.now());
+            clockLag = 0;
         } catch (IOException e) {
             log.error("event=clock_sync_failed sandbox={} error=\"{}\"", id(), e.getMessage());
         }

@@ -49,6 +49,8 @@ public final class ApiServer implements AutoCloseable {
                 ctx.header("X-Bhatti-Version", api.version());
                 auth.authenticate(ctx, true);
             });
+            config.routes.wsBeforeUpgrade("/sandboxes/{id}/ws",
+                    ctx -> api.sandboxes().row(Caller.of(ctx), ctx.pathParam("id")));
             config.routes.after(Guard::release);
             config.routes.get("/health", ctx -> Responses.ok(ctx, api.health().get()));
             groups.forEach(g -> g.register(config.routes));

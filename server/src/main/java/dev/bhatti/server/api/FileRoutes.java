@@ -31,6 +31,10 @@ final class FileRoutes implements ApiServer.Routes {
         r.put("/sandboxes/{id}/files", this::write);
     }
 
+    /**
+     * Whole reads carry {@code Content-Length} (the total size); truncated reads commit the headers
+     * before the first byte, so they go out chunked and no length can be mistaken for the file's.
+     */
     private void read(Context ctx) throws IOException {
         User user = guard.user(ctx);
         String path = path(ctx);
@@ -45,10 +49,12 @@ final class FileRoutes implements ApiServer.Routes {
         try (FileReadStream in = agent.openRead(request)) {
             long size = in.response().size();
             ctx.status(200).contentType("application/octet-stream").header("X-File-Size", Long.toString(size));
-            if (!truncated) {
+            if (truncated) {
+                ctx.res().flushBuffer();
+            } else {
                 ctx.res().setContentLengthLong(size);
             }
-            in.transferTo(ctx.outputStream());
+            in.transferTo(ctx.res().getOutputStream());
         }
     }
 

@@ -40,6 +40,16 @@ class AuthAndInputTest {
     }
 
     @Test
+    void firstStartWroteTheAdminKeyAndUrlToAPrivateClientConfig() throws Exception {
+        java.nio.file.Path config = fx.dir.resolve("client/config.yaml");
+        assertThat(java.nio.file.Files.getPosixFilePermissions(config))
+                .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        assertThat(java.nio.file.Files.readString(config))
+                .contains("api_url: http://127.0.0.1:" + fx.daemon.port()).contains("auth_token: bht_");
+        assertThat(fx.get(fx.adminKey, "/sandboxes").statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void missingAndUnknownKeysAre401WithStableMessages() throws Exception {
         HttpResponse<String> missing = fx.get(null, "/sandboxes");
         assertThat(missing.statusCode()).isEqualTo(401);
@@ -63,7 +73,7 @@ class AuthAndInputTest {
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(json(unknown)).containsKeys("error", "code");
         HttpResponse<String> wrong = fx.send(fx.request(fx.adminKey, "/health").DELETE());
-        assertThat(wrong.statusCode()).isIn(404, 405);
+        assertThat(wrong.statusCode()).isEqualTo(405);
         assertThat(json(wrong)).containsKeys("error", "code");
     }
 

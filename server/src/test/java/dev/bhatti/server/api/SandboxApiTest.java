@@ -117,9 +117,11 @@ class SandboxApiTest {
         HttpResponse<String> get = fx.get(admin, "/sandboxes/alpha/files?path=/workspace/f.txt");
         assertThat(get.body()).isEqualTo("line 1\nline 2\nline 3\n");
         assertThat(get.headers().firstValue("X-File-Size")).hasValue("21");
+        assertThat(get.headers().firstValue("Content-Length")).hasValue("21");
         HttpResponse<String> cut = fx.get(admin, "/sandboxes/alpha/files?path=/workspace/f.txt&offset=2&limit=1");
         assertThat(cut.body()).isEqualTo("line 2\n");
         assertThat(cut.headers().firstValue("X-File-Size")).hasValue("21");
+        assertThat(cut.headers().firstValue("Content-Length")).as("truncated reads have no length").isEmpty();
         HttpResponse<String> head = fx.send(fx.request(admin, "/sandboxes/alpha/files?path=/workspace/f.txt")
                 .method("HEAD", HttpRequest.BodyPublishers.noBody()));
         assertThat(head.headers().firstValue("X-File-Mode")).hasValue("0600");
@@ -150,8 +152,64 @@ class SandboxApiTest {
         assertThat(fx.delete(bob, "/sandboxes/alpha").statusCode()).isEqualTo(404);
         assertThat(fx.delete(bob, "/secrets/API_TOKEN").statusCode()).isEqualTo(404);
         assertThat(fx.delete(bob, "/volumes/data").statusCode()).isEqualTo(404);
+        assertThat(fx.patch(bob, "/sandboxes/alpha", "{\"keep_hot\":true}").statusCode()).isEqualTo(404);
+        assertThat(fx.send(fx.request(bob, "/sandboxes/alpha/files?path=/workspace/x")
+                .PUT(HttpRequest.BodyPublishers.ofString("x"))).statusCode()).isEqualTo(404);
+        assertThat(fx.send(fx.request(bob, "/sandboxes/alpha/files?path=/workspace")
+                .method("HEAD", HttpRequest.BodyPublishers.noBody())).statusCode()).isEqualTo(404);
+        assertThat(fx.delete(bob, "/sandboxes/alpha/sessions/s1").statusCode()).isEqualTo(404);
         assertThat(jsonList(fx.get(bob, "/sandboxes").body())).isEmpty();
         assertThat(jsonList(fx.get(bob, "/secrets").body())).isEmpty();
+        assertThat(jsonList(fx.get(bob, "/volumes").body())).isEmpty();
+        assertThat(jsonList(fx.get(bob, "/ports").body())).isEmpty();
+        var handshake = org.assertj.core.api.Assertions.catchThrowable(() -> fx.http.newWebSocketBuilder()
+                .header("Authorization", "Bearer " + bob)
+                .buildAsync(java.net.URI.create("ws://127.0.0.1:" + fx.daemon.port() + "/sandboxes/alpha/ws"),
+                        new java.net.http.WebSocket.Listener() {}).join());
+        assertThat(handshake).cause().isInstanceOf(java.net.http.WebSocketHandshakeException.class);
+        assertThat(((java.net.http.WebSocketHandshakeException) handshake.getCause()).getResponse().statusCode())
+                .isEqualTo(404);
+    }
+
+    @Test
+    void detachedExecAnswersPidAndOutputFileAndTimeoutKillsWith124() throws Exception {
+        Map<String, Object> detached = json(fx.post(admin, "/sandboxes/alpha/exec",
+                "{\"cmd\":[\"sh\",\"-c\",\"echo bg-out\"],\"detach\":true}").body());
+        assertThat(detached).containsKeys("pid", "output_file");
+        long start = System.nanoTime();
+        Map<String, Object> timedOut = json(fx.post(admin, "/sandboxes/alpha/exec",
+                "{\"cmd\":[\"sh\",\"-c\",\"sleep 30 & sleep 30\"],\"timeout_sec\":1}").body());
+        assertThat(timedOut).containsEntry("exit_code", 124);
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(20));
+        HttpResponse<String> ps = fx.post(admin, "/sandboxes/alpha/exec", "{\"cmd\":[\"sh\",\"-c\","
+                + "\"ps -eo args | grep -c '^sleep 30' || true\"]}");
+        assertThat(((String) json(ps.body()).get("stdout")).trim()).as("the whole process group was killed").isEqualTo("0");
+        HttpResponse<String> stream = fx.send(fx.request(admin, "/sandboxes/alpha/exec").header("Accept", "application/x-ndjson")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"cmd\":[\"sleep\",\"30\"],\"timeout_sec\":1}")));
+        assertThat(stream.body().lines().toList().getLast()).contains("\"type\":\"error\"").contains("timeout");
+    }
+
+    @Test
+    void listeningGuestPortIsReportedForTheSandboxAndAcrossHotSandboxes() throws Exception {
+        fx.post(admin, "/sandboxes/alpha/exec", "{\"detach\":true,\"cmd\":[\"python3\",\"-m\",\"http.server\",\"8765\"]}");
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+        String ports = fx.get(admin, "/sandboxes/alpha/ports").body();
+        while (!ports.contains("8765") && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(200_000_000);
+            ports = fx.get(admin, "/sandboxes/alpha/ports").body();
+        }
+        assertThat(jsonList(ports)).contains(Map.of("container_port", 8765, "proxy_url", "/sandboxes/" + id() + "/proxy/8765/"));
+        assertThat(ports).doesNotContain("1024").doesNotContain("1025");
+        assertThat(fx.get(admin, "/ports").body()).contains("8765");
+    }
+
+    @Test
+    void volumeAttachedReadWriteCannotBeAttachedAgainAndNothingIsCreated() throws Exception {
+        HttpResponse<String> r = fx.post(admin, "/sandboxes", "{\"name\":\"beta\",\"volumes\":[{\"name\":\"data\",\"mount\":\"/d\"}]}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(409);
+        assertThat(json(r.body())).containsEntry("code", "volume_attached");
+        assertThat(fx.get(admin, "/sandboxes/beta").statusCode()).isEqualTo(404);
+        assertThat(json(fx.get(admin, "/volumes/data").body())).containsEntry("status", "attached");
     }
 
     @Test
