@@ -141,10 +141,7 @@ public final class AgentClient implements AutoCloseable {
     /** SIGKILLs a session's process group (or drops an exited session). */
     public void killSession(String sessionId) throws IOException {
         try (AgentConnection conn = request(FrameType.EXEC_KILL, new ExecKillRequest(sessionId))) {
-            int code = Payloads.exit(conn.expect(FrameType.EXIT, "kill of session " + sessionId).payload());
-            if (code != 0) {
-                throw new IOException("kill of session " + sessionId + " answered exit code " + code);
-            }
+            requireExitZero(conn, "kill of session " + sessionId);
         }
     }
 
@@ -236,13 +233,20 @@ public final class AgentClient implements AutoCloseable {
 
     /** Sets the guest's wall clock (CLOCK_SET); the agent refuses outside a guest. */
     public void setClock(Instant now) throws IOException {
-        long nanos = Math.addExact(Math.multiplyExact(now.getEpochSecond(), 1_000_000_000L), now.getNano());
         try (AgentConnection conn = connect()) {
-            conn.sendBytes(FrameType.CLOCK_SET, Payloads.clock(nanos));
-            int code = Payloads.exit(conn.expect(FrameType.EXIT, "clock set").payload());
-            if (code != 0) {
-                throw new IOException("clock set answered exit code " + code);
-            }
+            conn.sendBytes(FrameType.CLOCK_SET, Payloads.clock(epochNanos(now)));
+            requireExitZero(conn, "clock set");
+        }
+    }
+
+    private static long epochNanos(Instant t) {
+        return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano());
+    }
+
+    private static void requireExitZero(AgentConnection conn, String what) throws IOException {
+        int code = Payloads.exit(conn.expect(FrameType.EXIT, what).payload());
+        if (code != 0) {
+            throw new IOException(what + " answered exit code " + code);
         }
     }
 
@@ -254,6 +258,23 @@ public final class AgentClient implements AutoCloseable {
      * @throws IOException when the deadline passes, naming the transport and the last failure
      */
     public void waitReady(Duration timeout) throws IOException, InterruptedException {
+        waitFor(timeout, this::activityWithin);
+    }
+
+    /**
+     * Like {@link #waitReady}, but the probe is CLOCK_SET with the host's time at each attempt:
+     * after a restore the guest needs both, and this costs one round trip instead of two.
+     */
+    public void waitReadyAndSetClock(Duration timeout) throws IOException, InterruptedException {
+        waitFor(timeout, this::clockWithin);
+    }
+
+    /** One readiness probe that must answer within {@code limit}. */
+    private interface Probe {
+        void run(Duration limit) throws IOException;
+    }
+
+    private void waitFor(Duration timeout, Probe probe) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         IOException last = null;
         for (int attempt = 0; ; attempt++) {
@@ -263,7 +284,7 @@ public final class AgentClient implements AutoCloseable {
                         + (last == null ? "no attempt" : last.getMessage()), last);
             }
             try {
-                activityWithin(Duration.ofNanos(Math.min(left, MAX_READY_ATTEMPT.toNanos())));
+                probe.run(Duration.ofNanos(Math.min(left, MAX_READY_ATTEMPT.toNanos())));
                 return;
             } catch (AgentException e) {
                 throw e;
@@ -285,6 +306,17 @@ public final class AgentClient implements AutoCloseable {
             LockSupport.parkNanos(left);
             if (Thread.interrupted()) {
                 throw new InterruptedException("interrupted while waiting for the agent");
+            }
+        }
+    }
+
+    private void clockWithin(Duration limit) throws IOException {
+        try (AgentConnection conn = connect(); Watchdog watchdog = Watchdog.arm(limit, conn)) {
+            try {
+                conn.sendBytes(FrameType.CLOCK_SET, Payloads.clock(epochNanos(Instant.now())));
+                requireExitZero(conn, "clock set");
+            } catch (IOException e) {
+                throw watchdog.fired() ? new IOException("no answer within " + limit, e) : e;
             }
         }
     }

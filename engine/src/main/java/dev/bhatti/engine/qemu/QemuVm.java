@@ -125,7 +125,7 @@ final class QemuVm {
         try {
             launch(true);
             Snapshots.load(vmm.qmp(), config.dir());
-            awaitAgent(RESTORE_READY);
+            awaitAgentAndSetClock();
         } catch (IOException | RuntimeException e) {
             shutdownVmm();
             throw markBroken("restore failed: " + e.getMessage() + tails());
@@ -135,7 +135,17 @@ final class QemuVm {
         Files.deleteIfExists(config.dir().state());
         broken = Optional.empty();
         thermal = Thermal.HOT;
-        syncClock();
+        clockLag = 0;
+    }
+
+    /** Readiness after a restore, probed with CLOCK_SET: the guest clock stood still while cold. */
+    private void awaitAgentAndSetClock() throws IOException {
+        try {
+            agent.waitReadyAndSetClock(RESTORE_READY);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted waiting for the agent of " + id(), e);
+        }
     }
 
     /**
