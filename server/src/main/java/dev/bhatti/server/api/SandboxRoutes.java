@@ -11,9 +11,6 @@ import java.util.Map;
 
 /** Sandbox CRUD, stop and start (SPEC §4.2). None of these wake a VM except keep_hot=true. */
 final class SandboxRoutes implements ApiServer.Routes {
-    private static final CreateRequest EMPTY = new CreateRequest(null, null, null, null, null, null, null, null, null,
-            null, null, null, null, null);
-
     private final ApiContext api;
     private final Guard guard;
 
@@ -49,7 +46,7 @@ final class SandboxRoutes implements ApiServer.Routes {
 
     private void create(Context ctx) {
         User user = guard.user(ctx, RateLimits.Kind.CREATE);
-        CreateRequest request = Bodies.json(ctx, CreateRequest.class, EMPTY);
+        CreateRequest request = Bodies.json(ctx, CreateRequest.class, CreateRequest.empty());
         Creation.Result result = api.sandboxes().create(user, request);
         if (result.existing()) {
             ctx.header("X-Bhatti-Existing", "true");

@@ -30,7 +30,8 @@ public record CreateRequest(String name, Integer cpus, Integer memoryMb, Integer
     /** An ephemeral volume created with the sandbox and removed with it. */
     public record NewVolume(String name, Integer sizeMb, String mount) {}
 
-    static CreateRequest empty() {
+    /** A request with nothing set: every default applies. */
+    public static CreateRequest empty() {
         return new CreateRequest(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 }

@@ -4,7 +4,6 @@ import dev.bhatti.client.AgentClient;
 import dev.bhatti.engine.Engine;
 import dev.bhatti.engine.EngineException;
 import dev.bhatti.engine.Thermal;
-import dev.bhatti.engine.VmInfo;
 import dev.bhatti.server.api.ApiException;
 import dev.bhatti.server.store.SandboxRow;
 import dev.bhatti.server.store.Store;
@@ -171,7 +170,7 @@ public final class Sandboxes {
         log.info("event=sandbox_destroyed sandbox={} user={}", row.id(), user.name());
     }
 
-    /** Thermal state of every sandbox the engine runs (for health). */
+    /** How many sandboxes the engine runs (for health). */
     public int count() {
         return engine.list().size();
     }
@@ -182,10 +181,5 @@ public final class Sandboxes {
 
     static ApiException notFound(String ref) {
         return new ApiException.NotFound("sandbox_not_found", "sandbox " + ref + " not found");
-    }
-
-    /** The VM info, for routes that report it. */
-    public VmInfo status(SandboxRow row) {
-        return engine.status(row.id());
     }
 }
