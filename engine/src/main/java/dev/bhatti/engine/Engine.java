@@ -25,6 +25,12 @@ public interface Engine extends AutoCloseable {
     /** → cold: snapshots device state to disk and ends the VMM process; memory stays in its file. */
     void stop(String id);
 
+    /**
+     * → cold only if the VM is still warm when its lifecycle lock is taken: the thermal manager's
+     * stop, which must not snapshot a sandbox a request woke in the meantime. Answers whether it did.
+     */
+    boolean stopIfWarm(String id);
+
     /** cold → hot; {@code force} retries a sandbox marked as having an unusable snapshot. */
     void start(String id, boolean force);
 

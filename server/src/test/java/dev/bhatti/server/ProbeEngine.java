@@ -59,6 +59,14 @@ public final class ProbeEngine implements Engine {
         real.stop(id);
     }
 
+    @Override
+    public boolean stopIfWarm(String id) {
+        if (consume(failingStops, id)) {
+            throw new EngineException.VmmFailed("injected: snapshot of " + id + " failed", null);
+        }
+        return real.stopIfWarm(id);
+    }
+
     @Override public VmInfo create(CreateSpec spec) { return real.create(spec); }
     @Override public void destroy(String id) { real.destroy(id); }
     @Override public void pause(String id) { real.pause(id); }

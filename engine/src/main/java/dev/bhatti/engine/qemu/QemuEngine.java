@@ -146,6 +146,11 @@ public final class QemuEngine implements Engine {
     }
 
     @Override
+    public boolean stopIfWarm(String id) {
+        return vm(id).stopIfWarm();
+    }
+
+    @Override
     public void start(String id, boolean force) {
         vm(id).start(force);
     }

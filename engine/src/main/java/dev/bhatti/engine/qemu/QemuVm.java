@@ -9,7 +9,9 @@ import dev.bhatti.engine.VmState;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,9 +90,23 @@ final class QemuVm {
 
     /** → cold with the given snapshot kind; answers the device-state bytes written (0 when already cold). */
     long stop(Snapshots.Mode mode) {
-        long[] bytes = {0};
+        return stopFrom(EnumSet.of(Thermal.HOT, Thermal.WARM), mode);
+    }
+
+    /** → cold only if still warm (decided and done under the lifecycle lock); false when it was not. */
+    boolean stopIfWarm() {
+        return stopFrom(EnumSet.of(Thermal.WARM), Snapshots.Mode.SHARED_MEMORY) >= 0;
+    }
+
+    /** Snapshots and ends the VMM when the state is one of {@code from}; -1 when it was not. */
+    private long stopFrom(Set<Thermal> from, Snapshots.Mode mode) {
+        long[] bytes = {-1};
         transition("stop", () -> {
-            if (thermal == Thermal.COLD) {
+            if (thermal == Thermal.COLD && from.contains(Thermal.HOT)) {
+                bytes[0] = 0;
+                return;
+            }
+            if (!from.contains(thermal)) {
                 return;
             }
             requireAlive();

@@ -46,6 +46,11 @@ class EngineThermalTest {
             assertThat(fx.engine.status(vm.id()).thermal()).isEqualTo(Thermal.HOT);
             assertThat(fx.sh(vm.id(), "echo again").stdout()).isEqualTo("again\n");
             assertGuestClockMatchesHost(vm.id());
+            assertThat(fx.engine.stopIfWarm(vm.id())).as("a hot sandbox is not stopped by stopIfWarm").isFalse();
+            assertThat(fx.engine.status(vm.id()).thermal()).isEqualTo(Thermal.HOT);
+            fx.engine.pause(vm.id());
+            assertThat(fx.engine.stopIfWarm(vm.id())).isTrue();
+            assertThat(fx.engine.status(vm.id()).thermal()).isEqualTo(Thermal.COLD);
         } finally {
             fx.engine.destroy(vm.id());
         }

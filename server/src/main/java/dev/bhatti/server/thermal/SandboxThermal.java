@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +46,10 @@ final class SandboxThermal {
         VmInfo info = cx.engine().status(id);
         if (keepHot) {
             if (info.thermal() != Thermal.HOT) {
-                transition(info.thermal(), Thermal.HOT, "keep_hot", now, () -> cx.engine().ensureHot(id));
+                transition(info.thermal(), Thermal.HOT, "keep_hot", now, () -> {
+                    cx.engine().ensureHot(id);
+                    return true;
+                });
             }
             return;
         }
@@ -77,14 +81,22 @@ final class SandboxThermal {
         } else {
             reason = "agent_unreachable";
         }
-        transition(Thermal.HOT, Thermal.WARM, reason, now, () -> cx.engine().pause(id));
+        if (transition(Thermal.HOT, Thermal.WARM, reason, now, () -> {
+            cx.engine().pause(id);
+            return true;
+        }) && cx.activity().held(id)) {
+            // a request took a hold between the check above and the pause: it may already be past its
+            // ensureHot, so wake the sandbox again instead of leaving it stalled
+            cx.engine().resume(id);
+            log.info("event=thermal_pause_undone sandbox={} reason=held", id);
+        }
     }
 
     private void visitWarm(Instant now) {
         if (cx.activity().held(id) || idleFor(now).compareTo(cx.config().coldAfter()) < 0) {
             return;
         }
-        if (transition(Thermal.WARM, Thermal.COLD, "idle", now, () -> cx.engine().stop(id))) {
+        if (transition(Thermal.WARM, Thermal.COLD, "idle", now, () -> cx.engine().stopIfWarm(id))) {
             report("record_cold", () -> cx.targets().recordCold(id, now));
         }
     }
@@ -113,9 +125,13 @@ final class SandboxThermal {
         return Duration.between(since, now);
     }
 
-    private boolean transition(Thermal from, Thermal to, String reason, Instant now, Runnable action) {
+    /** Runs {@code action}; false when it failed (counted) or did nothing (the sandbox was woken meanwhile). */
+    private boolean transition(Thermal from, Thermal to, String reason, Instant now, BooleanSupplier action) {
         try {
-            action.run();
+            if (!action.getAsBoolean()) {
+                log.debug("event=thermal_skip sandbox={} reason=woken_meanwhile", id);
+                return false;
+            }
         } catch (RuntimeException e) {
             failed(from, to, e);
             return false;
