@@ -1,6 +1,9 @@
 package dev.bhatti.cli;
 
+import dev.bhatti.cli.files.FileCommand;
+import dev.bhatti.cli.sandbox.CreateCommand;
 import dev.bhatti.cli.sandbox.DestroyCommand;
+import dev.bhatti.cli.sandbox.PsCommand;
 import dev.bhatti.cli.sandbox.ExecCommand;
 import dev.bhatti.cli.sandbox.ListCommand;
 import dev.bhatti.cli.secret.SecretCommand;
@@ -16,7 +19,8 @@ import picocli.CommandLine.Command;
 @Command(name = "bhatti", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Self-hosted microVM sandboxes for AI coding agents.",
         subcommands = {ServeCommand.class, UserCommand.class, VersionCommand.class, ListCommand.class,
-                DestroyCommand.class, ExecCommand.class, SecretCommand.class, CommandLine.HelpCommand.class})
+                CreateCommand.class, DestroyCommand.class, ExecCommand.class, PsCommand.class, FileCommand.class,
+                SecretCommand.class, CommandLine.HelpCommand.class})
 public final class Bhatti implements Runnable {
 
     @CommandLine.Spec

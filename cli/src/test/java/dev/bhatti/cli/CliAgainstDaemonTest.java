@@ -24,17 +24,22 @@ class CliAgainstDaemonTest {
     private static Path dir;
     private static Daemon daemon;
     private static String token;
+    private static String sandboxId;
 
     record Run(int exit, String out, String err) {}
 
     @BeforeAll
-    static void startDaemon() throws IOException {
+    static void startDaemon() throws Exception {
         dir = Files.createTempDirectory("bhatti-cli-test-");
         ServerConfig config = ServerConfig.defaults().withDataDir(dir.resolve("data")).withListen("127.0.0.1:0")
                 .withClientConfig(dir.resolve("client.yaml")).withRateScale(100);
         daemon = Daemon.start(config);
         token = Files.readAllLines(config.clientConfig()).stream().filter(l -> l.startsWith("auth_token: "))
                 .map(l -> l.substring("auth_token: ".length())).findFirst().orElseThrow();
+        Run created = bhatti(token, "create", "--name", "clitest", "--label", "suite=cli");
+        assertThat(created.exit()).as(created.err()).isZero();
+        assertThat(created.out()).contains("clitest").contains("open a shell: bhatti shell clitest");
+        sandboxId = created.out().replaceAll("(?s).*\\((sb[^)]*|[^)]+)\\).*", "$1").strip();
     }
 
     @AfterAll
@@ -45,14 +50,21 @@ class CliAgainstDaemonTest {
     }
 
     private static Run bhatti(String tok, String... args) throws Exception {
+        return bhattiWithInput(Path.of("/dev/null"), tok, args);
+    }
+
+    private static Run bhattiWithInput(Path stdin, String tok, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Duser.home=" + dir, "-cp", System.getProperty("java.class.path"), "dev.bhatti.cli.Bhatti"));
-        command.addAll(List.of(args));
+        List<String> rest = List.of(args);
+        int dashes = rest.contains("--") ? rest.indexOf("--") : rest.size();
+        command.addAll(rest.subList(0, dashes));
         command.addAll(List.of("--url", "http://127.0.0.1:" + daemon.port(), "--token", tok));
+        command.addAll(rest.subList(dashes, rest.size()));
         Path out = Files.createTempFile(dir, "out", ".txt");
         Path err = Files.createTempFile(dir, "err", ".txt");
         Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
+                .redirectInput(ProcessBuilder.Redirect.from(stdin.toFile())).start();
         if (!p.waitFor(3, TimeUnit.MINUTES)) {
             p.destroyForcibly();
             throw new AssertionError("bhatti " + args[0] + " hung");
@@ -96,9 +108,53 @@ class CliAgainstDaemonTest {
 
     @Test
     @Order(5)
-    void emptyListPrintsTheHeader() throws Exception {
-        Run r = bhatti(token, "list");
+    void listShowsTheSandbox() throws Exception {
+        Run r = bhatti(token, "list", "-o", "wide");
         assertThat(r.exit()).isZero();
-        assertThat(r.out()).startsWith("NAME").contains("STATUS").contains("THERMAL").contains("IP");
+        assertThat(r.out()).startsWith("NAME").contains("THERMAL").contains("clitest").contains("suite=cli");
+    }
+
+    @Test
+    @Order(6)
+    void createWithAnExistingNameIsUnchanged() throws Exception {
+        Run r = bhatti(token, "create", "--name", "clitest");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("unchanged");
+    }
+
+    @Test
+    @Order(7)
+    void execStreamsOutputAndPropagatesTheExitCodeById() throws Exception {
+        Run r = bhatti(token, "exec", sandboxId, "--", "sh", "-c", "echo out; echo err >&2; exit 3");
+        assertThat(r.exit()).as(r.err()).isEqualTo(3);
+        assertThat(r.out()).isEqualTo("out\n");
+        assertThat(r.err()).isEqualTo("err\n");
+    }
+
+    @Test
+    @Order(8)
+    void fileWriteFromStdinThenReadAndLsByName() throws Exception {
+        Path input = dir.resolve("input.txt");
+        Files.writeString(input, "hello from stdin\n");
+        Run w = bhattiWithInput(input, token, "file", "write", "clitest", "/workspace/hello.txt");
+        assertThat(w.exit()).as(w.err()).isZero();
+        assertThat(bhatti(token, "file", "read", "clitest", "/workspace/hello.txt").out()).isEqualTo("hello from stdin\n");
+        assertThat(bhatti(token, "file", "ls", "clitest", "/workspace").out()).contains("hello.txt");
+    }
+
+    @Test
+    @Order(9)
+    void psListsSessions() throws Exception {
+        Run r = bhatti(token, "ps", "clitest");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).startsWith("ID").contains("COMMAND").contains("RUNNING").contains("ATTACHED");
+    }
+
+    @Test
+    @Order(10)
+    void destroyRemovesTheSandbox() throws Exception {
+        Run r = bhatti(token, "destroy", "clitest", "-y");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(bhatti(token, "list").out()).doesNotContain("clitest");
     }
 }
