@@ -3,6 +3,8 @@ package dev.bhatti.cli;
 import dev.bhatti.cli.files.FileCommand;
 import dev.bhatti.cli.sandbox.CreateCommand;
 import dev.bhatti.cli.sandbox.DestroyCommand;
+import dev.bhatti.cli.sandbox.EditCommand;
+import dev.bhatti.cli.sandbox.PowerCommands;
 import dev.bhatti.cli.sandbox.PsCommand;
 import dev.bhatti.cli.sandbox.ExecCommand;
 import dev.bhatti.cli.sandbox.ListCommand;
@@ -20,7 +22,7 @@ import picocli.CommandLine.Command;
         description = "Self-hosted microVM sandboxes for AI coding agents.",
         subcommands = {ServeCommand.class, UserCommand.class, VersionCommand.class, ListCommand.class,
                 CreateCommand.class, DestroyCommand.class, ExecCommand.class, PsCommand.class, FileCommand.class,
-                SecretCommand.class, CommandLine.HelpCommand.class})
+                PowerCommands.Stop.class, PowerCommands.Start.class, EditCommand.class, SecretCommand.class, CommandLine.HelpCommand.class})
 public final class Bhatti implements Runnable {
 
     @CommandLine.Spec

@@ -152,6 +152,14 @@ class CliAgainstDaemonTest {
 
     @Test
     @Order(10)
+    void editChangesLabels() throws Exception {
+        Run r = bhatti(token, "edit", "clitest", "--label", "tier=gold", "--label-delete", "suite");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(bhatti(token, "list", "-o", "wide").out()).contains("tier=gold").doesNotContain("suite=cli");
+    }
+
+    @Test
+    @Order(11)
     void destroyRemovesTheSandbox() throws Exception {
         Run r = bhatti(token, "destroy", "clitest", "-y");
         assertThat(r.exit()).as(r.err()).isZero();

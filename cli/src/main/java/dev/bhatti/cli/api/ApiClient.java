@@ -36,6 +36,11 @@ public final class ApiClient {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(Json.encode(body))));
     }
 
+    public JsonNode patch(String path, Object body) {
+        return send(request(path).header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(Json.encode(body))));
+    }
+
     /** The raw response, for callers that need headers or a streamed body; errors already mapped. */
     public HttpResponse<InputStream> stream(HttpRequest.Builder builder) {
         HttpResponse<InputStream> response = exchange(builder);
