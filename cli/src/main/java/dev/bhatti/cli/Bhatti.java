@@ -1,5 +1,14 @@
 package dev.bhatti.cli;
 
+import dev.bhatti.cli.files.FileCommand;
+import dev.bhatti.cli.sandbox.CreateCommand;
+import dev.bhatti.cli.sandbox.DestroyCommand;
+import dev.bhatti.cli.sandbox.EditCommand;
+import dev.bhatti.cli.sandbox.PowerCommands;
+import dev.bhatti.cli.sandbox.PsCommand;
+import dev.bhatti.cli.sandbox.ExecCommand;
+import dev.bhatti.cli.sandbox.ListCommand;
+import dev.bhatti.cli.secret.SecretCommand;
 import dev.bhatti.cli.serve.ServeCommand;
 import dev.bhatti.cli.user.UserCommand;
 import picocli.CommandLine;
@@ -11,7 +20,9 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "bhatti", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Self-hosted microVM sandboxes for AI coding agents.",
-        subcommands = {ServeCommand.class, UserCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, UserCommand.class, VersionCommand.class, ListCommand.class,
+                CreateCommand.class, DestroyCommand.class, ExecCommand.class, PsCommand.class, FileCommand.class,
+                PowerCommands.Stop.class, PowerCommands.Start.class, EditCommand.class, SecretCommand.class, CommandLine.HelpCommand.class})
 public final class Bhatti implements Runnable {
 
     @CommandLine.Spec

@@ -1,5 +1,6 @@
 package dev.bhatti.cli;
 
+import dev.bhatti.cli.api.ApiError;
 import dev.bhatti.server.secrets.SecretBoxException;
 import dev.bhatti.server.store.StoreException;
 import dev.bhatti.server.users.UserException;
@@ -42,6 +43,7 @@ final class Errors implements CommandLine.IExecutionExceptionHandler, CommandLin
             case StoreException e -> e.code();
             case UserException e -> e.code();
             case SecretBoxException e -> e.code();
+            case ApiError e -> e.code();
             default -> "";
         };
     }
@@ -53,6 +55,11 @@ final class Errors implements CommandLine.IExecutionExceptionHandler, CommandLin
             case "user_has_sandboxes" -> "destroy the user's sandboxes first";
             case "invalid_name" -> "for example: alice, ci-bot, team.a";
             case "store_failed" -> "check --data-dir (or BHATTI_DATA_DIR) and its permissions";
+            case "unauthorized" -> "run 'bhatti setup --url URL --token KEY' or set BHATTI_TOKEN";
+            case "sandbox_not_found" -> "'bhatti list' shows your sandboxes";
+            case "secret_not_found" -> "'bhatti secret list' shows your secrets";
+            case "connection_refused" -> "is the daemon running? start it with 'bhatti serve'";
+            case "rate_limited" -> "wait a moment and try again";
             default -> null;
         });
     }

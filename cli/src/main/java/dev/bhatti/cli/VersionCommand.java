@@ -1,0 +1,28 @@
+package dev.bhatti.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.bhatti.cli.api.ApiError;
+import dev.bhatti.cli.api.ClientOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code bhatti version}: the client's version and, when reachable, the daemon's. */
+@Command(name = "version", description = "Show client and server versions.")
+final class VersionCommand implements Runnable {
+    @Spec CommandSpec spec;
+    @Mixin ClientOptions options;
+
+    @Override
+    public void run() {
+        var out = spec.commandLine().getOut();
+        out.println("client: " + new Version().getVersion()[0]);
+        try {
+            JsonNode health = options.client().get("/health");
+            out.println("server: bhatti " + health.path("version").asText("unknown"));
+        } catch (ApiError e) {
+            out.println("server: unreachable (" + e.getMessage() + ")");
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package dev.bhatti.cli.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bhatti.proto.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** The daemon's HTTP API over java.net.http; non-2xx responses become {@link ApiError}. */
+public final class ApiClient {
+    private final Endpoint endpoint;
+    private final HttpClient http;
+    private final ObjectMapper json = Json.mapper();
+
+    public ApiClient(Endpoint endpoint) {
+        this.endpoint = endpoint;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    public JsonNode get(String path) {
+        return send(request(path).GET());
+    }
+
+    public JsonNode delete(String path) {
+        return send(request(path).DELETE());
+    }
+
+    public JsonNode post(String path, Object body) {
+        return send(request(path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(Json.encode(body))));
+    }
+
+    public JsonNode patch(String path, Object body) {
+        return send(request(path).header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(Json.encode(body))));
+    }
+
+    /** The raw response, for callers that need headers or a streamed body; errors already mapped. */
+    public HttpResponse<InputStream> stream(HttpRequest.Builder builder) {
+        HttpResponse<InputStream> response = exchange(builder);
+        if (response.statusCode() >= 300) {
+            try (InputStream body = response.body()) {
+                throw error(response.statusCode(), body.readAllBytes());
+            } catch (IOException e) {
+                throw new ApiError(response.statusCode(), "", "HTTP " + response.statusCode());
+            }
+        }
+        return response;
+    }
+
+    public HttpRequest.Builder request(String path) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(endpoint.url() + path));
+        return endpoint.token().isEmpty() ? b : b.header("Authorization", "Bearer " + endpoint.token());
+    }
+
+    public JsonNode send(HttpRequest.Builder builder) {
+        HttpResponse<InputStream> response = stream(builder);
+        try (InputStream body = response.body()) {
+            byte[] bytes = body.readAllBytes();
+            return bytes.length == 0 ? json.nullNode() : json.readTree(bytes);
+        } catch (IOException e) {
+            throw new ApiError(response.statusCode(), "bad_response", "unreadable response: " + e.getMessage());
+        }
+    }
+
+    private HttpResponse<InputStream> exchange(HttpRequest.Builder builder) {
+        try {
+            return http.send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (ConnectException e) {
+            throw new ApiError(0, "connection_refused", "cannot connect to " + endpoint.url());
+        } catch (IOException e) {
+            throw new ApiError(0, "connection_failed", "request to " + endpoint.url() + " failed: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiError(0, "interrupted", "interrupted");
+        }
+    }
+
+    private ApiError error(int status, byte[] body) {
+        try {
+            JsonNode node = json.readTree(body);
+            return new ApiError(status, node.path("code").asText(""), node.path("error").asText("HTTP " + status));
+        } catch (IOException | RuntimeException e) {
+            return new ApiError(status, "", "HTTP " + status);
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package dev.bhatti.cli.api;
+
+import picocli.CommandLine.Option;
+
+/** {@code --url} and {@code --token}, mixed into every command that talks to the daemon. */
+public final class ClientOptions {
+    @Option(names = "--url", description = "daemon URL (default: config, BHATTI_URL, http://localhost:8080)")
+    String url;
+
+    @Option(names = "--token", description = "API key (default: config, BHATTI_TOKEN)")
+    String token;
+
+    public ApiClient client() {
+        return new ApiClient(Endpoint.resolve(url, token, Endpoint.readConfig(Endpoint.defaultConfigFile()),
+                System.getenv()));
+    }
+}

@@ -1,0 +1,67 @@
+package dev.bhatti.cli.api;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Where the daemon is and which key to use. Precedence (SPEC §8): flags, then the config file
+ * ({@code api_url}, {@code auth_token}), then env {@code BHATTI_URL}/{@code BHATTI_TOKEN}, then
+ * {@code http://localhost:8080}.
+ */
+public record Endpoint(String url, String token) {
+    public static final String DEFAULT_URL = "http://localhost:8080";
+
+    /** Resolves each value separately from the first source that has it. */
+    public static Endpoint resolve(String flagUrl, String flagToken, Map<String, String> config,
+                                   Map<String, String> env) {
+        String url = first(flagUrl, config.get("api_url"), env.get("BHATTI_URL")).orElse(DEFAULT_URL);
+        String token = first(flagToken, config.get("auth_token"), env.get("BHATTI_TOKEN")).orElse("");
+        return new Endpoint(stripSlash(url), token);
+    }
+
+    /** {@code ~/.bhatti/config.yaml} as flat key/value pairs; empty when absent. */
+    public static Map<String, String> readConfig(Path file) {
+        Map<String, String> values = new HashMap<>();
+        if (!Files.isRegularFile(file)) {
+            return values;
+        }
+        try {
+            for (String line : Files.readAllLines(file)) {
+                parseLine(line, values);
+            }
+        } catch (IOException e) {
+            throw new ApiError(0, "config_unreadable", "cannot read " + file + ": " + e.getMessage());
+        }
+        return values;
+    }
+
+    public static Path defaultConfigFile() {
+        return Path.of(System.getProperty("user.home"), ".bhatti", "config.yaml");
+    }
+
+    private static void parseLine(String line, Map<String, String> values) {
+        String trimmed = line.strip();
+        int colon = trimmed.indexOf(':');
+        if (trimmed.isEmpty() || trimmed.startsWith("#") || colon <= 0) {
+            return;
+        }
+        String value = trimmed.substring(colon + 1).strip();
+        if (value.length() >= 2 && (value.startsWith("\"") && value.endsWith("\"")
+                || value.startsWith("'") && value.endsWith("'"))) {
+            value = value.substring(1, value.length() - 1);
+        }
+        values.put(trimmed.substring(0, colon).strip(), value);
+    }
+
+    private static Optional<String> first(String... candidates) {
+        return java.util.Arrays.stream(candidates).filter(v -> v != null && !v.isBlank()).findFirst();
+    }
+
+    private static String stripSlash(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+}

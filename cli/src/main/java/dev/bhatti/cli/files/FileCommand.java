@@ -1,0 +1,96 @@
+package dev.bhatti.cli.files;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.bhatti.cli.api.ApiClient;
+import dev.bhatti.cli.api.ApiError;
+import dev.bhatti.cli.api.ClientOptions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code bhatti file read|write|ls}: files inside a sandbox. */
+@Command(name = "file", description = "Read, write and list files in a sandbox.",
+        subcommands = {FileCommand.Read.class, FileCommand.Write.class, FileCommand.Ls.class})
+public final class FileCommand {
+    static final long MAX_WRITE = 100L * 1024 * 1024;
+
+    static String path(String sandbox, String path) {
+        return "/sandboxes/" + URLEncoder.encode(sandbox, StandardCharsets.UTF_8) + "/files?path="
+                + URLEncoder.encode(path, StandardCharsets.UTF_8);
+    }
+
+    @Command(name = "read", description = "Write a file's bytes to stdout.")
+    static final class Read implements Runnable {
+        @Mixin ClientOptions options;
+        @Parameters(index = "0", paramLabel = "SANDBOX") String sandbox;
+        @Parameters(index = "1", paramLabel = "PATH") String file;
+
+        @Override
+        public void run() {
+            ApiClient client = options.client();
+            try (InputStream in = client.stream(client.request(path(sandbox, file)).GET()).body()) {
+                in.transferTo(System.out);
+                System.out.flush();
+            } catch (IOException e) {
+                throw new ApiError(0, "read_failed", "reading " + file + " failed: " + e.getMessage());
+            }
+        }
+    }
+
+    @Command(name = "write", description = "Write stdin to a file (at most 100 MiB).")
+    static final class Write implements Runnable {
+        @Spec CommandSpec spec;
+        @Mixin ClientOptions options;
+        @Parameters(index = "0", paramLabel = "SANDBOX") String sandbox;
+        @Parameters(index = "1", paramLabel = "PATH") String file;
+
+        @Override
+        public void run() {
+            byte[] content = readStdin();
+            ApiClient client = options.client();
+            client.send(client.request(path(sandbox, file)).PUT(HttpRequest.BodyPublishers.ofByteArray(content)));
+            spec.commandLine().getErr().println("wrote " + content.length + " bytes to " + file);
+        }
+
+        private static byte[] readStdin() {
+            try {
+                byte[] content = System.in.readNBytes((int) MAX_WRITE + 1);
+                if (content.length > MAX_WRITE) {
+                    throw new ApiError(0, "too_large", "stdin is larger than 100 MiB");
+                }
+                return content;
+            } catch (IOException e) {
+                throw new ApiError(0, "stdin_failed", "reading stdin failed: " + e.getMessage());
+            }
+        }
+    }
+
+    @Command(name = "ls", description = "List a directory.")
+    static final class Ls implements Runnable {
+        @Spec CommandSpec spec;
+        @Mixin ClientOptions options;
+        @Parameters(index = "0", paramLabel = "SANDBOX") String sandbox;
+        @Parameters(index = "1", paramLabel = "PATH", defaultValue = "/workspace") String dir;
+        @Option(names = "--json") boolean json;
+
+        @Override
+        public void run() {
+            JsonNode files = options.client().get(path(sandbox, dir) + "&ls=true");
+            var out = spec.commandLine().getOut();
+            if (json) {
+                out.println(files.toPrettyString());
+                return;
+            }
+            files.forEach(f -> out.printf("%-10s %10d %s%s%n", f.path("mode").asText(), f.path("size").asLong(),
+                    f.path("name").asText(), f.path("is_dir").asBoolean() ? "/" : ""));
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package dev.bhatti.cli.sandbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.bhatti.cli.api.ApiClient;
+import dev.bhatti.cli.api.ClientOptions;
+import dev.bhatti.proto.Json;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code bhatti create}: boots a sandbox; an existing name is left unchanged (exit 0). */
+@Command(name = "create", description = "Create a sandbox.")
+public final class CreateCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin ClientOptions options;
+    @Option(names = "--name") String name;
+    @Option(names = "--cpus") Integer cpus;
+    @Option(names = "--memory", description = "MiB") Integer memory;
+    @Option(names = "--disk-size", description = "MiB") Integer diskSize;
+    @Option(names = "--env", split = ",", description = "K=V, repeatable or comma separated") Map<String, String> env;
+    @Option(names = "--init", description = "command run at boot") String init;
+    @Option(names = "--keep-hot") boolean keepHot;
+    @Option(names = "--template") String template;
+    @Option(names = "--secret", description = "secret name, repeatable") List<String> secrets = new ArrayList<>();
+    @Option(names = "--label", description = "k=v, repeatable") Map<String, String> labels;
+
+    @Override
+    public Integer call() throws Exception {
+        ApiClient client = options.client();
+        HttpRequest.Builder request = client.request("/sandboxes").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(Json.encode(body())));
+        HttpResponse<InputStream> response = client.stream(request);
+        JsonNode sb;
+        try (InputStream in = response.body()) {
+            sb = Json.mapper().readTree(in.readAllBytes());
+        }
+        boolean existing = response.headers().firstValue("X-Bhatti-Existing").isPresent();
+        print(sb, existing);
+        return 0;
+    }
+
+    private Map<String, Object> body() {
+        Map<String, Object> body = new LinkedHashMap<>();
+        putIfSet(body, "name", name);
+        putIfSet(body, "cpus", cpus);
+        putIfSet(body, "memory_mb", memory);
+        putIfSet(body, "disk_size_mb", diskSize);
+        putIfSet(body, "env", env);
+        putIfSet(body, "init", init);
+        putIfSet(body, "template_id", template);
+        putIfSet(body, "labels", labels);
+        if (keepHot) {
+            body.put("keep_hot", true);
+        }
+        if (!secrets.isEmpty()) {
+            body.put("secrets", secrets);
+        }
+        return body;
+    }
+
+    private static void putIfSet(Map<String, Object> body, String key, Object value) {
+        if (value != null) {
+            body.put(key, value);
+        }
+    }
+
+    private void print(JsonNode sb, boolean existing) {
+        PrintWriter out = spec.commandLine().getOut();
+        String name = sb.path("name").asText();
+        out.printf("%s %s (%s)%n", existing ? "unchanged:" : "created:", name, sb.path("id").asText());
+        out.printf("  cpus %s, memory %s MiB, ip %s%n", sb.path("cpus").asText(), sb.path("memory_mb").asText(),
+                sb.path("ip").asText("-"));
+        out.println("open a shell: bhatti shell " + name);
+    }
+}

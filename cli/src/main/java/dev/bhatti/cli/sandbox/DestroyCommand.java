@@ -1,0 +1,34 @@
+package dev.bhatti.cli.sandbox;
+
+import dev.bhatti.cli.api.ClientOptions;
+import java.io.Console;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code bhatti destroy}: removes a sandbox; asks first on a terminal unless {@code -y}. */
+@Command(name = "destroy", aliases = "rm", description = "Destroy a sandbox.")
+public final class DestroyCommand implements java.util.concurrent.Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin ClientOptions options;
+    @Parameters(index = "0", paramLabel = "SANDBOX", description = "id or name") String sandbox;
+    @Option(names = {"-y", "--yes"}, description = "do not ask") boolean yes;
+
+    @Override
+    public Integer call() {
+        Console console = System.console();
+        if (!yes && console != null) {
+            String answer = console.readLine("destroy sandbox %s? [y/N] ", sandbox);
+            if (answer == null || !answer.strip().toLowerCase().startsWith("y")) {
+                spec.commandLine().getOut().println("aborted");
+                return 1;
+            }
+        }
+        options.client().delete(Paths.sandbox(sandbox));
+        spec.commandLine().getOut().println("destroyed " + sandbox);
+        return 0;
+    }
+}

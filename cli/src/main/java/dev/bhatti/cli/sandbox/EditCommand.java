@@ -1,0 +1,45 @@
+package dev.bhatti.cli.sandbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.bhatti.cli.api.ClientOptions;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code bhatti edit}: rename, keep hot or allow cold, add or remove labels. */
+@Command(name = "edit", description = "Change a sandbox's name, keep-hot flag or labels.")
+public final class EditCommand implements Runnable {
+    @Spec CommandSpec spec;
+    @Mixin ClientOptions options;
+    @Parameters(index = "0", paramLabel = "SANDBOX") String sandbox;
+    @Option(names = "--name") String name;
+    @Option(names = "--keep-hot") boolean keepHot;
+    @Option(names = "--allow-cold") boolean allowCold;
+    @Option(names = "--label", description = "k=v, repeatable") Map<String, String> labels;
+    @Option(names = "--label-delete", description = "key, repeatable") List<String> labelDeletes;
+
+    @Override
+    public void run() {
+        Map<String, Object> body = new LinkedHashMap<>();
+        if (name != null) {
+            body.put("name", name);
+        }
+        if (keepHot || allowCold) {
+            body.put("keep_hot", keepHot);
+        }
+        if (labels != null) {
+            body.put("labels_add", labels);
+        }
+        if (labelDeletes != null) {
+            body.put("labels_remove", labelDeletes);
+        }
+        JsonNode sb = options.client().patch(Paths.sandbox(sandbox), body);
+        spec.commandLine().getOut().println("updated " + sb.path("name").asText(sandbox));
+    }
+}

@@ -1,0 +1,105 @@
+package dev.bhatti.cli.sandbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bhatti.cli.api.ApiClient;
+import dev.bhatti.cli.api.ApiError;
+import dev.bhatti.cli.api.ClientOptions;
+import dev.bhatti.proto.Json;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code bhatti exec}: runs a command, streaming NDJSON events; exits with the remote exit code. */
+@Command(name = "exec", description = "Run a command in a sandbox.")
+public final class ExecCommand implements Callable<Integer> {
+    static final int EXIT_TIMEOUT = 124;
+
+    @Spec CommandSpec spec;
+    @Mixin ClientOptions options;
+    @Option(names = "--timeout", description = "seconds (default 300)") Integer timeout;
+    @Option(names = "--detach", description = "run in the background") boolean detach;
+    @Parameters(index = "0", paramLabel = "SANDBOX") String sandbox;
+    @Parameters(index = "1..*", arity = "1..*", paramLabel = "CMD") List<String> cmd;
+
+    @Override
+    public Integer call() throws IOException {
+        ApiClient client = options.client();
+        if (detach) {
+            JsonNode r = client.post(Paths.sandbox(sandbox) + "/exec", body());
+            spec.commandLine().getOut().println("pid " + r.path("pid").asText() + ", output in "
+                    + r.path("output_file").asText());
+            return 0;
+        }
+        HttpRequest.Builder request = client.request(Paths.sandbox(sandbox) + "/exec")
+                .header("Content-Type", "application/json").header("Accept", "application/x-ndjson")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(Json.encode(body())));
+        try (InputStream in = client.stream(request).body()) {
+            return relay(in);
+        }
+    }
+
+    private Map<String, Object> body() {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("cmd", cmd);
+        if (timeout != null) {
+            body.put("timeout_sec", timeout);
+        }
+        if (detach) {
+            body.put("detach", true);
+        }
+        return body;
+    }
+
+    private int relay(InputStream in) throws IOException {
+        ObjectMapper json = Json.mapper();
+        BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+            if (line.isBlank()) {
+                continue;
+            }
+            JsonNode event = json.readTree(line);
+            Integer exit = handle(event);
+            if (exit != null) {
+                return exit;
+            }
+        }
+        throw new ApiError(0, "stream_ended", "the exec stream ended without an exit code");
+    }
+
+    private Integer handle(JsonNode event) {
+        String data = event.path("data").asText("");
+        return switch (event.path("type").asText()) {
+            case "stdout" -> write(System.out, data);
+            case "stderr" -> write(System.err, data);
+            case "exit" -> event.path("exit_code").asInt(1);
+            case "error" -> {
+                System.out.flush();
+                System.err.println("Error: " + data);
+                yield data.toLowerCase().contains("timeout") || data.toLowerCase().contains("timed out")
+                        ? EXIT_TIMEOUT : 1;
+            }
+            default -> null;
+        };
+    }
+
+    private static Integer write(PrintStream stream, String data) {
+        stream.print(data);
+        stream.flush();
+        return null;
+    }
+}

@@ -1,0 +1,168 @@
+package dev.bhatti.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bhatti.server.Daemon;
+import dev.bhatti.server.config.ServerConfig;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/** The real {@code bhatti} program in a subprocess against a real in-process daemon. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class CliAgainstDaemonTest {
+    private static Path dir;
+    private static Daemon daemon;
+    private static String token;
+    private static String sandboxId;
+
+    record Run(int exit, String out, String err) {}
+
+    @BeforeAll
+    static void startDaemon() throws Exception {
+        dir = Files.createTempDirectory("bhatti-cli-test-");
+        ServerConfig config = ServerConfig.defaults().withDataDir(dir.resolve("data")).withListen("127.0.0.1:0")
+                .withClientConfig(dir.resolve("client.yaml")).withRateScale(100);
+        daemon = Daemon.start(config);
+        token = Files.readAllLines(config.clientConfig()).stream().filter(l -> l.startsWith("auth_token: "))
+                .map(l -> l.substring("auth_token: ".length())).findFirst().orElseThrow();
+        Run created = bhatti(token, "create", "--name", "clitest", "--label", "suite=cli");
+        assertThat(created.exit()).as(created.err()).isZero();
+        assertThat(created.out()).contains("clitest").contains("open a shell: bhatti shell clitest");
+        sandboxId = created.out().replaceAll("(?s).*\\((sb[^)]*|[^)]+)\\).*", "$1").strip();
+    }
+
+    @AfterAll
+    static void stopDaemon() {
+        if (daemon != null) {
+            daemon.close();
+        }
+    }
+
+    private static Run bhatti(String tok, String... args) throws Exception {
+        return bhattiWithInput(Path.of("/dev/null"), tok, args);
+    }
+
+    private static Run bhattiWithInput(Path stdin, String tok, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Duser.home=" + dir, "-cp", System.getProperty("java.class.path"), "dev.bhatti.cli.Bhatti"));
+        List<String> rest = List.of(args);
+        int dashes = rest.contains("--") ? rest.indexOf("--") : rest.size();
+        command.addAll(rest.subList(0, dashes));
+        command.addAll(List.of("--url", "http://127.0.0.1:" + daemon.port(), "--token", tok));
+        command.addAll(rest.subList(dashes, rest.size()));
+        Path out = Files.createTempFile(dir, "out", ".txt");
+        Path err = Files.createTempFile(dir, "err", ".txt");
+        Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(stdin.toFile())).start();
+        if (!p.waitFor(3, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new AssertionError("bhatti " + args[0] + " hung");
+        }
+        return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    @Order(1)
+    void versionShowsClientAndServer() throws Exception {
+        Run r = bhatti(token, "version");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("client: bhatti").contains("server: bhatti");
+    }
+
+    @Test
+    @Order(2)
+    void secretsAreSetListedAndDeleted() throws Exception {
+        assertThat(bhatti(token, "secret", "set", "API_KEY", "s3cret").exit()).isZero();
+        Run listed = bhatti(token, "secret", "list");
+        assertThat(listed.out()).contains("API_KEY").doesNotContain("s3cret");
+        assertThat(bhatti(token, "secret", "delete", "API_KEY").exit()).isZero();
+        assertThat(bhatti(token, "secret", "list", "--json").out()).doesNotContain("API_KEY");
+    }
+
+    @Test
+    @Order(3)
+    void unknownSandboxIsAnErrorWithAHint() throws Exception {
+        Run r = bhatti(token, "destroy", "no-such-sandbox", "-y");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("Error: ").contains("'bhatti list' shows your sandboxes");
+    }
+
+    @Test
+    @Order(4)
+    void wrongTokenIsAnErrorWithTheAuthHint() throws Exception {
+        Run r = bhatti("bht_wrong", "list");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("Error: invalid api key").contains("BHATTI_TOKEN");
+    }
+
+    @Test
+    @Order(5)
+    void listShowsTheSandbox() throws Exception {
+        Run r = bhatti(token, "list", "-o", "wide");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).startsWith("NAME").contains("THERMAL").contains("clitest").contains("suite=cli");
+    }
+
+    @Test
+    @Order(6)
+    void createWithAnExistingNameIsUnchanged() throws Exception {
+        Run r = bhatti(token, "create", "--name", "clitest");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("unchanged");
+    }
+
+    @Test
+    @Order(7)
+    void execStreamsOutputAndPropagatesTheExitCodeById() throws Exception {
+        Run r = bhatti(token, "exec", sandboxId, "--", "sh", "-c", "echo out; echo err >&2; exit 3");
+        assertThat(r.exit()).as(r.err()).isEqualTo(3);
+        assertThat(r.out()).isEqualTo("out\n");
+        assertThat(r.err()).isEqualTo("err\n");
+    }
+
+    @Test
+    @Order(8)
+    void fileWriteFromStdinThenReadAndLsByName() throws Exception {
+        Path input = dir.resolve("input.txt");
+        Files.writeString(input, "hello from stdin\n");
+        Run w = bhattiWithInput(input, token, "file", "write", "clitest", "/workspace/hello.txt");
+        assertThat(w.exit()).as(w.err()).isZero();
+        assertThat(bhatti(token, "file", "read", "clitest", "/workspace/hello.txt").out()).isEqualTo("hello from stdin\n");
+        assertThat(bhatti(token, "file", "ls", "clitest", "/workspace").out()).contains("hello.txt");
+    }
+
+    @Test
+    @Order(9)
+    void psListsSessions() throws Exception {
+        Run r = bhatti(token, "ps", "clitest");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).startsWith("ID").contains("COMMAND").contains("RUNNING").contains("ATTACHED");
+    }
+
+    @Test
+    @Order(10)
+    void editChangesLabels() throws Exception {
+        Run r = bhatti(token, "edit", "clitest", "--label", "tier=gold", "--label-delete", "suite");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(bhatti(token, "list", "-o", "wide").out()).contains("tier=gold").doesNotContain("suite=cli");
+    }
+
+    @Test
+    @Order(11)
+    void destroyRemovesTheSandbox() throws Exception {
+        Run r = bhatti(token, "destroy", "clitest", "-y");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(bhatti(token, "list").out()).doesNotContain("clitest");
+    }
+}
