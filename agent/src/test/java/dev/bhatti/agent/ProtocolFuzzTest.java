@@ -179,7 +179,12 @@ class ProtocolFuzzTest {
         int count = 0;
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
             for (Path task : tasks) {
-                String kids = Files.readString(task.resolve("children")).strip();
+                String kids;
+                try {
+                    kids = Files.readString(task.resolve("children")).strip();
+                } catch (java.nio.file.NoSuchFileException threadEnded) {
+                    continue; // the thread exited between listing and reading: it has no children now
+                }
                 count += kids.isEmpty() ? 0 : kids.split(" ").length;
             }
         }
