@@ -3,26 +3,10 @@ package dev.bhatti.server.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class SandboxStoreTest {
-    @TempDir
-    Path dir;
-    Store store;
-    User alice;
-    User bob;
-
-    @BeforeEach
-    void open() {
-        store = Rows.store(dir);
-        alice = Rows.user(store, "alice");
-        bob = Rows.user(store, "bob");
-    }
-
+class SandboxStoreTest extends TwoUserStore {
     @Test
     void insertedSandboxRoundTripsEveryColumn() {
         SandboxRow row = new SandboxRow("sb_1", alice.id(), "web", "stopped", 2, 1024, 4096, "minimal", "tpl_1",

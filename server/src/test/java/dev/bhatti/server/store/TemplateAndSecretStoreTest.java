@@ -3,27 +3,11 @@ package dev.bhatti.server.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class TemplateAndSecretStoreTest {
-    @TempDir
-    Path dir;
-    Store store;
-    User alice;
-    User bob;
-
-    @BeforeEach
-    void open() {
-        store = Rows.store(dir);
-        alice = Rows.user(store, "alice");
-        bob = Rows.user(store, "bob");
-    }
-
+class TemplateAndSecretStoreTest extends TwoUserStore {
     private TemplateRow template(User u, String id, String name, int secondsAfterT0) {
         return new TemplateRow(id, u.id(), name, "minimal", 2, null, Map.of("A", "1"), "echo hi",
                 List.of("TOKEN"), Rows.T0.plusSeconds(secondsAfterT0));

@@ -3,23 +3,12 @@ package dev.bhatti.server.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class VolumeStoreTest {
-    @TempDir
-    Path dir;
-    Store store;
-    User alice;
-    User bob;
-
+class VolumeStoreTest extends TwoUserStore {
     @BeforeEach
-    void open() {
-        store = Rows.store(dir);
-        alice = Rows.user(store, "alice");
-        bob = Rows.user(store, "bob");
+    void rows() {
         store.insertSandbox(Rows.sandbox(alice, "sb_1", "one"));
         store.insertSandbox(Rows.sandbox(alice, "sb_2", "two"));
         store.insertVolume(new VolumeRow(alice.id(), "data", 100, Rows.T0));
