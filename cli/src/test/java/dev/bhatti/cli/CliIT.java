@@ -2,15 +2,9 @@ package dev.bhatti.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.bhatti.server.Daemon;
-import dev.bhatti.server.config.ServerConfig;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import dev.bhatti.cli.CliFixture.Run;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -18,24 +12,19 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-/** The real {@code bhatti} program in a subprocess against a real in-process daemon. */
+/** The real {@code bin/bhatti} in a subprocess against a real in-process daemon (the seed's CLI tests). */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class CliAgainstDaemonTest {
+class CliIT {
+    private static CliFixture fx;
     private static Path dir;
-    private static Daemon daemon;
     private static String token;
     private static String sandboxId;
 
-    record Run(int exit, String out, String err) {}
-
     @BeforeAll
     static void startDaemon() throws Exception {
-        dir = Files.createTempDirectory("bhatti-cli-test-");
-        ServerConfig config = ServerConfig.defaults().withDataDir(dir.resolve("data")).withListen("127.0.0.1:0")
-                .withClientConfig(dir.resolve("client.yaml")).withRateScale(100);
-        daemon = Daemon.start(config);
-        token = Files.readAllLines(config.clientConfig()).stream().filter(l -> l.startsWith("auth_token: "))
-                .map(l -> l.substring("auth_token: ".length())).findFirst().orElseThrow();
+        fx = new CliFixture();
+        dir = fx.dir;
+        token = fx.token;
         Run created = bhatti(token, "create", "--name", "clitest", "--label", "suite=cli");
         assertThat(created.exit()).as(created.err()).isZero();
         assertThat(created.out()).contains("clitest").contains("open a shell: bhatti shell clitest");
@@ -44,32 +33,17 @@ class CliAgainstDaemonTest {
 
     @AfterAll
     static void stopDaemon() {
-        if (daemon != null) {
-            daemon.close();
+        if (fx != null) {
+            fx.close();
         }
     }
 
     private static Run bhatti(String tok, String... args) throws Exception {
-        return bhattiWithInput(Path.of("/dev/null"), tok, args);
+        return fx.run(Path.of("/dev/null"), tok, args);
     }
 
     private static Run bhattiWithInput(Path stdin, String tok, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Duser.home=" + dir, "-cp", System.getProperty("java.class.path"), "dev.bhatti.cli.Bhatti"));
-        List<String> rest = List.of(args);
-        int dashes = rest.contains("--") ? rest.indexOf("--") : rest.size();
-        command.addAll(rest.subList(0, dashes));
-        command.addAll(List.of("--url", "http://127.0.0.1:" + daemon.port(), "--token", tok));
-        command.addAll(rest.subList(dashes, rest.size()));
-        Path out = Files.createTempFile(dir, "out", ".txt");
-        Path err = Files.createTempFile(dir, "err", ".txt");
-        Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(stdin.toFile())).start();
-        if (!p.waitFor(3, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            throw new AssertionError("bhatti " + args[0] + " hung");
-        }
-        return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+        return fx.run(stdin, tok, args);
     }
 
     @Test

@@ -1,0 +1,84 @@
+package dev.bhatti.cli;
+
+import dev.bhatti.server.Daemon;
+import dev.bhatti.server.config.ServerConfig;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real in-process daemon (real engine, real VMs) and the real {@code bin/bhatti} launcher run
+ * as a subprocess against it, with its home in the test dir. For {@code *IT} tests, which run
+ * after {@code package} has built the shaded jar that the launcher starts.
+ */
+public final class CliFixture implements AutoCloseable {
+    /** The repository root (failsafe runs in the module dir). */
+    public static final Path REPO = Path.of("").toAbsolutePath().getParent();
+    public static final Path LAUNCHER = REPO.resolve("bin/bhatti");
+
+    public final Path dir;
+    public final Daemon daemon;
+    public final String token;
+
+    /** What one run of the CLI did. */
+    public record Run(int exit, String out, String err) {}
+
+    public CliFixture() throws IOException {
+        this.dir = Files.createTempDirectory("bhatti-cli-test-");
+        ServerConfig config = ServerConfig.defaults().withDataDir(dir.resolve("data")).withListen("127.0.0.1:0")
+                .withClientConfig(dir.resolve("client.yaml")).withRateScale(100);
+        this.daemon = Daemon.start(config);
+        this.token = Files.readAllLines(config.clientConfig()).stream().filter(l -> l.startsWith("auth_token: "))
+                .map(l -> l.substring("auth_token: ".length())).findFirst().orElseThrow();
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + daemon.port();
+    }
+
+    /** {@code bin/bhatti args...} with this daemon's URL and the admin token, stdin empty. */
+    public Run bhatti(String... args) throws IOException, InterruptedException {
+        return run(Path.of("/dev/null"), token, args);
+    }
+
+    /**
+     * {@code bin/bhatti} with {@code --url} and {@code --token} added before any {@code --}, stdin
+     * from a file; a run that takes over 3 minutes is killed and fails the test.
+     */
+    public Run run(Path stdin, String tok, String... args) throws IOException, InterruptedException {
+        List<String> rest = List.of(args);
+        int dashes = rest.contains("--") ? rest.indexOf("--") : rest.size();
+        List<String> command = new ArrayList<>(rest.subList(0, dashes));
+        command.addAll(List.of("--url", url(), "--token", tok));
+        command.addAll(rest.subList(dashes, rest.size()));
+        return launch(stdin, command);
+    }
+
+    /** {@code bin/bhatti} with exactly these arguments (no endpoint flags added). */
+    public Run launch(Path stdin, List<String> args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(LAUNCHER.toString()));
+        command.addAll(args);
+        Path out = Files.createTempFile(dir, "out", ".txt");
+        Path err = Files.createTempFile(dir, "err", ".txt");
+        ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(stdin.toFile()));
+        pb.environment().put("BHATTI_JAVA_OPTS", "-Duser.home=" + dir);
+        pb.environment().remove("BHATTI_URL");
+        pb.environment().remove("BHATTI_TOKEN");
+        Process p = pb.start();
+        if (!p.waitFor(3, TimeUnit.MINUTES)) {
+            p.destroyForcibly().waitFor();
+            throw new AssertionError("bhatti " + String.join(" ", args) + " hung");
+        }
+        return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void close() {
+        daemon.close();
+    }
+}
