@@ -6,6 +6,7 @@ import dev.bhatti.cli.sandbox.DestroyCommand;
 import dev.bhatti.cli.sandbox.EditCommand;
 import dev.bhatti.cli.sandbox.PowerCommands;
 import dev.bhatti.cli.sandbox.PsCommand;
+import dev.bhatti.cli.sandbox.PublishCommands;
 import dev.bhatti.cli.sandbox.ExecCommand;
 import dev.bhatti.cli.sandbox.ListCommand;
 import dev.bhatti.cli.secret.SecretCommand;
@@ -22,7 +23,8 @@ import picocli.CommandLine.Command;
         description = "Self-hosted microVM sandboxes for AI coding agents.",
         subcommands = {ServeCommand.class, UserCommand.class, VersionCommand.class, ListCommand.class,
                 CreateCommand.class, DestroyCommand.class, ExecCommand.class, PsCommand.class, FileCommand.class,
-                PowerCommands.Stop.class, PowerCommands.Start.class, EditCommand.class, SecretCommand.class, CommandLine.HelpCommand.class})
+                PowerCommands.Stop.class, PowerCommands.Start.class, EditCommand.class, SecretCommand.class,
+                PublishCommands.Publish.class, PublishCommands.Unpublish.class, CommandLine.HelpCommand.class})
 public final class Bhatti implements Runnable {
 
     @CommandLine.Spec

@@ -209,7 +209,7 @@ public final class AgentClient implements AutoCloseable {
     public SocketChannel forward(int port) throws IOException {
         ForwardRequest request = new ForwardRequest(port);
         requireOpen();
-        AgentConnection conn = new AgentConnection(transport.connectForward(), false, c -> {});
+        AgentConnection conn = new AgentConnection(gated(transport::connectForward), false, c -> {});
         try {
             conn.authenticate(token);
             conn.send(FrameType.FWD_REQ, request);
@@ -359,7 +359,7 @@ public final class AgentClient implements AutoCloseable {
     /** A new control connection, tracked until closed, with AUTH sent when a token is held. */
     private AgentConnection connect() throws IOException {
         requireOpen();
-        AgentConnection conn = new AgentConnection(gatedConnect(), true, open::remove);
+        AgentConnection conn = new AgentConnection(gated(transport::connectControl), true, open::remove);
         open.add(conn);
         try {
             requireOpen();
@@ -374,15 +374,20 @@ public final class AgentClient implements AutoCloseable {
     /**
      * Connects one at a time. QEMU user networking forwards the agent's ports through a listener
      * with a backlog of 1: simultaneous connects overflow it, which shows as 1 s SYN retransmits
-     * and connection resets.
+     * and connection resets. Control and forward connects share the gate.
      */
-    private SocketChannel gatedConnect() throws IOException {
+    private SocketChannel gated(Connect connect) throws IOException {
         connectGate.lock();
         try {
-            return transport.connectControl();
+            return connect.open();
         } finally {
             connectGate.unlock();
         }
+    }
+
+    @FunctionalInterface
+    private interface Connect {
+        SocketChannel open() throws IOException;
     }
 
     private void requireOpen() throws IOException {

@@ -65,7 +65,7 @@ public final class Daemon implements AutoCloseable {
         this.thermal = new ThermalManager(engine, new StoreThermalTargets(store, engine), activity,
                 new ThermalConfig(config.thermalInterval(), config.warmAfter(), config.coldAfter()), clock);
         ApiContext context = new ApiContext(VERSION, store, users, sandboxes, volumes, secrets,
-                () -> health(sandboxes), clock, config.rateScale());
+                () -> health(sandboxes), clock, config.rateScale(), config.proxyZone());
         this.api = new ApiServer(context, config.host(), config.port());
     }
 

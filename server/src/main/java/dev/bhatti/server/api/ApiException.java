@@ -73,6 +73,27 @@ public abstract sealed class ApiException extends RuntimeException {
         }
     }
 
+    /** The upstream inside a sandbox could not be reached through the tunnel (502). */
+    public static final class BadGateway extends ApiException {
+        public BadGateway(String code, String message) {
+            super(code, message);
+        }
+    }
+
+    /** Too much is under way to take this request now; retry after {@link #retryAfterSec()} (503). */
+    public static final class Busy extends ApiException {
+        private final int retryAfterSec;
+
+        public Busy(String code, String message, int retryAfterSec) {
+            super(code, message);
+            this.retryAfterSec = retryAfterSec;
+        }
+
+        public int retryAfterSec() {
+            return retryAfterSec;
+        }
+    }
+
     /** A route exists but not for this method (405). */
     public static final class MethodNotAllowed extends ApiException {
         public MethodNotAllowed(String message) {

@@ -30,8 +30,11 @@ public final class ApiServer implements AutoCloseable {
         ErrorResponses errors = new ErrorResponses();
         Auth auth = new Auth(api.users());
         Guard guard = new Guard(api.newRateLimits(), api.sandboxes());
+        Proxy proxy = new Proxy();
+        PublicPreview preview = new PublicPreview(api, api.newRateLimits(), new Wakes(api.sandboxes()), proxy);
         List<Routes> groups = List.of(new SandboxRoutes(api, guard), new ExecRoutes(api, guard),
-                new FileRoutes(api, guard), new ResourceRoutes(api, guard), new TerminalSocket(api, guard));
+                new FileRoutes(api, guard), new ResourceRoutes(api, guard), new TerminalSocket(api, guard),
+                new ProxyRoutes(api, guard, proxy), new PublishRoutes(api, guard), preview);
         this.app = Javalin.create(config -> {
             config.concurrency.useVirtualThreads = true;
             config.http.maxRequestSize = 200L << 20;
@@ -41,13 +44,15 @@ public final class ApiServer implements AutoCloseable {
             config.jetty.port = port;
             config.routes.before(ctx -> {
                 ctx.header("X-Bhatti-Version", api.version());
-                if (!isPublic(ctx) && !ctx.path().endsWith("/ws")) {
+                if (!preview.serveByHost(ctx) && !isPublic(ctx, preview) && !isUpgrade(ctx)) {
                     auth.authenticate(ctx, false);
                 }
             });
             config.routes.wsBeforeUpgrade(ctx -> {
                 ctx.header("X-Bhatti-Version", api.version());
-                auth.authenticate(ctx, true);
+                if (!isPublic(ctx, preview)) {
+                    auth.authenticate(ctx, true);
+                }
             });
             config.routes.wsBeforeUpgrade("/sandboxes/{id}/ws",
                     ctx -> api.sandboxes().row(Caller.of(ctx), ctx.pathParam("id")));
@@ -63,8 +68,13 @@ public final class ApiServer implements AutoCloseable {
         });
     }
 
-    private static boolean isPublic(Context ctx) {
-        return ctx.path().equals("/health");
+    private static boolean isPublic(Context ctx, PublicPreview preview) {
+        return ctx.path().equals("/health") || preview.isPreview(ctx);
+    }
+
+    /** WebSocket upgrades are authenticated in {@code wsBeforeUpgrade}, where {@code ?token=} is accepted. */
+    private static boolean isUpgrade(Context ctx) {
+        return "websocket".equalsIgnoreCase(ctx.header("Upgrade"));
     }
 
     private static void store(ErrorResponses errors, StoreException e, Context ctx) {

@@ -25,6 +25,8 @@ final class ErrorResponses {
             case ApiException.TooLarge t -> 413;
             case ApiException.Limited l -> 429;
             case ApiException.Unavailable u -> 503;
+            case ApiException.BadGateway b -> 502;
+            case ApiException.Busy b -> 503;
         };
     }
 
@@ -44,6 +46,9 @@ final class ErrorResponses {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", e.getMessage());
         body.put("code", e.code());
+        if (e instanceof ApiException.Busy busy) {
+            ctx.header("Retry-After", Integer.toString(busy.retryAfterSec()));
+        }
         Responses.json(ctx, status(e), body);
     }
 

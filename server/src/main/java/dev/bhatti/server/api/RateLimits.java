@@ -6,11 +6,12 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Per-user token buckets (SPEC §4.1): create 10 burst / 30 per min; exec, file writes and
- * WebSockets 30 / 600 per min; everything else 60 / 1200 per min.
+ * WebSockets 30 / 600 per min; everything else 60 / 1200 per min. Public preview traffic (no user)
+ * is limited per client IP and per alias instead; those figures are ours (the SPEC names no numbers).
  */
 final class RateLimits {
     enum Kind {
-        CREATE(10, 30), HEAVY(30, 600), OTHER(60, 1200);
+        CREATE(10, 30), HEAVY(30, 600), OTHER(60, 1200), PUBLIC_IP(200, 6000), PUBLIC_ALIAS(500, 30000);
 
         final int burst;
         final int perMinute;
@@ -31,8 +32,9 @@ final class RateLimits {
         this.scale = scale;
     }
 
-    void acquire(String userId, Kind kind) {
-        Bucket b = buckets.computeIfAbsent(userId + "/" + kind, k -> new Bucket(kind.burst * scale,
+    /** Takes a token from the bucket of {@code key} (a user id, a client IP, an alias) and kind. */
+    void acquire(String key, Kind kind) {
+        Bucket b = buckets.computeIfAbsent(key + "/" + kind, k -> new Bucket(kind.burst * scale,
                 kind.perMinute * scale / 60_000.0, clock.millis()));
         if (!b.take(clock.millis())) {
             throw new ApiException.Limited("rate_limited", "rate limit exceeded");

@@ -19,9 +19,11 @@ import java.util.Objects;
  * @param port          listen port (default 8080; 0 = any free port)
  * @param clientConfig  where the first start writes the admin's CLI config (default ~/.bhatti/config.yaml)
  * @param rateScale     multiplies every rate limit (1 = SPEC §4.1)
+ * @param proxyZone     public preview by Host {@code <alias>.<zone>}; null (the default) serves it
+ *                      by path {@code /p/<alias>/} instead
  */
 public record ServerConfig(Path dataDir, String host, int port, Path clientConfig, Duration thermalInterval,
-                           Duration warmAfter, Duration coldAfter, double rateScale) {
+                           Duration warmAfter, Duration coldAfter, double rateScale, String proxyZone) {
 
     public static final Path SYSTEM_FILE = Path.of("/etc/bhatti/config.yaml");
 
@@ -37,17 +39,20 @@ public record ServerConfig(Path dataDir, String host, int port, Path clientConfi
         if (rateScale <= 0) {
             throw new IllegalArgumentException("rate_scale must be positive");
         }
+        if (proxyZone != null && !proxyZone.matches("^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$")) {
+            throw new IllegalArgumentException("proxy_zone must be a lowercase domain name like preview.example.com, got " + proxyZone);
+        }
     }
 
     public static ServerConfig defaults() {
         return new ServerConfig(Path.of("/var/lib/bhatti"), "127.0.0.1", 8080,
                 Path.of(System.getProperty("user.home"), ".bhatti", "config.yaml"),
-                Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(30), 1.0);
+                Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(30), 1.0, null);
     }
 
     /** The file's fields (snake_case), all optional. */
     record FileFields(String dataDir, String listen, String clientConfig, Integer thermalIntervalSec,
-                      Integer warmAfterSec, Integer coldAfterSec, Double rateScale) {}
+                      Integer warmAfterSec, Integer coldAfterSec, Double rateScale, String proxyZone) {}
 
     /** Defaults overridden by {@code file} when it exists. */
     public static ServerConfig load(Path file) throws IOException {
@@ -68,7 +73,8 @@ public record ServerConfig(Path dataDir, String host, int port, Path clientConfi
         return new ServerConfig(f.dataDir() != null ? Path.of(f.dataDir()) : c.dataDir(), c.host(), c.port(),
                 f.clientConfig() != null ? Path.of(f.clientConfig()) : c.clientConfig(),
                 seconds(f.thermalIntervalSec(), c.thermalInterval()), seconds(f.warmAfterSec(), c.warmAfter()),
-                seconds(f.coldAfterSec(), c.coldAfter()), f.rateScale() != null ? f.rateScale() : c.rateScale());
+                seconds(f.coldAfterSec(), c.coldAfter()), f.rateScale() != null ? f.rateScale() : c.rateScale(),
+                f.proxyZone() != null && !f.proxyZone().isBlank() ? f.proxyZone() : c.proxyZone());
     }
 
     /** {@code host:port} or {@code :port}. */
@@ -84,23 +90,27 @@ public record ServerConfig(Path dataDir, String host, int port, Path clientConfi
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("listen port must be a number, got " + listen);
         }
-        return new ServerConfig(dataDir, h, p, clientConfig, thermalInterval, warmAfter, coldAfter, rateScale);
+        return new ServerConfig(dataDir, h, p, clientConfig, thermalInterval, warmAfter, coldAfter, rateScale, proxyZone);
     }
 
     public ServerConfig withDataDir(Path dir) {
-        return new ServerConfig(dir, host, port, clientConfig, thermalInterval, warmAfter, coldAfter, rateScale);
+        return new ServerConfig(dir, host, port, clientConfig, thermalInterval, warmAfter, coldAfter, rateScale, proxyZone);
     }
 
     public ServerConfig withClientConfig(Path file) {
-        return new ServerConfig(dataDir, host, port, file, thermalInterval, warmAfter, coldAfter, rateScale);
+        return new ServerConfig(dataDir, host, port, file, thermalInterval, warmAfter, coldAfter, rateScale, proxyZone);
     }
 
     public ServerConfig withThermal(Duration interval, Duration warm, Duration cold) {
-        return new ServerConfig(dataDir, host, port, clientConfig, interval, warm, cold, rateScale);
+        return new ServerConfig(dataDir, host, port, clientConfig, interval, warm, cold, rateScale, proxyZone);
     }
 
     public ServerConfig withRateScale(double scale) {
-        return new ServerConfig(dataDir, host, port, clientConfig, thermalInterval, warmAfter, coldAfter, scale);
+        return new ServerConfig(dataDir, host, port, clientConfig, thermalInterval, warmAfter, coldAfter, scale, proxyZone);
+    }
+
+    public ServerConfig withProxyZone(String zone) {
+        return new ServerConfig(dataDir, host, port, clientConfig, thermalInterval, warmAfter, coldAfter, rateScale, zone);
     }
 
     private static Duration seconds(Integer v, Duration fallback) {

@@ -87,7 +87,11 @@ public final class Sandboxes {
      * answer: a request that takes long (a restore, a long exec) is never paused under it.
      */
     public Hot hot(User user, String ref) {
-        SandboxRow row = row(user, ref);
+        return hot(row(user, ref));
+    }
+
+    /** {@link #hot(User, String)} for a row already found (public preview traffic has no user). */
+    public Hot hot(SandboxRow row) {
         AutoCloseable hold = holds.apply(row.id());
         try {
             activity.accept(row.id());
@@ -104,6 +108,15 @@ public final class Sandboxes {
             hold.close();
         } catch (Exception e) {
             log.warn("event=hold_release_failed error=\"{}\"", e.getMessage());
+        }
+    }
+
+    /** Whether the sandbox's VM is running now (no request needs to wake it). */
+    public boolean isHot(String id) {
+        try {
+            return engine.status(id).thermal() == Thermal.HOT;
+        } catch (EngineException.NotFound e) {
+            return false;
         }
     }
 

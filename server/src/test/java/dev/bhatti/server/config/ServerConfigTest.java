@@ -18,17 +18,20 @@ class ServerConfigTest {
         assertThat(c.port()).isEqualTo(8080);
         assertThat(c.warmAfter()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.coldAfter()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(c.proxyZone()).as("public preview by path /p/<alias>/").isNull();
     }
 
     @Test
     void fileValuesOverrideDefaultsAndFlagsOverrideTheFile(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("config.yaml");
-        Files.writeString(file, "data_dir: /srv/bhatti\nlisten: 0.0.0.0:9090\nwarm_after_sec: 5\ncold_after_sec: 60\n");
+        Files.writeString(file, "data_dir: /srv/bhatti\nlisten: 0.0.0.0:9090\nwarm_after_sec: 5\ncold_after_sec: 60\n"
+                + "proxy_zone: preview.example.com\n");
         ServerConfig c = ServerConfig.load(file);
         assertThat(c.dataDir()).isEqualTo(Path.of("/srv/bhatti"));
         assertThat(c.host()).isEqualTo("0.0.0.0");
         assertThat(c.port()).isEqualTo(9090);
         assertThat(c.warmAfter()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.proxyZone()).isEqualTo("preview.example.com");
         assertThat(c.withListen(":7000").port()).isEqualTo(7000);
         assertThat(c.withListen(":7000").host()).isEqualTo("0.0.0.0");
     }
@@ -41,5 +44,8 @@ class ServerConfigTest {
         assertThatThrownBy(() -> ServerConfig.defaults().withListen("nonsense")).hasMessageContaining("listen");
         assertThatThrownBy(() -> ServerConfig.defaults().withThermal(Duration.ofSeconds(1), Duration.ofSeconds(10),
                 Duration.ofSeconds(5))).hasMessageContaining("cold_after");
+        for (String zone : new String[] {"Preview.Example", "*.example.com", "example.com.", "a..b"}) {
+            assertThatThrownBy(() -> ServerConfig.defaults().withProxyZone(zone)).as(zone).hasMessageContaining("proxy_zone");
+        }
     }
 }
