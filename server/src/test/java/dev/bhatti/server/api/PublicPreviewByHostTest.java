@@ -2,6 +2,12 @@ package dev.bhatti.server.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
+import java.net.http.WebSocket;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -57,6 +63,21 @@ class PublicPreviewByHostTest {
         assertThat(get("nobody." + ZONE, "/")).startsWith("HTTP/1.1 404").contains("alias_not_found");
         String deeper = get("a.shop." + ZONE, "/");
         assertThat(deeper).as("not an alias: the API, which wants a key").startsWith("HTTP/1.1 401");
+    }
+
+    @Test
+    void theTerminalWebSocketWorksWithAZone() throws Exception {
+        CompletableFuture<String> first = new CompletableFuture<>();
+        WebSocket ws = fx.http.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + fx.daemon.port()
+                + "/sandboxes/site/ws?token=" + fx.adminKey), new WebSocket.Listener() {
+                    @Override
+                    public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+                        first.complete(data.toString());
+                        return null;
+                    }
+                }).get(60, TimeUnit.SECONDS);
+        assertThat(first.get(60, TimeUnit.SECONDS)).contains("\"type\":\"session\"");
+        ws.abort();
     }
 
     @Test
