@@ -20,11 +20,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The daemon's API on real VMs (issue 4's figures): HTTP exec {@code true} against the engine's own
@@ -68,6 +72,7 @@ final class ServerBench {
                 print("HTTP GET /sandboxes/bench (no VM), run " + run, sample(LISTS, () -> time(() ->
                         check(api.get("/sandboxes/bench"), 200))));
             }
+            proxy(agent, api);
             String listKey = fiftySandboxes(config.dataDir());
             Api lister = new Api(http, daemon.port(), listKey);
             check(lister.get("/sandboxes"), 200);
@@ -98,6 +103,55 @@ final class ServerBench {
         print("engine exec true, run " + run, new Latencies(engine));
         print("HTTP exec true, run " + run, new Latencies(http));
         print("HTTP - engine, paired, run " + run, new Latencies(diff));
+    }
+
+    /**
+     * A GET of a small file from an HTTP server in the guest: straight through the agent's tunnel
+     * (HTTP/1.0 by hand), through {@code /sandboxes/:id/proxy/:port/}, and through the public
+     * {@code /p/<alias>/} route, interleaved; the paired difference is the proxy layer's cost.
+     */
+    private static void proxy(AgentClient agent, Api api) throws Exception {
+        check(api.post("/sandboxes/bench/exec", "{\"cmd\":[\"python3\",\"-m\",\"http.server\",\"8000\",\"--bind\","
+                + "\"127.0.0.1\",\"--directory\",\"/etc\"],\"detach\":true}"), 200);
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (api.get("/sandboxes/bench/proxy/8000/hostname").statusCode() != 200) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the guest's http.server did not answer within 60 s");
+            }
+            LockSupport.parkNanos(200_000_000);
+        }
+        check(api.post("/sandboxes/bench/publish", "{\"port\":8000,\"alias\":\"bench\"}"), 201);
+        for (int i = 0; i < WARMUP_GETS / 10; i++) {
+            tunnelGet(agent);
+            check(api.get("/sandboxes/bench/proxy/8000/hostname"), 200);
+            check(api.get("/p/bench/hostname"), 200);
+        }
+        for (int run = 1; run <= RUNS; run++) {
+            long[] tunnel = new long[EXECS];
+            long[] proxied = new long[EXECS];
+            long[] published = new long[EXECS];
+            long[] diff = new long[EXECS];
+            for (int i = 0; i < EXECS; i++) {
+                tunnel[i] = time(() -> tunnelGet(agent));
+                proxied[i] = time(() -> check(api.get("/sandboxes/bench/proxy/8000/hostname"), 200));
+                published[i] = time(() -> check(api.get("/p/bench/hostname"), 200));
+                diff[i] = proxied[i] - tunnel[i];
+            }
+            print("tunnel GET (no HTTP layer), run " + run, new Latencies(tunnel));
+            print("proxy GET /proxy/8000/hostname, run " + run, new Latencies(proxied));
+            print("public GET /p/bench/hostname, run " + run, new Latencies(published));
+            print("proxy - tunnel, paired, run " + run, new Latencies(diff));
+        }
+    }
+
+    private static void tunnelGet(AgentClient agent) throws Exception {
+        try (SocketChannel ch = agent.forward(8000)) {
+            ch.write(ByteBuffer.wrap("GET /hostname HTTP/1.0\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
+            ByteBuffer buf = ByteBuffer.allocate(8192);
+            while (ch.read(buf) >= 0) {
+                buf.clear();
+            }
+        }
     }
 
     /** Closes the daemon abruptly (its VMM dies with it) after a stop, then measures start-up recovery and the first exec. */
@@ -163,9 +217,4 @@ final class ServerBench {
         }
         return r;
     }
-
-
-
-
-
 }
