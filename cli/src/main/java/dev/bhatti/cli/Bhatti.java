@@ -11,6 +11,7 @@ import dev.bhatti.cli.sandbox.ExecCommand;
 import dev.bhatti.cli.sandbox.ListCommand;
 import dev.bhatti.cli.secret.SecretCommand;
 import dev.bhatti.cli.serve.ServeCommand;
+import dev.bhatti.cli.shell.ShellCommand;
 import dev.bhatti.cli.user.UserCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -22,7 +23,8 @@ import picocli.CommandLine.Command;
 @Command(name = "bhatti", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Self-hosted microVM sandboxes for AI coding agents.",
         subcommands = {ServeCommand.class, UserCommand.class, VersionCommand.class, ListCommand.class,
-                CreateCommand.class, DestroyCommand.class, ExecCommand.class, PsCommand.class, FileCommand.class,
+                CreateCommand.class, DestroyCommand.class, ExecCommand.class, ShellCommand.class,
+                PsCommand.class, FileCommand.class,
                 PowerCommands.Stop.class, PowerCommands.Start.class, EditCommand.class, SecretCommand.class,
                 PublishCommands.Publish.class, PublishCommands.Unpublish.class, CommandLine.HelpCommand.class})
 public final class Bhatti implements Runnable {

@@ -10,7 +10,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 
 /** The daemon's HTTP API over java.net.http; non-2xx responses become {@link ApiError}. */
 public final class ApiClient {
@@ -69,17 +74,59 @@ public final class ApiClient {
         }
     }
 
+    /**
+     * Opens a WebSocket to {@code path} (the URL's scheme as ws/wss) with the bearer key; returns
+     * once the upgrade is done. A refused upgrade becomes the {@link ApiError} of its response.
+     */
+    public WebSocket websocket(String path, WebSocket.Listener listener) {
+        WebSocket.Builder b = http.newWebSocketBuilder();
+        if (!endpoint.token().isEmpty()) {
+            b.header("Authorization", "Bearer " + endpoint.token());
+        }
+        URI uri = URI.create(endpoint.url().replaceFirst("^http", "ws") + path);
+        try {
+            return b.buildAsync(uri, listener).get();
+        } catch (ExecutionException e) {
+            throw upgradeFailed(e.getCause());
+        } catch (InterruptedException e) {
+            throw interrupted();
+        }
+    }
+
+    private ApiError upgradeFailed(Throwable cause) {
+        Throwable c = cause instanceof CompletionException && cause.getCause() != null ? cause.getCause() : cause;
+        return switch (c) {
+            case WebSocketHandshakeException h -> refused(h.getResponse());
+            case IOException e -> failed(e);
+            default -> new ApiError(0, "connection_failed", "WebSocket to " + endpoint.url() + " failed: " + c);
+        };
+    }
+
+    private ApiError refused(HttpResponse<?> response) {
+        int status = response.statusCode();
+        return response.body() instanceof String s && !s.isBlank() ? error(status, s.getBytes(StandardCharsets.UTF_8))
+                : new ApiError(status, "", "the daemon refused the WebSocket upgrade (HTTP " + status + ")");
+    }
+
     private HttpResponse<InputStream> exchange(HttpRequest.Builder builder) {
         try {
             return http.send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
-        } catch (ConnectException e) {
-            throw new ApiError(0, "connection_refused", "cannot connect to " + endpoint.url());
         } catch (IOException e) {
-            throw new ApiError(0, "connection_failed", "request to " + endpoint.url() + " failed: " + e);
+            throw failed(e);
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ApiError(0, "interrupted", "interrupted");
+            throw interrupted();
         }
+    }
+
+    private ApiError failed(IOException e) {
+        return e instanceof ConnectException
+                ? new ApiError(0, "connection_refused", "cannot connect to " + endpoint.url())
+                : new ApiError(0, "connection_failed", "request to " + endpoint.url() + " failed: " + e);
+    }
+
+    private static ApiError interrupted() {
+        Thread.currentThread().interrupt();
+        return new ApiError(0, "interrupted", "interrupted");
     }
 
     private ApiError error(int status, byte[] body) {

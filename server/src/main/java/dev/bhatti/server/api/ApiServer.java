@@ -54,8 +54,6 @@ public final class ApiServer implements AutoCloseable {
                     auth.authenticate(ctx, true);
                 }
             });
-            config.routes.wsBeforeUpgrade("/sandboxes/{id}/ws",
-                    ctx -> api.sandboxes().row(Caller.of(ctx), ctx.pathParam("id")));
             config.routes.after(Guard::release);
             config.routes.get("/health", ctx -> Responses.ok(ctx, api.health().get()));
             groups.forEach(g -> g.register(config.routes));

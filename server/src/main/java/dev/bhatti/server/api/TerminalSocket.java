@@ -12,11 +12,14 @@ import io.javalin.router.JavalinDefaultRoutingApi;
 import io.javalin.websocket.WsContext;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +33,10 @@ import org.slf4j.LoggerFactory;
 final class TerminalSocket implements ApiServer.Routes {
     private static final Logger log = LoggerFactory.getLogger(TerminalSocket.class);
     static final int SHELL_IDLE_SEC = 3600;
+    static final Duration PING = Duration.ofSeconds(30);
+    /** Several pings long: Jetty's default equals the ping interval, and a late ping lost the race. */
+    static final Duration IDLE = Duration.ofMinutes(3);
+    static final Duration DETACH_GRACE = Duration.ofMillis(1500);
 
     private final ApiContext api;
     private final Guard guard;
@@ -58,6 +65,11 @@ final class TerminalSocket implements ApiServer.Routes {
             Responses.ok(ctx, Ports.of(row.id(), guard.agent(ctx, user, row.id())));
         });
         r.get("/ports", ctx -> Responses.ok(ctx, Ports.acrossHot(api.sandboxes(), guard.user(ctx))));
+        // Before the upgrade, so that an unknown sandbox is a 404 and a rate limit a 429.
+        r.wsBeforeUpgrade("/sandboxes/{id}/ws", ctx -> {
+            User user = guard.user(Caller.of(ctx), RateLimits.Kind.HEAVY);
+            api.sandboxes().row(user, ctx.pathParam("id"));
+        });
         r.ws("/sandboxes/{id}/ws", ws -> {
             ws.onConnect(this::connect);
             ws.onBinaryMessage(c -> write(c.sessionId(), c.data()));
@@ -69,7 +81,6 @@ final class TerminalSocket implements ApiServer.Routes {
 
     private void connect(WsContext ws) throws Exception {
         User user = ws.attribute(Caller.ATTRIBUTE);
-        guard.user(user, RateLimits.Kind.HEAVY);
         SandboxRow row = api.sandboxes().row(user, ws.pathParam("id"));
         Sandboxes.Hot hot = api.sandboxes().hot(user, row.id());
         Terminal terminal;
@@ -82,7 +93,8 @@ final class TerminalSocket implements ApiServer.Routes {
         }
         open.put(ws.sessionId(), new Open(terminal, hot.hold()));
         ws.send(Json.mapper().writeValueAsString(Map.of("type", "session", "session_id", terminal.sessionId())));
-        ws.enableAutomaticPings(30, TimeUnit.SECONDS);
+        ws.enableAutomaticPings(PING.toSeconds(), TimeUnit.SECONDS);
+        ws.session.setIdleTimeout(IDLE);
         Thread.ofVirtual().name("ws-" + row.id()).start(() -> pump(ws, terminal));
     }
 
@@ -91,14 +103,31 @@ final class TerminalSocket implements ApiServer.Routes {
             return ExecRequest.attach(session).build();
         }
         if (!fresh) {
-            List<SessionInfo> detached = agent.sessions().stream()
-                    .filter(s -> s.tty() && s.running() && !s.attached())
-                    .sorted(Comparator.comparingLong(SessionInfo::createdAt).reversed()).toList();
-            if (!detached.isEmpty()) {
-                return ExecRequest.attach(detached.getFirst().sessionId()).build();
+            Optional<SessionInfo> detached = newestDetached(agent);
+            if (detached.isPresent()) {
+                return ExecRequest.attach(detached.get().sessionId()).build();
             }
         }
         return ExecRequest.builder("/bin/bash", "-li").tty().cwd("/workspace").maxIdleSec(SHELL_IDLE_SEC).build();
+    }
+
+    /**
+     * The newest running TTY session nobody is attached to. A client that detached and at once
+     * reconnects can beat its old connection's teardown (the agent still shows that session
+     * attached for a moment), so while a running TTY session is attached this looks again for up
+     * to {@link #DETACH_GRACE} before a new shell is started.
+     */
+    private static Optional<SessionInfo> newestDetached(AgentClient agent) throws IOException {
+        long deadline = System.nanoTime() + DETACH_GRACE.toNanos();
+        while (true) {
+            List<SessionInfo> ttys = agent.sessions().stream().filter(s -> s.tty() && s.running())
+                    .sorted(Comparator.comparingLong(SessionInfo::createdAt).reversed()).toList();
+            Optional<SessionInfo> detached = ttys.stream().filter(s -> !s.attached()).findFirst();
+            if (detached.isPresent() || ttys.isEmpty() || System.nanoTime() > deadline) {
+                return detached;
+            }
+            LockSupport.parkNanos(50_000_000);
+        }
     }
 
     /** Terminal output → binary messages; the process's exit closes the socket with 1000. */
