@@ -2,6 +2,7 @@ package dev.bhatti.cli.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bhatti.cli.api.ApiClient;
+import dev.bhatti.cli.api.Body;
 import dev.bhatti.cli.api.ClientOptions;
 import dev.bhatti.proto.Json;
 import java.io.InputStream;
@@ -9,7 +10,6 @@ import java.io.PrintWriter;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -51,28 +51,9 @@ public final class CreateCommand implements Callable<Integer> {
     }
 
     private Map<String, Object> body() {
-        Map<String, Object> body = new LinkedHashMap<>();
-        putIfSet(body, "name", name);
-        putIfSet(body, "cpus", cpus);
-        putIfSet(body, "memory_mb", memory);
-        putIfSet(body, "disk_size_mb", diskSize);
-        putIfSet(body, "env", env);
-        putIfSet(body, "init", init);
-        putIfSet(body, "template_id", template);
-        putIfSet(body, "labels", labels);
-        if (keepHot) {
-            body.put("keep_hot", true);
-        }
-        if (!secrets.isEmpty()) {
-            body.put("secrets", secrets);
-        }
-        return body;
-    }
-
-    private static void putIfSet(Map<String, Object> body, String key, Object value) {
-        if (value != null) {
-            body.put(key, value);
-        }
+        return new Body().put("name", name).put("cpus", cpus).put("memory_mb", memory).put("disk_size_mb", diskSize)
+                .put("env", env).put("init", init).put("template_id", template).put("labels", labels)
+                .flag("keep_hot", keepHot).put("secrets", secrets).fields();
     }
 
     private void print(JsonNode sb, boolean existing) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bhatti.cli.api.ApiClient;
 import dev.bhatti.cli.api.ApiError;
+import dev.bhatti.cli.api.Body;
 import dev.bhatti.cli.api.ClientOptions;
 import dev.bhatti.proto.Json;
 import java.io.BufferedReader;
@@ -13,7 +14,6 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -54,15 +54,7 @@ public final class ExecCommand implements Callable<Integer> {
     }
 
     private Map<String, Object> body() {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("cmd", cmd);
-        if (timeout != null) {
-            body.put("timeout_sec", timeout);
-        }
-        if (detach) {
-            body.put("detach", true);
-        }
-        return body;
+        return new Body().put("cmd", cmd).put("timeout_sec", timeout).flag("detach", detach).fields();
     }
 
     private int relay(InputStream in) throws IOException {

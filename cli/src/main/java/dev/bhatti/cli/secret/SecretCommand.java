@@ -1,13 +1,15 @@
 package dev.bhatti.cli.secret;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import static dev.bhatti.cli.output.Table.column;
+
 import dev.bhatti.cli.api.ClientOptions;
+import dev.bhatti.cli.output.JsonOption;
+import dev.bhatti.cli.output.Table;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -33,20 +35,15 @@ public final class SecretCommand {
 
     @Command(name = "list", aliases = "ls", description = "List secret names.")
     static final class ListSecrets implements Runnable {
+        private static final Table TABLE = Table.of(column("NAME", "name"), column("UPDATED", "updated_at"));
+
         @Spec CommandSpec spec;
         @Mixin ClientOptions options;
-        @Option(names = "--json") boolean json;
+        @Mixin JsonOption json;
 
         @Override
         public void run() {
-            JsonNode secrets = options.client().get("/secrets");
-            var out = spec.commandLine().getOut();
-            if (json) {
-                out.println(secrets.toPrettyString());
-                return;
-            }
-            out.printf("%-32s %s%n", "NAME", "UPDATED");
-            secrets.forEach(s -> out.printf("%-32s %s%n", s.path("name").asText(), s.path("updated_at").asText()));
+            json.print(spec.commandLine().getOut(), options.client().get("/secrets"), TABLE);
         }
     }
 
