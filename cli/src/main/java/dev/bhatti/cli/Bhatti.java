@@ -10,6 +10,7 @@ import dev.bhatti.cli.sandbox.ExecCommand;
 import dev.bhatti.cli.sandbox.ListCommand;
 import dev.bhatti.cli.secret.SecretCommand;
 import dev.bhatti.cli.serve.ServeCommand;
+import dev.bhatti.cli.setup.SetupCommand;
 import dev.bhatti.cli.user.UserCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "bhatti", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Self-hosted microVM sandboxes for AI coding agents.",
-        subcommands = {ServeCommand.class, UserCommand.class, VersionCommand.class, ListCommand.class,
+        subcommands = {ServeCommand.class, SetupCommand.class, UserCommand.class, VersionCommand.class, ListCommand.class,
                 CreateCommand.class, DestroyCommand.class, ExecCommand.class, PsCommand.class, FileCommand.class,
                 PowerCommands.Stop.class, PowerCommands.Start.class, EditCommand.class, SecretCommand.class, CommandLine.HelpCommand.class})
 public final class Bhatti implements Runnable {

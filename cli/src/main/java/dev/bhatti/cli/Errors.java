@@ -60,6 +60,8 @@ final class Errors implements CommandLine.IExecutionExceptionHandler, CommandLin
             case "secret_not_found" -> "'bhatti secret list' shows your secrets";
             case "connection_refused" -> "is the daemon running? start it with 'bhatti serve'";
             case "rate_limited" -> "wait a moment and try again";
+            case "token_required" -> "pass --token KEY ('bhatti user create --name NAME' on the server prints one)";
+            case "invalid_url" -> "for example: --url http://localhost:8080";
             default -> null;
         });
     }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.bhatti.cli.CliFixture.Run;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -42,12 +44,16 @@ class CliIT {
         return fx.run(Path.of("/dev/null"), tok, args);
     }
 
+    private static Path config() {
+        return dir.resolve(".bhatti/config.yaml");
+    }
+
     private static Run bhattiWithInput(Path stdin, String tok, String... args) throws Exception {
         return fx.run(stdin, tok, args);
     }
 
     @Test
-    @Order(1)
+    @Order(10)
     void versionShowsClientAndServer() throws Exception {
         Run r = bhatti(token, "version");
         assertThat(r.exit()).isZero();
@@ -55,7 +61,7 @@ class CliIT {
     }
 
     @Test
-    @Order(2)
+    @Order(20)
     void secretsAreSetListedAndDeleted() throws Exception {
         assertThat(bhatti(token, "secret", "set", "API_KEY", "s3cret").exit()).isZero();
         Run listed = bhatti(token, "secret", "list");
@@ -65,7 +71,7 @@ class CliIT {
     }
 
     @Test
-    @Order(3)
+    @Order(30)
     void unknownSandboxIsAnErrorWithAHint() throws Exception {
         Run r = bhatti(token, "destroy", "no-such-sandbox", "-y");
         assertThat(r.exit()).isEqualTo(1);
@@ -73,7 +79,7 @@ class CliIT {
     }
 
     @Test
-    @Order(4)
+    @Order(40)
     void wrongTokenIsAnErrorWithTheAuthHint() throws Exception {
         Run r = bhatti("bht_wrong", "list");
         assertThat(r.exit()).isEqualTo(1);
@@ -81,7 +87,33 @@ class CliIT {
     }
 
     @Test
-    @Order(5)
+    @Order(41)
+    void setupWithAWrongKeyFailsAndWritesNothing() throws Exception {
+        Run r = bhatti("bht_wrong", "setup");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("Error: invalid api key");
+        assertThat(config()).doesNotExist();
+    }
+
+    @Test
+    @Order(42)
+    void setupSavesAVerifiedOwnerOnlyConfigThatLaterCommandsUse() throws Exception {
+        Run r = bhatti(token, "setup");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("saved").contains(fx.url());
+        assertThat(Files.readString(config())).contains("api_url: \"" + fx.url() + "\"")
+                .contains("auth_token: \"" + token + "\"");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(config()))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(config().getParent())))
+                .isEqualTo("rwx------");
+
+        Run listed = fx.launch(Path.of("/dev/null"), List.of("list"));
+        assertThat(listed.exit()).as(listed.err()).isZero();
+        assertThat(listed.out()).contains("clitest");
+    }
+
+    @Test
+    @Order(50)
     void listShowsTheSandbox() throws Exception {
         Run r = bhatti(token, "list", "-o", "wide");
         assertThat(r.exit()).isZero();
@@ -89,7 +121,7 @@ class CliIT {
     }
 
     @Test
-    @Order(6)
+    @Order(60)
     void createWithAnExistingNameIsUnchanged() throws Exception {
         Run r = bhatti(token, "create", "--name", "clitest");
         assertThat(r.exit()).isZero();
@@ -97,7 +129,7 @@ class CliIT {
     }
 
     @Test
-    @Order(7)
+    @Order(70)
     void execStreamsOutputAndPropagatesTheExitCodeById() throws Exception {
         Run r = bhatti(token, "exec", sandboxId, "--", "sh", "-c", "echo out; echo err >&2; exit 3");
         assertThat(r.exit()).as(r.err()).isEqualTo(3);
@@ -106,7 +138,7 @@ class CliIT {
     }
 
     @Test
-    @Order(8)
+    @Order(80)
     void fileWriteFromStdinThenReadAndLsByName() throws Exception {
         Path input = dir.resolve("input.txt");
         Files.writeString(input, "hello from stdin\n");
@@ -117,7 +149,7 @@ class CliIT {
     }
 
     @Test
-    @Order(9)
+    @Order(90)
     void psListsSessions() throws Exception {
         Run r = bhatti(token, "ps", "clitest");
         assertThat(r.exit()).as(r.err()).isZero();
@@ -125,7 +157,7 @@ class CliIT {
     }
 
     @Test
-    @Order(10)
+    @Order(100)
     void editChangesLabels() throws Exception {
         Run r = bhatti(token, "edit", "clitest", "--label", "tier=gold", "--label-delete", "suite");
         assertThat(r.exit()).as(r.err()).isZero();
@@ -133,7 +165,7 @@ class CliIT {
     }
 
     @Test
-    @Order(11)
+    @Order(110)
     void destroyRemovesTheSandbox() throws Exception {
         Run r = bhatti(token, "destroy", "clitest", "-y");
         assertThat(r.exit()).as(r.err()).isZero();
