@@ -2,11 +2,15 @@ package dev.bhatti.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bhatti.cli.CliFixture.Run;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -44,6 +48,11 @@ class CliIT {
         return fx.run(Path.of("/dev/null"), tok, args);
     }
 
+    private static JsonNode json(Run r) throws Exception {
+        assertThat(r.exit()).as(r.err()).isZero();
+        return new ObjectMapper().readTree(r.out());
+    }
+
     private static Path config() {
         return dir.resolve(".bhatti/config.yaml");
     }
@@ -68,6 +77,32 @@ class CliIT {
         assertThat(listed.out()).contains("API_KEY").doesNotContain("s3cret");
         assertThat(bhatti(token, "secret", "delete", "API_KEY").exit()).isZero();
         assertThat(bhatti(token, "secret", "list", "--json").out()).doesNotContain("API_KEY");
+    }
+
+    @Test
+    @Order(25)
+    void volumesAreCreatedAndListedAsTableAndJson() throws Exception {
+        Run created = bhatti(token, "volume", "create", "--name", "clivol", "--size", "16");
+        assertThat(created.exit()).as(created.err()).isZero();
+        assertThat(created.out()).contains("volume clivol created (16 MiB)");
+        assertThat(bhatti(token, "volume", "list").out()).startsWith("NAME").containsPattern("clivol\\s+16M\\s+available");
+        JsonNode listed = json(bhatti(token, "volume", "list", "--json"));
+        assertThat(listed.findValuesAsText("name")).contains("clivol");
+        Run again = bhatti(token, "volume", "create", "--name", "clivol", "--size", "16");
+        assertThat(again.exit()).isEqualTo(1);
+        assertThat(again.err()).contains("Error: volume name clivol is already in use");
+    }
+
+    @Test
+    @Order(26)
+    void templatesAreCreatedAndListedAsTableAndJson() throws Exception {
+        Run created = bhatti(token, "template", "create", "--name", "clitpl", "--env", "GREETING=hello",
+                "--cpus", "1");
+        assertThat(created.exit()).as(created.err()).isZero();
+        assertThat(created.out()).containsPattern("template clitpl created \\(tpl_[0-9a-f]+\\)");
+        assertThat(bhatti(token, "template", "list").out()).startsWith("ID").contains("clitpl");
+        JsonNode listed = json(bhatti(token, "template", "list", "--json"));
+        assertThat(listed.get(0).path("env").path("GREETING").asText()).isEqualTo("hello");
     }
 
     @Test
@@ -138,6 +173,24 @@ class CliIT {
     }
 
     @Test
+    @Order(75)
+    void portsListsAServerStartedWithExecDetach() throws Exception {
+        Run started = bhatti(token, "exec", "clitest", "--detach", "--", "python3", "-m", "http.server", "8123",
+                "--bind", "127.0.0.1");
+        assertThat(started.exit()).as(started.err()).isZero();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        Run ports = bhatti(token, "ports", "clitest");
+        while (!ports.out().contains("8123") && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(250));
+            ports = bhatti(token, "ports", "clitest");
+        }
+        assertThat(ports.exit()).as(ports.err()).isZero();
+        assertThat(ports.out()).startsWith("PORT").containsPattern("8123\\s+" + fx.url() + "/sandboxes/[^/]+/proxy/8123/");
+        JsonNode listed = json(bhatti(token, "ports", "clitest", "--json"));
+        assertThat(listed.findValuesAsText("container_port")).contains("8123");
+    }
+
+    @Test
     @Order(80)
     void fileWriteFromStdinThenReadAndLsByName() throws Exception {
         Path input = dir.resolve("input.txt");
@@ -170,5 +223,20 @@ class CliIT {
         Run r = bhatti(token, "destroy", "clitest", "-y");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(bhatti(token, "list").out()).doesNotContain("clitest");
+    }
+
+    @Test
+    @Order(120)
+    void volumeAndTemplateAreDeleted() throws Exception {
+        Run volume = bhatti(token, "volume", "delete", "clivol");
+        assertThat(volume.exit()).as(volume.err()).isZero();
+        assertThat(volume.out()).contains("volume clivol deleted");
+        Run template = bhatti(token, "template", "rm", "clitpl");
+        assertThat(template.exit()).as(template.err()).isZero();
+        assertThat(bhatti(token, "volume", "list").out()).doesNotContain("clivol");
+        assertThat(bhatti(token, "template", "list").out()).doesNotContain("clitpl");
+        Run again = bhatti(token, "volume", "delete", "clivol");
+        assertThat(again.exit()).isEqualTo(1);
+        assertThat(again.err()).contains("Error: volume clivol not found");
     }
 }

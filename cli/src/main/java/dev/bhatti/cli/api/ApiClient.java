@@ -54,8 +54,13 @@ public final class ApiClient {
         return response;
     }
 
+    /** The absolute URL of an API path on this daemon. */
+    public String url(String path) {
+        return endpoint.url() + path;
+    }
+
     public HttpRequest.Builder request(String path) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(endpoint.url() + path));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(path)));
         return endpoint.token().isEmpty() ? b : b.header("Authorization", "Bearer " + endpoint.token());
     }
 

@@ -5,13 +5,12 @@ import static dev.bhatti.cli.output.Table.column;
 import dev.bhatti.cli.api.ApiClient;
 import dev.bhatti.cli.api.ApiError;
 import dev.bhatti.cli.api.ClientOptions;
+import dev.bhatti.cli.api.Paths;
 import dev.bhatti.cli.output.JsonOption;
 import dev.bhatti.cli.output.Table;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URLEncoder;
 import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -25,8 +24,7 @@ public final class FileCommand {
     static final long MAX_WRITE = 100L * 1024 * 1024;
 
     static String path(String sandbox, String path) {
-        return "/sandboxes/" + URLEncoder.encode(sandbox, StandardCharsets.UTF_8) + "/files?path="
-                + URLEncoder.encode(path, StandardCharsets.UTF_8);
+        return Paths.sandbox(sandbox) + "/files?path=" + Paths.encode(path);
     }
 
     @Command(name = "read", description = "Write a file's bytes to stdout.")

@@ -3,6 +3,7 @@ package dev.bhatti.cli.sandbox;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bhatti.cli.api.Body;
 import dev.bhatti.cli.api.ClientOptions;
+import dev.bhatti.cli.api.Paths;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;

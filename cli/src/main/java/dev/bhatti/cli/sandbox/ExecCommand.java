@@ -6,6 +6,7 @@ import dev.bhatti.cli.api.ApiClient;
 import dev.bhatti.cli.api.ApiError;
 import dev.bhatti.cli.api.Body;
 import dev.bhatti.cli.api.ClientOptions;
+import dev.bhatti.cli.api.Paths;
 import dev.bhatti.proto.Json;
 import java.io.BufferedReader;
 import java.io.IOException;

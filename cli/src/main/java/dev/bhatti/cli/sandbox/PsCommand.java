@@ -4,6 +4,7 @@ import static dev.bhatti.cli.output.Table.column;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bhatti.cli.api.ClientOptions;
+import dev.bhatti.cli.api.Paths;
 import dev.bhatti.cli.output.JsonOption;
 import dev.bhatti.cli.output.Table;
 import picocli.CommandLine.Command;
