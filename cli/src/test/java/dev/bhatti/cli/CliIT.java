@@ -226,6 +226,25 @@ class CliIT {
     }
 
     @Test
+    @Order(115)
+    void createFromATemplateWithAFileAndAReadOnlyVolume() throws Exception {
+        Path script = dir.resolve("hello.sh");
+        Files.writeString(script, "#!/bin/sh\necho \"$GREETING from a file\"\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Run created = bhatti(token, "create", "--name", "clifiles", "--template", "clitpl",
+                "--file", script + ":/workspace/hello.sh", "--volume", "clivol:/mnt/data:ro");
+        assertThat(created.exit()).as(created.err()).isZero();
+        assertThat(created.out()).contains("created: clifiles");
+
+        Run ran = bhatti(token, "exec", "clifiles", "--", "sh", "-c", "/workspace/hello.sh; grep ' /mnt/data ' /proc/mounts");
+        assertThat(ran.exit()).as(ran.err()).isZero();
+        assertThat(ran.out()).contains("hello from a file").containsPattern(" /mnt/data ext4 ro[ ,]");
+        assertThat(bhatti(token, "volume", "list").out()).contains("attached").contains(":/mnt/data:ro");
+        Run destroyed = bhatti(token, "destroy", "clifiles", "-y");
+        assertThat(destroyed.exit()).as(destroyed.err()).isZero();
+    }
+
+    @Test
     @Order(120)
     void volumeAndTemplateAreDeleted() throws Exception {
         Run volume = bhatti(token, "volume", "delete", "clivol");

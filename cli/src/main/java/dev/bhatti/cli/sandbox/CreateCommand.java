@@ -31,9 +31,15 @@ public final class CreateCommand implements Callable<Integer> {
     @Option(names = "--env", split = ",", description = "K=V, repeatable or comma separated") Map<String, String> env;
     @Option(names = "--init", description = "command run at boot") String init;
     @Option(names = "--keep-hot") boolean keepHot;
-    @Option(names = "--template") String template;
+    @Option(names = "--template", description = "template name or id; options given here win") String template;
     @Option(names = "--secret", description = "secret name, repeatable") List<String> secrets = new ArrayList<>();
     @Option(names = "--label", description = "k=v, repeatable") Map<String, String> labels;
+    @Option(names = "--volume", paramLabel = VolumeMount.FORMAT, converter = VolumeMount.Converter.class,
+            description = "attach an existing volume (read-only with :ro), repeatable")
+    List<VolumeMount> volumes = new ArrayList<>();
+    @Option(names = "--file", paramLabel = FileUpload.FORMAT, converter = FileUpload.Converter.class,
+            description = "copy a local file (at most 700 KiB, mode kept) into the guest at boot, repeatable")
+    List<FileUpload> files = new ArrayList<>();
 
     @Override
     public Integer call() throws Exception {
@@ -53,7 +59,7 @@ public final class CreateCommand implements Callable<Integer> {
     private Map<String, Object> body() {
         return new Body().put("name", name).put("cpus", cpus).put("memory_mb", memory).put("disk_size_mb", diskSize)
                 .put("env", env).put("init", init).put("template_id", template).put("labels", labels)
-                .flag("keep_hot", keepHot).put("secrets", secrets).fields();
+                .flag("keep_hot", keepHot).put("secrets", secrets).put("volumes", volumes).put("files", files).fields();
     }
 
     private void print(JsonNode sb, boolean existing) {
