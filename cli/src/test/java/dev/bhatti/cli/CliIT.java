@@ -165,11 +165,20 @@ class CliIT {
 
     @Test
     @Order(70)
-    void execStreamsOutputAndPropagatesTheExitCodeById() throws Exception {
+    void execPrintsOutputAndPropagatesTheExitCodeById() throws Exception {
         Run r = bhatti(token, "exec", sandboxId, "--", "sh", "-c", "echo out; echo err >&2; exit 3");
         assertThat(r.exit()).as(r.err()).isEqualTo(3);
         assertThat(r.out()).isEqualTo("out\n");
         assertThat(r.err()).isEqualTo("err\n");
+    }
+
+    @Test
+    @Order(71)
+    void execWithStreamRelaysEventsToTheLocalStreamsAndExitsWithTheRemoteCode() throws Exception {
+        Run r = bhatti(token, "exec", "clitest", "--stream", "--", "sh", "-c", "echo one; echo two >&2; echo three; exit 5");
+        assertThat(r.exit()).as(r.err()).isEqualTo(5);
+        assertThat(r.out()).isEqualTo("one\nthree\n");
+        assertThat(r.err()).isEqualTo("two\n");
     }
 
     @Test
@@ -207,6 +216,18 @@ class CliIT {
         Run r = bhatti(token, "ps", "clitest");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).startsWith("ID").contains("COMMAND").contains("RUNNING").contains("ATTACHED");
+    }
+
+    @Test
+    @Order(95)
+    void stopShowsProgressOnATerminalAndStartNothingWithout() throws Exception {
+        Run stopped = fx.onTerminal("stop", "clitest");
+        assertThat(stopped.exit()).as(stopped.out()).isZero();
+        assertThat(stopped.out()).contains("stopping clitest").contains("\r\033[K").contains("stopped clitest");
+        Run started = bhatti(token, "start", "clitest");
+        assertThat(started.exit()).as(started.err()).isZero();
+        assertThat(started.out()).isEqualTo("started clitest\n");
+        assertThat(started.err()).isEmpty();
     }
 
     @Test

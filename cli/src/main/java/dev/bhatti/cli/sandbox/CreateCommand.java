@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.bhatti.cli.api.ApiClient;
 import dev.bhatti.cli.api.Body;
 import dev.bhatti.cli.api.ClientOptions;
+import dev.bhatti.cli.term.Progress;
 import dev.bhatti.proto.Json;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -46,7 +47,8 @@ public final class CreateCommand implements Callable<Integer> {
         ApiClient client = options.client();
         HttpRequest.Builder request = client.request("/sandboxes").header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(Json.encode(body())));
-        HttpResponse<InputStream> response = client.stream(request);
+        HttpResponse<InputStream> response = Progress.around(spec.commandLine().getErr(),
+                "creating " + (name == null ? "a sandbox" : name), () -> client.stream(request));
         JsonNode sb;
         try (InputStream in = response.body()) {
             sb = Json.mapper().readTree(in.readAllBytes());
