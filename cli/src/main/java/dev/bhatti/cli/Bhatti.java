@@ -29,7 +29,7 @@ import picocli.CommandLine.Command;
                 ListCommand.class, CreateCommand.class, DestroyCommand.class, EditCommand.class,
                 PowerCommands.Stop.class, PowerCommands.Start.class, ExecCommand.class, PsCommand.class,
                 PortsCommand.class, FileCommand.class, SecretCommand.class, VolumeCommand.class, TemplateCommand.class,
-                CommandLine.HelpCommand.class})
+                CompletionCommand.class, CommandLine.HelpCommand.class})
 public final class Bhatti implements Runnable {
 
     @CommandLine.Spec

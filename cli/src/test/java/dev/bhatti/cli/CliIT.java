@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bhatti.cli.CliFixture.Run;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -67,6 +69,27 @@ class CliIT {
         Run r = bhatti(token, "version");
         assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("client: bhatti").contains("server: bhatti");
+    }
+
+    @Test
+    @Order(11)
+    void completionPrintsABashScriptCoveringTheCommands() throws Exception {
+        Run r = fx.launch(Path.of("/dev/null"), List.of("completion", "bash"));
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("complete -F _complete_bhatti").contains("volume").contains("--template");
+    }
+
+    @Test
+    @Order(12)
+    void aClosedPortIsAnErrorWithTheStartTheDaemonHint() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        Run r = fx.launch(Path.of("/dev/null"), List.of("list", "--url", "http://127.0.0.1:" + port));
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("Error: cannot connect to http://127.0.0.1:" + port)
+                .contains("hint: is the daemon running? start it with 'scripts/quickstart' or 'bhatti serve'");
     }
 
     @Test

@@ -90,7 +90,11 @@ public final class ApiClient {
     private ApiError error(int status, byte[] body) {
         try {
             JsonNode node = json.readTree(body);
-            return new ApiError(status, node.path("code").asText(""), node.path("error").asText("HTTP " + status));
+            String message = node.path("error").asText("HTTP " + status);
+            if (node.hasNonNull("request_id")) {
+                return new ApiError(status, "internal", message + " (request id " + node.path("request_id").asText() + ")");
+            }
+            return new ApiError(status, node.path("code").asText(""), message);
         } catch (IOException | RuntimeException e) {
             return new ApiError(status, "", "HTTP " + status);
         }

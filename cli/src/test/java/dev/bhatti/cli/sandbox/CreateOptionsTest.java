@@ -3,9 +3,7 @@ package dev.bhatti.cli.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.bhatti.cli.Bhatti;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import dev.bhatti.cli.InProcessRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -59,11 +57,8 @@ class CreateOptionsTest {
 
     @Test
     void badSyntaxIsAParameterErrorNamingTheFlag() {
-        StringWriter err = new StringWriter();
-        var cli = Bhatti.commandLine();
-        cli.setErr(new PrintWriter(err, true));
-        int exit = cli.execute("create", "--url", "http://127.0.0.1:1", "--volume", "data");
-        assertThat(exit).isEqualTo(1);
-        assertThat(err.toString()).contains("--volume").contains("NAME:MOUNT[:ro]").contains("bhatti create --help");
+        InProcessRun r = InProcessRun.of("create", "--url", "http://127.0.0.1:1", "--volume", "data");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("--volume").contains("NAME:MOUNT[:ro]").contains("bhatti create --help");
     }
 }
