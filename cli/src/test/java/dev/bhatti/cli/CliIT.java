@@ -159,8 +159,8 @@ class CliIT {
         Run r = bhatti(token, "setup");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("saved").contains(fx.url());
-        assertThat(Files.readString(config())).contains("api_url: \"" + fx.url() + "\"")
-                .contains("auth_token: \"" + token + "\"");
+        assertThat(Files.readString(config())).contains("\napi_url: " + fx.url() + "\n")
+                .contains("\nauth_token: " + token + "\n");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(config()))).isEqualTo("rw-------");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(config().getParent())))
                 .isEqualTo("rwx------");

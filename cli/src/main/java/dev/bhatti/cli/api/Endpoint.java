@@ -42,8 +42,9 @@ public record Endpoint(String url, String token) {
     }
 
     /**
-     * Writes this endpoint as the config file {@code file}: owner-only (0600) in an owner-only
-     * directory (0700), replaced atomically so a reader never sees half a file.
+     * Writes this endpoint as the config file {@code file} in the format the daemon's first start
+     * uses: owner-only (0600) in an owner-only directory (0700), replaced atomically so a reader
+     * never sees half a file.
      */
     public void save(Path file) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
@@ -52,19 +53,20 @@ public record Endpoint(String url, String token) {
         Path tmp = Files.createTempFile(dir, ".config-", ".tmp",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         try {
-            Files.writeString(tmp, "# written by 'bhatti setup'\napi_url: " + quoted(url) + "\nauth_token: "
-                    + quoted(token) + "\n");
+            Files.writeString(tmp, "# written by 'bhatti setup'\napi_url: " + plain(url) + "\nauth_token: "
+                    + plain(token) + "\n");
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);
         }
     }
 
-    private static String quoted(String value) {
-        if (value.chars().anyMatch(c -> c == '"' || Character.isISOControl(c))) {
-            throw new IllegalArgumentException("config values cannot contain quotes or control characters");
+    /** A value as the daemon's first start writes it too: unquoted, on one line. */
+    private static String plain(String value) {
+        if (value.chars().anyMatch(Character::isISOControl)) {
+            throw new IllegalArgumentException("config values cannot contain control characters");
         }
-        return '"' + value + '"';
+        return value;
     }
 
     public static Path defaultConfigFile() {

@@ -20,9 +20,10 @@ import picocli.CommandLine.Model.CommandSpec;
  * in {@code ~/.bhatti/config.yaml}. Nothing is written unless the check succeeds, so a mistyped key
  * never replaces a working config.
  */
-@Command(name = "setup", description = {"Check a daemon URL and API key, then save them in ~/.bhatti/config.yaml "
-        + "(mode 0600).", "Values not given as flags come from the current config, BHATTI_URL/BHATTI_TOKEN or the "
-        + "default URL; on a terminal a missing key is asked for. Nothing is written when the check fails."})
+@Command(name = "setup", description = {"Save the daemon URL and API key after checking them.",
+        "They go to ~/.bhatti/config.yaml (mode 0600). Values not given as flags come from the current config, "
+                + "BHATTI_URL/BHATTI_TOKEN or the default URL; on a terminal a missing key is asked for. "
+                + "Nothing is written when the check (GET /sandboxes) fails."})
 public final class SetupCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ClientOptions options;
