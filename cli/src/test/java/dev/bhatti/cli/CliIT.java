@@ -10,6 +10,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -19,6 +20,8 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The real {@code bin/bhatti} in a subprocess against a real in-process daemon (the seed's CLI tests). */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -186,22 +189,20 @@ class CliIT {
         assertThat(r.out()).contains("unchanged");
     }
 
-    @Test
+    /** Without a terminal exec uses the buffered call; --stream forces the NDJSON events. Both end alike. */
+    @ParameterizedTest(name = "stream={0}")
+    @ValueSource(booleans = {false, true})
     @Order(70)
-    void execPrintsOutputAndPropagatesTheExitCodeById() throws Exception {
-        Run r = bhatti(token, "exec", sandboxId, "--", "sh", "-c", "echo out; echo err >&2; exit 3");
+    void execRelaysBothStreamsAndExitsWithTheRemoteCodeById(boolean stream) throws Exception {
+        List<String> args = new ArrayList<>(List.of("exec", sandboxId));
+        if (stream) {
+            args.add("--stream");
+        }
+        args.addAll(List.of("--", "sh", "-c", "echo out; echo err >&2; echo more; exit 3"));
+        Run r = bhatti(token, args.toArray(String[]::new));
         assertThat(r.exit()).as(r.err()).isEqualTo(3);
-        assertThat(r.out()).isEqualTo("out\n");
+        assertThat(r.out()).isEqualTo("out\nmore\n");
         assertThat(r.err()).isEqualTo("err\n");
-    }
-
-    @Test
-    @Order(71)
-    void execWithStreamRelaysEventsToTheLocalStreamsAndExitsWithTheRemoteCode() throws Exception {
-        Run r = bhatti(token, "exec", "clitest", "--stream", "--", "sh", "-c", "echo one; echo two >&2; echo three; exit 5");
-        assertThat(r.exit()).as(r.err()).isEqualTo(5);
-        assertThat(r.out()).isEqualTo("one\nthree\n");
-        assertThat(r.err()).isEqualTo("two\n");
     }
 
     @Test
