@@ -4,6 +4,7 @@ import dev.bhatti.cli.files.FileCommand;
 import dev.bhatti.cli.sandbox.CreateCommand;
 import dev.bhatti.cli.sandbox.DestroyCommand;
 import dev.bhatti.cli.sandbox.EditCommand;
+import dev.bhatti.cli.sandbox.PortsCommand;
 import dev.bhatti.cli.sandbox.PowerCommands;
 import dev.bhatti.cli.sandbox.PsCommand;
 import dev.bhatti.cli.sandbox.PublishCommands;
@@ -12,7 +13,10 @@ import dev.bhatti.cli.sandbox.ListCommand;
 import dev.bhatti.cli.secret.SecretCommand;
 import dev.bhatti.cli.serve.ServeCommand;
 import dev.bhatti.cli.shell.ShellCommand;
+import dev.bhatti.cli.setup.SetupCommand;
+import dev.bhatti.cli.template.TemplateCommand;
 import dev.bhatti.cli.user.UserCommand;
+import dev.bhatti.cli.volume.VolumeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -20,13 +24,15 @@ import picocli.CommandLine.Command;
  * The {@code bhatti} command. Subcommands are registered in {@link #commandLine()}; errors are
  * reported by {@link Errors} as {@code Error: <message>} plus a hint on stderr, exit code 1.
  */
-@Command(name = "bhatti", mixinStandardHelpOptions = true, versionProvider = Version.class,
+@Command(name = "bhatti", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
+        versionProvider = Version.class,
         description = "Self-hosted microVM sandboxes for AI coding agents.",
-        subcommands = {ServeCommand.class, UserCommand.class, VersionCommand.class, ListCommand.class,
-                CreateCommand.class, DestroyCommand.class, ExecCommand.class, ShellCommand.class,
-                PsCommand.class, FileCommand.class,
-                PowerCommands.Stop.class, PowerCommands.Start.class, EditCommand.class, SecretCommand.class,
-                PublishCommands.Publish.class, PublishCommands.Unpublish.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, SetupCommand.class, UserCommand.class, VersionCommand.class,
+                ListCommand.class, CreateCommand.class, DestroyCommand.class, EditCommand.class,
+                PowerCommands.Stop.class, PowerCommands.Start.class, ExecCommand.class, ShellCommand.class, PsCommand.class,
+                PortsCommand.class, FileCommand.class, PublishCommands.Publish.class, PublishCommands.Unpublish.class,
+                SecretCommand.class, VolumeCommand.class, TemplateCommand.class,
+                CompletionCommand.class, CommandLine.HelpCommand.class})
 public final class Bhatti implements Runnable {
 
     @CommandLine.Spec

@@ -19,7 +19,7 @@ final class Errors implements CommandLine.IExecutionExceptionHandler, CommandLin
     public int handleExecutionException(Exception ex, CommandLine cmd, CommandLine.ParseResult parseResult) {
         PrintWriter err = cmd.getErr();
         err.println("Error: " + message(ex));
-        hint(code(ex)).ifPresent(h -> err.println("hint: " + h));
+        hint(ex).ifPresent(h -> err.println("hint: " + h));
         err.flush();
         return EXIT_ERROR;
     }
@@ -38,29 +38,50 @@ final class Errors implements CommandLine.IExecutionExceptionHandler, CommandLin
         return ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
     }
 
-    private static String code(Exception ex) {
-        return switch (ex) {
-            case StoreException e -> e.code();
-            case UserException e -> e.code();
-            case SecretBoxException e -> e.code();
-            case ApiError e -> e.code();
-            default -> "";
-        };
+    /** Hints by stable code; the same code can mean different things locally and from the API. */
+    private static Optional<String> hint(Exception ex) {
+        return Optional.ofNullable(switch (ex) {
+            case ApiError e -> apiHint(e.code());
+            case StoreException e -> localHint(e.code());
+            case UserException e -> localHint(e.code());
+            case SecretBoxException e -> localHint(e.code());
+            default -> null;
+        });
     }
 
-    private static Optional<String> hint(String code) {
-        return Optional.ofNullable(switch (code) {
+    private static String localHint(String code) {
+        return switch (code) {
             case "user_not_found" -> "'bhatti user list' shows the existing users";
             case "name_conflict" -> "choose another name, or 'bhatti user rotate-key NAME' for a new key";
             case "user_has_sandboxes" -> "destroy the user's sandboxes first";
             case "invalid_name" -> "for example: alice, ci-bot, team.a";
             case "store_failed" -> "check --data-dir (or BHATTI_DATA_DIR) and its permissions";
+            default -> null;
+        };
+    }
+
+    private static String apiHint(String code) {
+        return switch (code) {
+            case "connection_refused" -> "is the daemon running? start it with 'scripts/quickstart' or 'bhatti serve', "
+                    + "or point --url (or 'bhatti setup') at it";
+            case "connection_failed" -> "check the daemon URL (--url, ~/.bhatti/config.yaml or BHATTI_URL)";
             case "unauthorized" -> "run 'bhatti setup --url URL --token KEY' or set BHATTI_TOKEN";
+            case "token_required" -> "pass --token KEY ('bhatti user create --name NAME' on the server prints one)";
+            case "invalid_url" -> "for example: --url http://localhost:8080";
             case "sandbox_not_found" -> "'bhatti list' shows your sandboxes";
             case "secret_not_found" -> "'bhatti secret list' shows your secrets";
-            case "connection_refused" -> "is the daemon running? start it with 'bhatti serve'";
-            case "rate_limited" -> "wait a moment and try again";
+            case "volume_not_found" -> "'bhatti volume list' shows your volumes";
+            case "template_not_found" -> "'bhatti template list' shows your templates";
+            case "name_conflict" -> "choose another name";
+            case "volume_attached" -> "destroy the sandboxes using it first ('bhatti volume list' shows them)";
+            case "quota_exceeded" -> "your user's limits are reached: free some with 'bhatti destroy' or "
+                    + "'bhatti volume delete' ('bhatti list', 'bhatti volume list'), or ask the daemon's admin";
+            case "rate_limited" -> "too many requests for now: wait a moment and try again";
+            case "payload_too_large" -> "requests are limited to 1 MiB; copy big files with 'bhatti file write'";
+            case "snapshot_unusable" -> "'bhatti start SANDBOX --force' clears the mark and boots it afresh";
+            case "internal" -> "the daemon's log has the details under that request id";
+            case "route_not_found" -> "the daemon may be older than this client: compare 'bhatti version'";
             default -> null;
-        });
+        };
     }
 }

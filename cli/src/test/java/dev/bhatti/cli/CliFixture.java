@@ -50,18 +50,36 @@ public final class CliFixture implements AutoCloseable {
      * from a file; a run that takes over 3 minutes is killed and fails the test.
      */
     public Run run(Path stdin, String tok, String... args) throws IOException, InterruptedException {
-        List<String> rest = List.of(args);
-        int dashes = rest.contains("--") ? rest.indexOf("--") : rest.size();
-        List<String> command = new ArrayList<>(rest.subList(0, dashes));
-        command.addAll(List.of("--url", url(), "--token", tok));
-        command.addAll(rest.subList(dashes, rest.size()));
-        return launch(stdin, command);
+        return launch(stdin, withEndpoint(tok, args));
     }
 
     /** {@code bin/bhatti} with exactly these arguments (no endpoint flags added). */
     public Run launch(Path stdin, List<String> args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(LAUNCHER.toString()));
         command.addAll(args);
+        return start(stdin, command);
+    }
+
+    /**
+     * Like {@link #bhatti} but on a pseudo-terminal (util-linux {@code script}): {@code out} is all the
+     * terminal showed, stdout and stderr together, with {@code \r\n} line ends.
+     */
+    public Run onTerminal(String... args) throws IOException, InterruptedException {
+        StringBuilder line = new StringBuilder(LAUNCHER.toString());
+        withEndpoint(token, args).forEach(a -> line.append(" '").append(a.replace("'", "'\\''")).append('\''));
+        return start(Path.of("/dev/null"), List.of("script", "-qefc", line.toString(), "/dev/null"));
+    }
+
+    private List<String> withEndpoint(String tok, String... args) {
+        List<String> rest = List.of(args);
+        int dashes = rest.contains("--") ? rest.indexOf("--") : rest.size();
+        List<String> command = new ArrayList<>(rest.subList(0, dashes));
+        command.addAll(List.of("--url", url(), "--token", tok));
+        command.addAll(rest.subList(dashes, rest.size()));
+        return command;
+    }
+
+    private Run start(Path stdin, List<String> command) throws IOException, InterruptedException {
         Path out = Files.createTempFile(dir, "out", ".txt");
         Path err = Files.createTempFile(dir, "err", ".txt");
         ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
@@ -72,7 +90,7 @@ public final class CliFixture implements AutoCloseable {
         Process p = pb.start();
         if (!p.waitFor(3, TimeUnit.MINUTES)) {
             p.destroyForcibly().waitFor();
-            throw new AssertionError("bhatti " + String.join(" ", args) + " hung");
+            throw new AssertionError(String.join(" ", command) + " hung");
         }
         return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
     }

@@ -8,34 +8,21 @@ import dev.bhatti.server.store.SandboxRow;
 import dev.bhatti.server.store.SqliteStore;
 import dev.bhatti.server.store.User;
 import dev.bhatti.server.users.ApiKeys;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class UserCommandTest {
     @TempDir
     Path dataDir;
 
-    /** One in-process run of the bhatti command with captured streams. */
-    record Run(int exitCode, String out, String err) {
+    private static InProcessRun bhatti(String... args) {
+        return InProcessRun.of(args);
     }
 
-    private Run bhatti(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = Bhatti.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
-    private Run user(String... args) {
+    private InProcessRun user(String... args) {
         String[] full = new String[args.length + 3];
         full[0] = "user";
         System.arraycopy(args, 0, full, 1, args.length);
@@ -54,7 +41,7 @@ class UserCommandTest {
 
     @Test
     void createWithJsonPrintsExactlyNameAndKey() throws Exception {
-        Run run = user("create", "--name", "alice", "--json");
+        InProcessRun run = user("create", "--name", "alice", "--json");
 
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).matches("\\{\"name\":\"alice\",\"api_key\":\"bht_[0-9a-f]{64}\"}\\R");
@@ -64,7 +51,7 @@ class UserCommandTest {
 
     @Test
     void plainCreatePrintsTheKeyOnceWithANoteAndAppliesLimits() {
-        Run run = user("create", "--name", "bob", "--max-sandboxes", "2", "--max-cpus", "1", "--max-memory", "1024");
+        InProcessRun run = user("create", "--name", "bob", "--max-sandboxes", "2", "--max-cpus", "1", "--max-memory", "1024");
 
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).containsPattern("bht_[0-9a-f]{64}").contains("shown only once");
@@ -77,7 +64,7 @@ class UserCommandTest {
     void duplicateNameFailsWithExitCodeOne() {
         user("create", "--name", "alice");
 
-        Run run = user("create", "--name", "alice");
+        InProcessRun run = user("create", "--name", "alice");
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err()).startsWith("Error: ").contains("alice");
@@ -86,7 +73,7 @@ class UserCommandTest {
 
     @Test
     void invalidNameFailsWithExitCodeOne() {
-        Run run = user("create", "--name", "-bad");
+        InProcessRun run = user("create", "--name", "-bad");
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err()).startsWith("Error: invalid user name");
@@ -97,8 +84,8 @@ class UserCommandTest {
         user("create", "--name", "alice");
         user("create", "--name", "bob", "--max-sandboxes", "9");
 
-        Run table = user("list");
-        Run asJson = user("list", "--json");
+        InProcessRun table = user("list");
+        InProcessRun asJson = user("list", "--json");
 
         assertThat(table.exitCode()).isZero();
         assertThat(table.out()).contains("NAME").contains("alice").contains("bob");
@@ -113,7 +100,7 @@ class UserCommandTest {
     void rotateKeyReplacesTheKeySoTheOldHashNoLongerMatches() throws Exception {
         String oldKey = json(user("create", "--name", "alice", "--json").out()).get("api_key").asText();
 
-        Run run = user("rotate-key", "alice", "--json");
+        InProcessRun run = user("rotate-key", "alice", "--json");
 
         assertThat(run.exitCode()).isZero();
         String newKey = json(run.out()).get("api_key").asText();
@@ -123,8 +110,8 @@ class UserCommandTest {
 
     @Test
     void unknownUserFailsWithExitCodeOne() {
-        Run rotate = user("rotate-key", "ghost");
-        Run delete = user("delete", "ghost");
+        InProcessRun rotate = user("rotate-key", "ghost");
+        InProcessRun delete = user("delete", "ghost");
 
         assertThat(rotate.exitCode()).isEqualTo(1);
         assertThat(rotate.err()).startsWith("Error: user ghost not found");
@@ -136,7 +123,7 @@ class UserCommandTest {
     void deleteRemovesTheUser() {
         user("create", "--name", "alice");
 
-        Run run = user("delete", "alice");
+        InProcessRun run = user("delete", "alice");
 
         assertThat(run.exitCode()).isZero();
         assertThat(SqliteStore.open(dataDir).userByName("alice")).isEmpty();
@@ -150,7 +137,7 @@ class UserCommandTest {
         store.insertSandbox(new SandboxRow("sb_1", stored("alice").id(), "web", "running", 1, 512, null, null, null,
                 false, Map.of(), Instant.now(), null, null));
 
-        Run run = user("delete", "alice");
+        InProcessRun run = user("delete", "alice");
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err()).startsWith("Error: ").contains("sandbox");
@@ -159,7 +146,7 @@ class UserCommandTest {
 
     @Test
     void dataDirMayAlsoBeGivenBeforeTheSubcommand() {
-        Run run = bhatti("user", "--data-dir", dataDir.toString(), "create", "--name", "carol");
+        InProcessRun run = bhatti("user", "--data-dir", dataDir.toString(), "create", "--name", "carol");
 
         assertThat(run.exitCode()).isZero();
         assertThat(stored("carol").name()).isEqualTo("carol");
@@ -167,7 +154,7 @@ class UserCommandTest {
 
     @Test
     void unknownOptionFailsWithExitCodeOneAndAHint() {
-        Run run = bhatti("user", "create", "--nope");
+        InProcessRun run = bhatti("user", "create", "--nope");
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err()).startsWith("Error: ").contains("hint:");

@@ -37,8 +37,24 @@ public final class ApiClient {
     }
 
     public JsonNode post(String path, Object body) {
-        return send(request(path).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(Json.encode(body))));
+        return send(postRequest(path, body));
+    }
+
+    /** A JSON POST, for callers that need the raw response ({@link #stream}). */
+    public HttpRequest.Builder postRequest(String path, Object body) {
+        return request(path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(Json.encode(body)));
+    }
+
+    /** What a create-style call answered: the resource, and whether it already existed ({@code X-Bhatti-Existing}). */
+    public record Created(JsonNode resource, boolean existing) {}
+
+    public Created created(HttpResponse<InputStream> response) {
+        try (InputStream in = response.body()) {
+            return new Created(json.readTree(in.readAllBytes()), response.headers().firstValue("X-Bhatti-Existing").isPresent());
+        } catch (IOException e) {
+            throw new ApiError(response.statusCode(), "bad_response", "unreadable response: " + e.getMessage());
+        }
     }
 
     public JsonNode patch(String path, Object body) {
@@ -59,8 +75,13 @@ public final class ApiClient {
         return response;
     }
 
+    /** The absolute URL of an API path on this daemon. */
+    public String url(String path) {
+        return endpoint.url() + path;
+    }
+
     public HttpRequest.Builder request(String path) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(endpoint.url() + path));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(path)));
         return endpoint.token().isEmpty() ? b : b.header("Authorization", "Bearer " + endpoint.token());
     }
 
@@ -132,7 +153,11 @@ public final class ApiClient {
     private ApiError error(int status, byte[] body) {
         try {
             JsonNode node = json.readTree(body);
-            return new ApiError(status, node.path("code").asText(""), node.path("error").asText("HTTP " + status));
+            String message = node.path("error").asText("HTTP " + status);
+            if (node.hasNonNull("request_id")) {
+                return new ApiError(status, "internal", message + " (request id " + node.path("request_id").asText() + ")");
+            }
+            return new ApiError(status, node.path("code").asText(""), message);
         } catch (IOException | RuntimeException e) {
             return new ApiError(status, "", "HTTP " + status);
         }

@@ -11,7 +11,11 @@ public final class ClientOptions {
     String token;
 
     public ApiClient client() {
-        return new ApiClient(Endpoint.resolve(url, token, Endpoint.readConfig(Endpoint.defaultConfigFile()),
-                System.getenv()));
+        return new ApiClient(endpoint());
+    }
+
+    /** The endpoint these flags, the config file and the environment select (SPEC §8 precedence). */
+    public Endpoint endpoint() {
+        return Endpoint.resolve(url, token, Endpoint.readConfig(Endpoint.defaultConfigFile()), System.getenv());
     }
 }

@@ -3,6 +3,8 @@ package dev.bhatti.cli.api;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -37,6 +39,34 @@ public record Endpoint(String url, String token) {
             throw new ApiError(0, "config_unreadable", "cannot read " + file + ": " + e.getMessage());
         }
         return values;
+    }
+
+    /**
+     * Writes this endpoint as the config file {@code file} in the format the daemon's first start
+     * uses: owner-only (0600) in an owner-only directory (0700), replaced atomically so a reader
+     * never sees half a file.
+     */
+    public void save(Path file) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        Path tmp = Files.createTempFile(dir, ".config-", ".tmp",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try {
+            Files.writeString(tmp, "# written by 'bhatti setup'\napi_url: " + plain(url) + "\nauth_token: "
+                    + plain(token) + "\n");
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** A value as the daemon's first start writes it too: unquoted, on one line. */
+    private static String plain(String value) {
+        if (value.chars().anyMatch(Character::isISOControl)) {
+            throw new IllegalArgumentException("config values cannot contain control characters");
+        }
+        return value;
     }
 
     public static Path defaultConfigFile() {

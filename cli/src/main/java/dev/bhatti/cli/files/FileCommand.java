@@ -1,17 +1,18 @@
 package dev.bhatti.cli.files;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import static dev.bhatti.cli.output.Table.column;
+
 import dev.bhatti.cli.api.ApiClient;
 import dev.bhatti.cli.api.ApiError;
 import dev.bhatti.cli.api.ClientOptions;
+import dev.bhatti.cli.api.Paths;
+import dev.bhatti.cli.output.JsonOption;
+import dev.bhatti.cli.output.Table;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URLEncoder;
 import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,8 +24,7 @@ public final class FileCommand {
     static final long MAX_WRITE = 100L * 1024 * 1024;
 
     static String path(String sandbox, String path) {
-        return "/sandboxes/" + URLEncoder.encode(sandbox, StandardCharsets.UTF_8) + "/files?path="
-                + URLEncoder.encode(path, StandardCharsets.UTF_8);
+        return Paths.sandbox(sandbox) + "/files?path=" + Paths.encode(path);
     }
 
     @Command(name = "read", description = "Write a file's bytes to stdout.")
@@ -75,22 +75,18 @@ public final class FileCommand {
 
     @Command(name = "ls", description = "List a directory.")
     static final class Ls implements Runnable {
+        private static final Table TABLE = Table.of(column("MODE", "mode"), column("SIZE", "size"),
+                column("NAME", f -> f.path("name").asText() + (f.path("is_dir").asBoolean() ? "/" : "")));
+
         @Spec CommandSpec spec;
         @Mixin ClientOptions options;
         @Parameters(index = "0", paramLabel = "SANDBOX") String sandbox;
         @Parameters(index = "1", paramLabel = "PATH", defaultValue = "/workspace") String dir;
-        @Option(names = "--json") boolean json;
+        @Mixin JsonOption json;
 
         @Override
         public void run() {
-            JsonNode files = options.client().get(path(sandbox, dir) + "&ls=true");
-            var out = spec.commandLine().getOut();
-            if (json) {
-                out.println(files.toPrettyString());
-                return;
-            }
-            files.forEach(f -> out.printf("%-10s %10d %s%s%n", f.path("mode").asText(), f.path("size").asLong(),
-                    f.path("name").asText(), f.path("is_dir").asBoolean() ? "/" : ""));
+            json.print(spec.commandLine().getOut(), options.client().get(path(sandbox, dir) + "&ls=true"), TABLE);
         }
     }
 }

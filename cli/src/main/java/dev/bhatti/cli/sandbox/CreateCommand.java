@@ -2,14 +2,12 @@ package dev.bhatti.cli.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bhatti.cli.api.ApiClient;
+import dev.bhatti.cli.api.Body;
 import dev.bhatti.cli.api.ClientOptions;
-import dev.bhatti.proto.Json;
-import java.io.InputStream;
+import dev.bhatti.cli.term.Progress;
 import java.io.PrintWriter;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -31,48 +29,30 @@ public final class CreateCommand implements Callable<Integer> {
     @Option(names = "--env", split = ",", description = "K=V, repeatable or comma separated") Map<String, String> env;
     @Option(names = "--init", description = "command run at boot") String init;
     @Option(names = "--keep-hot") boolean keepHot;
-    @Option(names = "--template") String template;
+    @Option(names = "--template", description = "template name or id; options given here win") String template;
     @Option(names = "--secret", description = "secret name, repeatable") List<String> secrets = new ArrayList<>();
     @Option(names = "--label", description = "k=v, repeatable") Map<String, String> labels;
+    @Option(names = "--volume", paramLabel = VolumeMount.FORMAT, converter = VolumeMount.Converter.class,
+            description = "attach an existing volume (read-only with :ro), repeatable")
+    List<VolumeMount> volumes = new ArrayList<>();
+    @Option(names = "--file", paramLabel = FileUpload.FORMAT, converter = FileUpload.Converter.class,
+            description = "copy a local file (at most 700 KiB, mode kept) into the guest at boot, repeatable")
+    List<FileUpload> files = new ArrayList<>();
 
     @Override
     public Integer call() throws Exception {
         ApiClient client = options.client();
-        HttpRequest.Builder request = client.request("/sandboxes").header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(Json.encode(body())));
-        HttpResponse<InputStream> response = client.stream(request);
-        JsonNode sb;
-        try (InputStream in = response.body()) {
-            sb = Json.mapper().readTree(in.readAllBytes());
-        }
-        boolean existing = response.headers().firstValue("X-Bhatti-Existing").isPresent();
-        print(sb, existing);
+        HttpRequest.Builder request = client.postRequest("/sandboxes", body());
+        ApiClient.Created created = client.created(Progress.around(spec.commandLine().getErr(),
+                "creating " + (name == null ? "a sandbox" : name), () -> client.stream(request)));
+        print(created.resource(), created.existing());
         return 0;
     }
 
     private Map<String, Object> body() {
-        Map<String, Object> body = new LinkedHashMap<>();
-        putIfSet(body, "name", name);
-        putIfSet(body, "cpus", cpus);
-        putIfSet(body, "memory_mb", memory);
-        putIfSet(body, "disk_size_mb", diskSize);
-        putIfSet(body, "env", env);
-        putIfSet(body, "init", init);
-        putIfSet(body, "template_id", template);
-        putIfSet(body, "labels", labels);
-        if (keepHot) {
-            body.put("keep_hot", true);
-        }
-        if (!secrets.isEmpty()) {
-            body.put("secrets", secrets);
-        }
-        return body;
-    }
-
-    private static void putIfSet(Map<String, Object> body, String key, Object value) {
-        if (value != null) {
-            body.put(key, value);
-        }
+        return new Body().put("name", name).put("cpus", cpus).put("memory_mb", memory).put("disk_size_mb", diskSize)
+                .put("env", env).put("init", init).put("template_id", template).put("labels", labels)
+                .flag("keep_hot", keepHot).put("secrets", secrets).put("volumes", volumes).put("files", files).fields();
     }
 
     private void print(JsonNode sb, boolean existing) {

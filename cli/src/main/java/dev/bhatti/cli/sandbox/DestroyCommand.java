@@ -1,6 +1,7 @@
 package dev.bhatti.cli.sandbox;
 
 import dev.bhatti.cli.api.ClientOptions;
+import dev.bhatti.cli.api.Paths;
 import java.io.Console;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

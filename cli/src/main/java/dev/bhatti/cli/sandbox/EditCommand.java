@@ -1,8 +1,9 @@
 package dev.bhatti.cli.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.bhatti.cli.api.Body;
 import dev.bhatti.cli.api.ClientOptions;
-import java.util.LinkedHashMap;
+import dev.bhatti.cli.api.Paths;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -26,20 +27,9 @@ public final class EditCommand implements Runnable {
 
     @Override
     public void run() {
-        Map<String, Object> body = new LinkedHashMap<>();
-        if (name != null) {
-            body.put("name", name);
-        }
-        if (keepHot || allowCold) {
-            body.put("keep_hot", keepHot);
-        }
-        if (labels != null) {
-            body.put("labels_add", labels);
-        }
-        if (labelDeletes != null) {
-            body.put("labels_remove", labelDeletes);
-        }
-        JsonNode sb = options.client().patch(Paths.sandbox(sandbox), body);
+        Body body = new Body().put("name", name).put("keep_hot", keepHot || allowCold ? keepHot : null)
+                .put("labels_add", labels).put("labels_remove", labelDeletes);
+        JsonNode sb = options.client().patch(Paths.sandbox(sandbox), body.fields());
         spec.commandLine().getOut().println("updated " + sb.path("name").asText(sandbox));
     }
 }

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bhatti.cli.api.ApiClient;
 import dev.bhatti.cli.api.ApiError;
+import dev.bhatti.cli.api.Body;
 import dev.bhatti.cli.api.ClientOptions;
+import dev.bhatti.cli.api.Paths;
+import dev.bhatti.cli.term.Tty;
 import dev.bhatti.proto.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -13,7 +16,6 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -24,8 +26,13 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code bhatti exec}: runs a command, streaming NDJSON events; exits with the remote exit code. */
-@Command(name = "exec", description = "Run a command in a sandbox.")
+/**
+ * {@code bhatti exec}: runs a command and exits with the remote exit code, its stdout and stderr
+ * going to the local ones. Output is streamed (NDJSON events) when stdout is a terminal or with
+ * {@code --stream}; otherwise the buffered call returns it all at the end (at most 10 MiB).
+ */
+@Command(name = "exec", description = {"Run a command in a sandbox; exits with its exit code.",
+        "Output streams as it comes when stdout is a terminal (or with --stream), else arrives at the end."})
 public final class ExecCommand implements Callable<Integer> {
     static final int EXIT_TIMEOUT = 124;
 
@@ -33,6 +40,7 @@ public final class ExecCommand implements Callable<Integer> {
     @Mixin ClientOptions options;
     @Option(names = "--timeout", description = "seconds (default 300)") Integer timeout;
     @Option(names = "--detach", description = "run in the background") boolean detach;
+    @Option(names = "--stream", description = "stream output even when stdout is not a terminal") boolean stream;
     @Parameters(index = "0", paramLabel = "SANDBOX") String sandbox;
     @Parameters(index = "1..*", arity = "1..*", paramLabel = "CMD") List<String> cmd;
 
@@ -45,6 +53,17 @@ public final class ExecCommand implements Callable<Integer> {
                     + r.path("output_file").asText());
             return 0;
         }
+        return stream || Tty.isTerminal(Tty.STDOUT) ? streamed(client) : buffered(client);
+    }
+
+    private int buffered(ApiClient client) {
+        JsonNode r = client.post(Paths.sandbox(sandbox) + "/exec", body());
+        write(System.out, r.path("stdout").asText(""));
+        write(System.err, r.path("stderr").asText(""));
+        return r.path("exit_code").asInt(1);
+    }
+
+    private int streamed(ApiClient client) throws IOException {
         HttpRequest.Builder request = client.request(Paths.sandbox(sandbox) + "/exec")
                 .header("Content-Type", "application/json").header("Accept", "application/x-ndjson")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(Json.encode(body())));
@@ -54,15 +73,7 @@ public final class ExecCommand implements Callable<Integer> {
     }
 
     private Map<String, Object> body() {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("cmd", cmd);
-        if (timeout != null) {
-            body.put("timeout_sec", timeout);
-        }
-        if (detach) {
-            body.put("detach", true);
-        }
-        return body;
+        return new Body().put("cmd", cmd).put("timeout_sec", timeout).flag("detach", detach).fields();
     }
 
     private int relay(InputStream in) throws IOException {

@@ -1,8 +1,13 @@
 package dev.bhatti.cli.sandbox;
 
+import static dev.bhatti.cli.output.Table.column;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bhatti.cli.api.ClientOptions;
-import java.io.PrintWriter;
+import dev.bhatti.cli.output.JsonOption;
+import dev.bhatti.cli.output.Table;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -14,35 +19,23 @@ import picocli.CommandLine.Model.CommandSpec;
 public final class ListCommand implements Runnable {
     @Spec CommandSpec spec;
     @Mixin ClientOptions options;
-    @Option(names = "--json", description = "print the API's JSON") boolean json;
+    @Mixin JsonOption json;
     @Option(names = "-o", description = "output format: wide adds CPUS MEMORY IMAGE LABELS") String format = "";
 
     @Override
     public void run() {
         JsonNode sandboxes = options.client().get("/sandboxes");
-        PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-            out.println(sandboxes.toPrettyString());
-            return;
-        }
-        boolean wide = "wide".equals(format);
-        out.println(header(wide));
-        sandboxes.forEach(sb -> out.println(row(sb, wide)));
+        json.print(spec.commandLine().getOut(), sandboxes, table("wide".equals(format)));
     }
 
-    private static String header(boolean wide) {
-        String base = String.format("%-24s %-8s %-8s %-15s", "NAME", "STATUS", "THERMAL", "IP");
-        return wide ? base + String.format(" %-5s %-7s %-20s %s", "CPUS", "MEMORY", "IMAGE", "LABELS") : base.stripTrailing();
-    }
-
-    private static String row(JsonNode sb, boolean wide) {
-        String base = String.format("%-24s %-8s %-8s %-15s", sb.path("name").asText(), sb.path("status").asText(),
-                sb.path("thermal").asText(), sb.path("ip").asText(""));
-        if (!wide) {
-            return base.stripTrailing();
+    private static Table table(boolean wide) {
+        List<Table.Column> columns = new ArrayList<>(List.of(column("NAME", "name"), column("STATUS", "status"),
+                column("THERMAL", "thermal"), column("IP", "ip")));
+        if (wide) {
+            columns.addAll(List.of(column("CPUS", "cpus"), column("MEMORY", sb -> sb.path("memory_mb").asText() + "M"),
+                    column("IMAGE", "image"), column("LABELS", sb -> labels(sb.path("labels")))));
         }
-        return base + String.format(" %-5s %-7s %-20s %s", sb.path("cpus").asText(),
-                sb.path("memory_mb").asText() + "M", sb.path("image").asText(""), labels(sb.path("labels")));
+        return Table.of(columns);
     }
 
     private static String labels(JsonNode labels) {

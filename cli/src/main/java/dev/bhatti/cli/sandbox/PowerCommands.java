@@ -2,6 +2,8 @@ package dev.bhatti.cli.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bhatti.cli.api.ClientOptions;
+import dev.bhatti.cli.api.Paths;
+import dev.bhatti.cli.term.Progress;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -10,9 +12,17 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code bhatti stop} and {@code bhatti start}: snapshot to disk now, restore now. */
+/** {@code bhatti stop} and {@code bhatti start}: snapshot to disk now, restore now (with progress on a terminal). */
 public final class PowerCommands {
     private PowerCommands() {
+    }
+
+    /** POSTs {@code /sandboxes/SB/<action>} under a spinner, then prints {@code <done> NAME}. */
+    private static void power(CommandSpec spec, ClientOptions options, String sandbox, String action, String doing,
+                              String done, Map<String, ?> body) {
+        JsonNode sb = Progress.around(spec.commandLine().getErr(), doing + " " + sandbox,
+                () -> options.client().post(Paths.sandbox(sandbox) + "/" + action, body));
+        spec.commandLine().getOut().println(done + " " + sb.path("name").asText(sandbox));
     }
 
     @Command(name = "stop", description = "Snapshot a sandbox to disk (cold).")
@@ -23,8 +33,7 @@ public final class PowerCommands {
 
         @Override
         public void run() {
-            JsonNode sb = options.client().post(Paths.sandbox(sandbox) + "/stop", Map.of());
-            spec.commandLine().getOut().println("stopped " + sb.path("name").asText(sandbox));
+            power(spec, options, sandbox, "stop", "stopping", "stopped", Map.of());
         }
     }
 
@@ -37,8 +46,7 @@ public final class PowerCommands {
 
         @Override
         public void run() {
-            JsonNode sb = options.client().post(Paths.sandbox(sandbox) + "/start", force ? Map.of("force", true) : Map.of());
-            spec.commandLine().getOut().println("started " + sb.path("name").asText(sandbox));
+            power(spec, options, sandbox, "start", "starting", "started", force ? Map.of("force", true) : Map.of());
         }
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,5 +51,19 @@ class EndpointTest {
     @Test
     void missingConfigFileIsEmpty(@TempDir Path dir) {
         assertThat(Endpoint.readConfig(dir.resolve("none.yaml"))).isEmpty();
+    }
+
+    @Test
+    void savedConfigIsOwnerOnlyAndReadsBack(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve(".bhatti/config.yaml");
+        new Endpoint("http://h:9", "bht_abc").save(file);
+        new Endpoint("http://h:10", "bht_def").save(file);
+
+        assertThat(Endpoint.readConfig(file)).containsEntry("api_url", "http://h:10").containsEntry("auth_token", "bht_def");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent()))).isEqualTo("rwx------");
+        try (var files = Files.list(file.getParent())) {
+            assertThat(files).containsExactly(file);
+        }
     }
 }
