@@ -39,6 +39,21 @@ class AuthAndInputTest {
         assertThat(fx.get(null, "/sandboxes").headers().firstValue("X-Bhatti-Version")).isPresent();
     }
 
+    @ParameterizedTest
+    @CsvSource({"GET,/sandboxes", "GET,/ports", "GET,/secrets", "POST,/sandboxes", "GET,/sandboxes/x/proxy/80/"})
+    void anUpgradeHeaderDoesNotSkipAuthOnHttpRoutes(String method, String path) throws Exception {
+        try (java.net.Socket s = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), fx.daemon.port())) {
+            s.getOutputStream().write((method + " " + path + " HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Content-Length: 0\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String status = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
+                    java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+            // Without a key, such a request is refused whatever route it names: never served, never upgraded
+            // (HTTP-only routes have no WebSocket endpoint: 404; WebSocket routes want the key: 401).
+            assertThat(status).matches(path.contains("/proxy/") ? "HTTP/1.1 401 .*" : "HTTP/1.1 404 .*");
+        }
+    }
+
     @Test
     void firstStartWroteTheAdminKeyAndUrlToAPrivateClientConfig() throws Exception {
         java.nio.file.Path config = fx.dir.resolve("client/config.yaml");
