@@ -50,4 +50,11 @@ public sealed class EngineException extends RuntimeException {
             super("invalid_spec", message, null);
         }
     }
+
+    /** Bridge networking has no address (or no user subnet) left to hand out. */
+    public static final class PoolExhausted extends EngineException {
+        public PoolExhausted(String message) {
+            super("ip_pool_exhausted", message, null);
+        }
+    }
 }

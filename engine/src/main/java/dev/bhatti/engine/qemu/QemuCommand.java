@@ -7,12 +7,13 @@ import java.util.List;
 /**
  * The QEMU command line of one sandbox: a {@code microvm} with guest memory in a shared file (so a
  * snapshot is only device state), the root overlay as /dev/vda, the config drive as /dev/vdb,
- * volumes from /dev/vdc on, user-mode networking with the agent's ports forwarded to loopback only,
+ * volumes from /dev/vdc on, the network card ({@link Nic}: user-mode with the agent's ports forwarded
+ * to loopback only, or a TAP on a bridge with the guest address in the kernel's {@code ip=}),
  * the serial console appended to a log, and QMP on a Unix socket. With {@code incoming} the VM
  * waits for a snapshot to be loaded.
  */
 record QemuCommand(SandboxDir dir, int cpus, int memoryMb, Accel accel, GuestImages images, String kernelArgs,
-                   int controlPort, int forwardPort, List<Volume> volumes, boolean incoming) {
+                   Nic nic, List<Volume> volumes, boolean incoming) {
 
     /** An attached volume image. */
     record Volume(Path image, boolean readOnly) {}
@@ -30,7 +31,8 @@ record QemuCommand(SandboxDir dir, int cpus, int memoryMb, Accel accel, GuestIma
         a.addAll(accel.args());
         a.addAll(List.of(
                 "-object", "memory-backend-file,id=mem0,size=" + memoryMb + "M,mem-path=" + dir.memory() + ",share=on",
-                "-kernel", images.kernel().toString(), "-initrd", images.initrd().toString(), "-append", kernelArgs,
+                "-kernel", images.kernel().toString(), "-initrd", images.initrd().toString(), "-append",
+                nic.kernelArg().isEmpty() ? kernelArgs : kernelArgs + " " + nic.kernelArg(),
                 "-chardev", "file,id=ser0,path=" + dir.serialLog() + ",append=on", "-serial", "chardev:ser0",
                 "-qmp", "unix:" + dir.qmpSocket() + ",server=on,wait=off"));
         drive(a, "root", dir.overlay(), "qcow2", false);
@@ -38,8 +40,7 @@ record QemuCommand(SandboxDir dir, int cpus, int memoryMb, Accel accel, GuestIma
         for (int i = 0; i < volumes.size(); i++) {
             drive(a, "vol" + i, volumes.get(i).image(), "raw", volumes.get(i).readOnly());
         }
-        a.addAll(List.of("-netdev", "user,id=n0,hostfwd=tcp:127.0.0.1:" + controlPort + "-:1024,hostfwd=tcp:127.0.0.1:"
-                + forwardPort + "-:1025", "-device", "virtio-net-device,netdev=n0"));
+        a.addAll(nic.qemuArgs());
         if (incoming) {
             a.addAll(List.of("-incoming", "defer"));
         }

@@ -15,6 +15,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The engine on QEMU {@code microvm} (DESIGN.md "The VM engine"): per sandbox a directory under
  * {@code <data>/sandboxes/}, a qcow2 overlay on the shared base image, a config drive, guest memory
- * in a file, user-mode networking with the agent on loopback ports, and QMP for pause, resume,
+ * in a file, networking by its {@link NetworkMode} (user-mode with the agent on loopback ports by
+ * default, or bridge mode with the agent on the guest's address), and QMP for pause, resume,
  * snapshot and restore.
  */
 public final class QemuEngine implements Engine {
@@ -35,10 +37,19 @@ public final class QemuEngine implements Engine {
     private final GuestImages images;
     private final Accel accel;
     private final String kernelArgs;
+    private final NetworkMode network;
     private final Map<String, QemuVm> vms = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
 
+    /** Bridge mode: sandboxes created without a user go on this user's bridge. */
+    public static final String DEFAULT_USER = "default";
+
     public QemuEngine(Path dataDir, GuestImages images) {
+        this(dataDir, images, NetworkMode.user());
+    }
+
+    public QemuEngine(Path dataDir, GuestImages images, NetworkMode network) {
+        this.network = network;
         this.sandboxes = dataDir.resolve("sandboxes");
         this.images = images;
         this.accel = Accel.detect();
@@ -52,6 +63,11 @@ public final class QemuEngine implements Engine {
 
     @Override
     public VmInfo create(CreateSpec spec) {
+        return create(spec, DEFAULT_USER);
+    }
+
+    /** Like {@link #create(CreateSpec)}; in bridge mode the VM joins {@code user}'s bridge and subnet. */
+    public VmInfo create(CreateSpec spec, String user) {
         SandboxDir dir = new SandboxDir(sandboxes.resolve(spec.id()));
         if (vms.containsKey(spec.id()) || Files.exists(dir.path())) {
             throw new EngineException.InvalidSpec("sandbox " + spec.id() + " already exists");
@@ -60,7 +76,8 @@ public final class QemuEngine implements Engine {
         try {
             Disks.checkRootSize(images, spec.diskSizeMb());
             dir.create();
-            vm = new QemuVm(prepare(spec, dir), Ports.pick());
+            VmConfig config = prepare(spec, dir);
+            vm = new QemuVm(config, network.allocate(spec.id(), user, dir), network);
             vms.put(spec.id(), vm);
             vm.boot();
             log.info("event=sandbox_created sandbox={} cpus={} memory_mb={}", spec.id(), spec.cpus(), spec.memoryMb());
@@ -191,7 +208,8 @@ public final class QemuEngine implements Engine {
                 .map(v -> new QemuCommand.Volume(Path.of(v.image()), v.readOnly())).toList();
         VmConfig config = new VmConfig(state.id(), state.name(), state.cpus(), state.memoryMb(), dir, state.token(),
                 images, accel, kernelArgs, QEMU, volumes);
-        QemuVm vm = new QemuVm(config, new Ports(state.controlPort(), state.forwardPort()));
+        QemuVm vm = new QemuVm(config, network.recover(state.id(), dir, new Ports(state.controlPort(), state.forwardPort())),
+                network);
         snapshotProblem(dir).or(state::broken).ifPresent(vm::markBrokenOnImport);
         if (vms.putIfAbsent(state.id(), vm) != null) {
             throw new EngineException.InvalidSpec("sandbox " + state.id() + " is already registered");
@@ -224,6 +242,16 @@ public final class QemuEngine implements Engine {
         } catch (IOException e) {
             return java.util.Optional.of("cannot inspect " + dir.path() + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * Removes host network devices (bridge mode's TAPs) of sandboxes this engine does not know;
+     * the daemon calls it at start-up after recovery. Answers the removed devices.
+     */
+    public List<String> removeOrphanNetworkDevices() {
+        List<String> removed = network.removeOrphans(Set.copyOf(vms.keySet()));
+        removed.forEach(d -> log.info("event=orphan_network_device_removed device={}", d));
+        return removed;
     }
 
     /** Ends every VMM this engine runs, without snapshots; sandbox directories stay (tests, abrupt shutdown). */

@@ -32,15 +32,17 @@ final class QemuVm {
     private volatile Optional<String> broken = Optional.empty();
     private volatile Vmm vmm;
     private volatile AgentClient agent;
-    private volatile Ports ports;
+    private final NetworkMode network;
+    private volatile Nic nic;
     /** Guest clock lag not synced yet, and when the vCPUs were last paused (guarded by the lock). */
     private long clockLag;
     private long pausedAt;
     static final Duration CLOCK_SLACK = Duration.ofMillis(100);
 
-    QemuVm(VmConfig config, Ports ports) {
+    QemuVm(VmConfig config, Nic nic, NetworkMode network) {
         this.config = config;
-        this.ports = ports;
+        this.nic = nic;
+        this.network = network;
     }
 
     String id() {
@@ -53,13 +55,14 @@ final class QemuVm {
 
     VmState state() {
         return new VmState(config.id(), config.name(), config.dir().path(), config.cpus(), config.memoryMb(),
-                config.token(), ports.control(), ports.forward(), config.volumes().stream()
+                config.token(), nic.controlPort(), nic.forwardPort(), config.volumes().stream()
                         .map(v -> new VmState.VolumeState(v.image().toString(), v.readOnly())).toList(), broken);
     }
 
     /** First boot; on failure the VMM is gone and the caller removes the directory. */
     void boot() throws IOException {
         locked(() -> {
+            network.beforeLaunch(id(), nic);
             launch(false);
             awaitAgent(BOOT_READY);
             thermal = Thermal.HOT;
@@ -138,6 +141,7 @@ final class QemuVm {
         if (!Files.exists(config.dir().state()) || Files.size(config.dir().state()) == 0) {
             throw markBroken("device state file " + config.dir().state() + " is missing or empty");
         }
+        network.beforeLaunch(id(), nic);
         try {
             launch(true);
             Snapshots.load(vmm.qmp(), config.dir());
@@ -217,12 +221,13 @@ final class QemuVm {
         }
     }
 
-    /** Ends the VMM (if any) and removes the sandbox directory. */
+    /** Ends the VMM (if any), gives its network back and removes the sandbox directory. */
     void destroy() {
         lock.lock();
         try {
             shutdownVmm();
             thermal = Thermal.COLD;
+            network.release(id(), nic);
             config.dir().delete();
         } catch (IOException e) {
             throw new EngineException.VmmFailed("sandbox " + id() + ": removing " + config.dir().path() + ": "
@@ -235,8 +240,8 @@ final class QemuVm {
     private void launch(boolean incoming) throws IOException {
         for (int attempt = 1; ; attempt++) {
             try {
-                vmm = Vmm.launch(id(), config.command(ports, incoming), config.qemu(), this::died);
-                agent = new AgentClient(Transport.tcp("127.0.0.1", ports.control(), ports.forward()),
+                vmm = Vmm.launch(id(), config.command(nic, incoming), config.qemu(), this::died);
+                agent = new AgentClient(Transport.tcp(nic.agentHost(), nic.controlPort(), nic.forwardPort()),
                         Optional.of(config.token()));
                 return;
             } catch (IOException e) {
@@ -244,7 +249,7 @@ final class QemuVm {
                     throw new EngineException.VmmFailed("sandbox " + id() + ": starting QEMU failed: "
                             + e.getMessage() + tails(), e);
                 }
-                ports = Ports.pick();
+                nic = nic.retried();
             }
         }
     }

@@ -8,7 +8,7 @@ import java.util.stream.Stream;
 
 /**
  * One sandbox's directory ({@code <data>/sandboxes/<id>/}) and the names of what lives in it:
- * root overlay, config drive, guest memory, device state, QMP socket, serial and VMM logs.
+ * root overlay, config drive, guest memory, device state, QMP socket, serial and VMM logs, bridge NIC.
  */
 record SandboxDir(Path path) {
     Path overlay() { return path.resolve("root.qcow2"); }
@@ -20,6 +20,8 @@ record SandboxDir(Path path) {
     Path qmpSocket() { return path.resolve("qmp.sock"); }
     Path serialLog() { return path.resolve("serial.log"); }
     Path vmmLog() { return path.resolve("qemu.log"); }
+    /** Bridge mode only: the VM's user, TAP, MAC and address, read back at recovery. */
+    Path nic() { return path.resolve("nic.properties"); }
     Path volume(String name) { return path.resolve("vol-" + name + ".ext4"); }
 
     void create() throws IOException {

@@ -7,8 +7,7 @@ import java.util.List;
 record VmConfig(String id, String name, int cpus, int memoryMb, SandboxDir dir, String token, GuestImages images,
                 Accel accel, String kernelArgs, Path qemu, List<QemuCommand.Volume> volumes) {
 
-    QemuCommand command(Ports ports, boolean incoming) {
-        return new QemuCommand(dir, cpus, memoryMb, accel, images, kernelArgs, ports.control(), ports.forward(), volumes,
-                incoming);
+    QemuCommand command(Nic nic, boolean incoming) {
+        return new QemuCommand(dir, cpus, memoryMb, accel, images, kernelArgs, nic, volumes, incoming);
     }
 }

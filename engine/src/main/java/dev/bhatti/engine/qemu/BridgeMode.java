@@ -1,0 +1,74 @@
+package dev.bhatti.engine.qemu;
+
+import dev.bhatti.engine.EngineException;
+import dev.bhatti.engine.net.BridgeNetwork;
+import dev.bhatti.engine.net.Leases;
+import dev.bhatti.engine.net.Mac;
+import dev.bhatti.engine.net.Taps;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * Bridge networking: a leased address and a random MAC per sandbox, written to the sandbox's
+ * {@code nic.properties} so recovery marks the same lease; the TAP is (re)attached before every
+ * launch, so it survives stop/start and comes back if something removed it.
+ */
+record BridgeMode(BridgeNetwork network) implements NetworkMode {
+    public Nic allocate(String id, String user, SandboxDir dir) {
+        Leases.Lease lease = network.leases().lease(user);
+        Nic.Tap nic = new Nic.Tap(user, Taps.nameFor(id), Mac.random(), lease.address(), lease.subnet());
+        Properties p = new Properties();
+        p.setProperty("user", user);
+        p.setProperty("mac", nic.mac());
+        p.setProperty("address", nic.address());
+        try (Writer w = Files.newBufferedWriter(dir.nic())) {
+            p.store(w, "bhatti bridge NIC of sandbox " + id);
+        } catch (IOException e) {
+            network.leases().release(lease);
+            throw new EngineException.VmmFailed("sandbox " + id + ": writing " + dir.nic() + ": " + e.getMessage(), e);
+        }
+        return nic;
+    }
+
+    public Nic recover(String id, SandboxDir dir, Ports ports) {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(dir.nic())) {
+            p.load(r);
+        } catch (IOException e) {
+            throw new EngineException.InvalidSpec("sandbox " + id + ": cannot read its bridge NIC from " + dir.nic()
+                    + ": " + e.getMessage());
+        }
+        String user = p.getProperty("user"), mac = p.getProperty("mac"), address = p.getProperty("address");
+        if (user == null || mac == null || address == null) {
+            throw new EngineException.InvalidSpec("sandbox " + id + ": " + dir.nic() + " lacks user, mac or address");
+        }
+        Leases.Lease lease = network.leases().mark(user, address);
+        return new Nic.Tap(user, Taps.nameFor(id), mac, address, lease.subnet());
+    }
+
+    public void beforeLaunch(String id, Nic nic) {
+        network.attach(id, tap(nic).subnet());
+    }
+
+    public void release(String id, Nic nic) {
+        Nic.Tap tap = tap(nic);
+        network.detach(id);
+        network.leases().release(new Leases.Lease(tap.user(), tap.subnet(), tap.address()));
+    }
+
+    public List<String> removeOrphans(Set<String> known) {
+        return network.removeOrphanTaps(known);
+    }
+
+    private static Nic.Tap tap(Nic nic) {
+        if (!(nic instanceof Nic.Tap t)) {
+            throw new IllegalStateException("bridge mode given a " + nic.getClass().getSimpleName() + " NIC");
+        }
+        return t;
+    }
+}

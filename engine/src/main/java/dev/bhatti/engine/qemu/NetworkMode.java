@@ -1,0 +1,37 @@
+package dev.bhatti.engine.qemu;
+
+import dev.bhatti.engine.net.BridgeNetwork;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * How sandboxes are networked, chosen once per engine: {@link #user()} (QEMU user-mode, the
+ * default) or {@link #bridge} (a TAP per VM on a bridge per user, see {@link BridgeNetwork}).
+ */
+public sealed interface NetworkMode permits UserMode, BridgeMode {
+
+    /** QEMU user-mode networking; the agent on loopback ports. */
+    static NetworkMode user() {
+        return new UserMode();
+    }
+
+    /** A TAP per VM on its user's bridge of {@code network}; the agent on the guest's address. */
+    static NetworkMode bridge(BridgeNetwork network) {
+        return new BridgeMode(network);
+    }
+
+    /** The NIC of a new sandbox of {@code user}, persisted in its directory where the mode needs that. */
+    Nic allocate(String id, String user, SandboxDir dir);
+
+    /** The NIC of a recovered sandbox; {@code ports} are the stored loopback ports (user mode). */
+    Nic recover(String id, SandboxDir dir, Ports ports);
+
+    /** Called before every QEMU launch (boot and restore): the TAP is recreated if missing. */
+    void beforeLaunch(String id, Nic nic);
+
+    /** Called at destroy: removes the TAP and gives the address back. */
+    void release(String id, Nic nic);
+
+    /** Removes host devices of sandboxes not in {@code known} (start-up, after recovery); returns their names. */
+    List<String> removeOrphans(Set<String> known);
+}

@@ -1,0 +1,81 @@
+package dev.bhatti.engine.qemu;
+
+import dev.bhatti.engine.net.Subnet;
+import java.util.List;
+
+/** A VM's network card as QEMU sees it, and where the host finds the agent through it. */
+sealed interface Nic {
+    /** The agent's control and forward ports inside the guest. */
+    int GUEST_CONTROL = 1024, GUEST_FORWARD = 1025;
+
+    /** The {@code -netdev}/{@code -device} arguments. */
+    List<String> qemuArgs();
+
+    /** Appended to the kernel command line ("" for none). */
+    String kernelArg();
+
+    String agentHost();
+
+    int controlPort();
+
+    int forwardPort();
+
+    /** The NIC to retry a launch with after QEMU could not bind what this one asked for. */
+    Nic retried();
+
+    /** User-mode networking: the agent's ports forwarded to loopback ports. */
+    record User(Ports ports) implements Nic {
+        public List<String> qemuArgs() {
+            return List.of("-netdev", "user,id=n0,hostfwd=tcp:127.0.0.1:" + ports.control() + "-:" + GUEST_CONTROL
+                    + ",hostfwd=tcp:127.0.0.1:" + ports.forward() + "-:" + GUEST_FORWARD, "-device", "virtio-net-device,netdev=n0");
+        }
+
+        public String kernelArg() {
+            return "";
+        }
+
+        public String agentHost() {
+            return "127.0.0.1";
+        }
+
+        public int controlPort() {
+            return ports.control();
+        }
+
+        public int forwardPort() {
+            return ports.forward();
+        }
+
+        public Nic retried() {
+            return new User(Ports.pick());
+        }
+    }
+
+    /** Bridge mode: a TAP on the user's bridge; the guest address comes from the kernel's {@code ip=}. */
+    record Tap(String user, String tap, String mac, String address, Subnet subnet) implements Nic {
+        public List<String> qemuArgs() {
+            return List.of("-netdev", "tap,id=n0,ifname=" + tap + ",script=no,downscript=no",
+                    "-device", "virtio-net-device,netdev=n0,mac=" + mac);
+        }
+
+        public String kernelArg() {
+            return "ip=" + address + "::" + subnet.gateway() + ":255.255.255.0::eth0:off";
+        }
+
+        public String agentHost() {
+            return address;
+        }
+
+        public int controlPort() {
+            return GUEST_CONTROL;
+        }
+
+        public int forwardPort() {
+            return GUEST_FORWARD;
+        }
+
+        public Nic retried() {
+            return this;
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package dev.bhatti.engine.net;
+
+import dev.bhatti.client.ExecResult;
+import dev.bhatti.engine.CreateSpec;
+import dev.bhatti.engine.qemu.GuestImages;
+import dev.bhatti.engine.qemu.NetworkMode;
+import dev.bhatti.engine.qemu.QemuEngine;
+import dev.bhatti.proto.ExecRequest;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Run by {@link BridgeVmTest} in a child JVM inside the test's network namespace ({@code ip netns
+ * exec}): a bridge-mode engine with three real VMs (two of alice's, one of bob's) and a stand-in
+ * for the daemon's API port. Prints one {@code RESULT <check> <true|false>} line per check for the
+ * test to assert on; VMMs are ended before it exits.
+ */
+public final class BridgeVmDriver {
+    /** Sends one ICMP echo over a raw socket and waits 2 s for the reply (the guest image has no ping). */
+    private static final String PING = """
+            import os, socket, struct, sys
+            def cs(b):
+                s = sum(struct.unpack('!%dH' % (len(b) // 2), b)); s = (s >> 16) + (s & 0xffff); s += s >> 16
+                return ~s & 0xffff
+            ident = os.getpid() & 0xffff
+            head = struct.pack('!BBHHH', 8, 0, 0, ident, 1) + b'bhattiping'
+            pkt = struct.pack('!BBHHH', 8, 0, cs(head), ident, 1) + b'bhattiping'
+            s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP); s.settimeout(2)
+            s.sendto(pkt, (sys.argv[1], 0))
+            while True:
+                d, a = s.recvfrom(1500)
+                if a[0] == sys.argv[1] and d[20] == 0: sys.exit(0)
+            """;
+
+    private final QemuEngine engine;
+
+    private BridgeVmDriver(QemuEngine engine) {
+        this.engine = engine;
+    }
+
+    /** {@code args[0]}: the data directory; {@code args[1]}: the id prefix. */
+    public static void main(String[] args) throws Exception {
+        BridgeNetwork network = new BridgeNetwork(HostCommands.local(), "10.200");
+        try (QemuEngine engine = new QemuEngine(Path.of(args[0]), GuestImages.fromCache(), NetworkMode.bridge(network));
+             ServerSocket api = new ServerSocket(0)) {
+            new BridgeVmDriver(engine).run(network, args[1], api.getLocalPort());
+        }
+        System.out.println("DONE");
+    }
+
+    private void run(BridgeNetwork network, String prefix, int apiPort) throws IOException {
+        String a1 = prefix + "-a1", a2 = prefix + "-a2", b1 = prefix + "-b1";
+        engine.create(CreateSpec.basic(a1), "alice");
+        engine.create(CreateSpec.basic(a2), "alice");
+        engine.create(CreateSpec.basic(b1), "bob");
+        String ipA1 = "10.200.0.2", ipA2 = "10.200.0.3", ipB1 = "10.200.1.2", gateway = "10.200.0.1";
+        result("addressOfA1", sh(a1, "ip -4 -o addr show dev eth0").contains(ipA1 + "/24"));
+        result("sameUserPing", ping(a1, ipA2));
+        result("sameUserTcp", tcp(a2, ipA1, 1024));
+        result("otherUserPing", ping(b1, ipA1));
+        result("otherUserTcp", tcp(b1, ipA2, 1024));
+        result("hostApiFromHost", tcpFromHere(gateway, apiPort));
+        result("hostApiFromVm", tcp(a1, gateway, apiPort));
+
+        engine.stop(a1);
+        result("tapKeptWhileStopped", network.taps().exists(Taps.nameFor(a1)));
+        network.taps().delete(Taps.nameFor(a1));
+        engine.start(a1, false);
+        result("hostToGuestAfterStart", engine.agent(a1).exec(ExecRequest.of("true")).exitCode() == 0);
+        result("sameUserTcpAfterStart", tcp(a2, ipA1, 1024));
+
+        engine.destroy(a2);
+        result("tapRemovedAtDestroy", !network.taps().exists(Taps.nameFor(a2)));
+        network.taps().ensure(Taps.nameFor("ghost"), "bhbr0");
+        result("orphanRemoved", engine.removeOrphanNetworkDevices().equals(List.of(Taps.nameFor("ghost"))));
+        result("knownTapsKept", Set.copyOf(network.taps().list()).equals(Set.of(Taps.nameFor(a1), Taps.nameFor(b1))));
+        engine.create(CreateSpec.basic(prefix + "-a3"), "alice");
+        result("addressReused", sh(prefix + "-a3", "ip -4 -o addr show dev eth0").contains(ipA2 + "/24"));
+    }
+
+    private String sh(String id, String script) throws IOException {
+        return engine.agent(id).exec(ExecRequest.of("sh", "-c", script)).stdout();
+    }
+
+    private boolean ping(String from, String address) throws IOException {
+        ExecResult r = engine.agent(from).exec(ExecRequest.of("sudo", "-n", "python3", "-c", PING, address));
+        return r.exitCode() == 0;
+    }
+
+    private boolean tcp(String from, String address, int port) throws IOException {
+        ExecResult r = engine.agent(from).exec(ExecRequest.of("timeout", "3", "bash", "-c",
+                "exec 3<>/dev/tcp/" + address + "/" + port));
+        return r.exitCode() == 0;
+    }
+
+    private static boolean tcpFromHere(String address, int port) {
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new java.net.InetSocketAddress(address, port), 3000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void result(String check, boolean ok) {
+        System.out.println("RESULT " + check + " " + ok);
+        System.out.flush();
+    }
+}

@@ -1,0 +1,42 @@
+package dev.bhatti.engine.qemu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bhatti.engine.net.Subnet;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+
+class NicTest {
+    private static final GuestImages IMAGES = GuestImages.fromCache();
+    private static final SandboxDir DIR = new SandboxDir(Path.of("/data/sandboxes/sb-1"));
+
+    private static List<String> args(Nic nic) {
+        return new QemuCommand(DIR, 1, 512, Accel.TCG, IMAGES, QemuCommand.kernelArgs(OptionalLong.empty()), nic,
+                List.of(), false).args(Path.of("/usr/bin/qemu-system-x86_64"));
+    }
+
+    @Test
+    void tapNicAttachesTheTapWithItsMacAndSetsTheGuestAddressOnTheKernelCommandLine() {
+        Nic tap = new Nic.Tap("alice", "bhtap0123456789", "02:11:22:33:44:55", "10.200.4.7", new Subnet("10.200", 4));
+        List<String> a = args(tap);
+        assertThat(String.join(" ", a))
+                .contains("-netdev tap,id=n0,ifname=bhtap0123456789,script=no,downscript=no")
+                .contains("-device virtio-net-device,netdev=n0,mac=02:11:22:33:44:55")
+                .doesNotContain("hostfwd");
+        assertThat(a.get(a.indexOf("-append") + 1)).endsWith(" ip=10.200.4.7::10.200.4.1:255.255.255.0::eth0:off");
+        assertThat(tap.agentHost()).isEqualTo("10.200.4.7");
+        assertThat(List.of(tap.controlPort(), tap.forwardPort())).containsExactly(1024, 1025);
+    }
+
+    @Test
+    void userNicForwardsTheAgentPortsToLoopbackOnly() {
+        Nic user = new Nic.User(new Ports(40001, 40002));
+        List<String> a = args(user);
+        assertThat(String.join(" ", a)).contains(
+                "-netdev user,id=n0,hostfwd=tcp:127.0.0.1:40001-:1024,hostfwd=tcp:127.0.0.1:40002-:1025");
+        assertThat(a.get(a.indexOf("-append") + 1)).doesNotContain("ip=");
+        assertThat(user.agentHost()).isEqualTo("127.0.0.1");
+    }
+}
