@@ -21,6 +21,7 @@ public final class Bench {
             case "exec-latency" -> ExecLatency.main(rest);
             case "engine" -> EngineBench.main(rest);
             case "server" -> ServerBench.main(rest);
+            case "network" -> NetworkBench.main(rest);
             default -> {
                 System.err.println("bhatti-bench: unknown command " + args[0]);
                 usage();
@@ -34,5 +35,7 @@ public final class Bench {
         System.err.println("       java -jar bhatti-bench.jar exec-latency [--count N] [--runs R] [--no-sync]");
         System.err.println("       java -jar bhatti-bench.jar engine    (real QEMU VMs; needs scripts/image)");
         System.err.println("       java -jar bhatti-bench.jar server    (the daemon's HTTP API on real VMs)");
+        System.err.println("       java -jar bhatti-bench.jar network   (user vs bridge exec latency; run it in a network"
+                + " namespace: scripts/bench network)");
     }
 }

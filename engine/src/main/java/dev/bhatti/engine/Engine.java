@@ -13,6 +13,22 @@ public interface Engine extends AutoCloseable {
     /** Boots a VM and returns once its agent answers. A failure at any step leaves nothing behind. */
     VmInfo create(CreateSpec spec);
 
+    /**
+     * {@link #create(CreateSpec)} for a sandbox of {@code owner}: where VMs share a network per
+     * user (bridge mode), the VM joins its owner's.
+     */
+    default VmInfo create(CreateSpec spec, String owner) {
+        return create(spec);
+    }
+
+    /**
+     * Removes host network devices left by sandboxes this engine does not know (bridge mode's
+     * TAPs); the daemon calls it at start-up after recovery. Answers what it removed.
+     */
+    default List<String> removeOrphanNetworkDevices() {
+        return List.of();
+    }
+
     /** Stops the VMM and removes every file, socket and port of the sandbox. Idempotent. */
     void destroy(String id);
 

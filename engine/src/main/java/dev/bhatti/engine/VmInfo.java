@@ -6,5 +6,7 @@ import java.util.Optional;
  * A VM as the engine sees it.
  *
  * @param broken why the VM cannot be used (dead VMM, unusable snapshot), empty when fine
+ * @param ip     the guest's address on a network the host shares with it (bridge mode), else empty
  */
-public record VmInfo(String id, String name, Thermal thermal, int cpus, int memoryMb, Optional<String> broken) {}
+public record VmInfo(String id, String name, Thermal thermal, int cpus, int memoryMb, Optional<String> broken,
+                     Optional<String> ip) {}

@@ -2,6 +2,9 @@ package dev.bhatti.server;
 
 import dev.bhatti.engine.Engine;
 import dev.bhatti.engine.qemu.GuestImages;
+import dev.bhatti.engine.net.BridgeNetwork;
+import dev.bhatti.engine.net.HostCommands;
+import dev.bhatti.engine.qemu.NetworkMode;
 import dev.bhatti.engine.qemu.QemuEngine;
 import dev.bhatti.server.api.ApiContext;
 import dev.bhatti.server.api.ApiServer;
@@ -71,7 +74,9 @@ public final class Daemon implements AutoCloseable {
 
     /** Starts the daemon on the real QEMU engine with the cached guest images. */
     public static Daemon start(ServerConfig config) throws IOException {
-        Engine engine = new QemuEngine(config.dataDir(), GuestImages.fromCache());
+        Engine engine = new QemuEngine(config.dataDir(), GuestImages.fromCache(), config.network().bridge()
+                ? NetworkMode.bridge(new BridgeNetwork(HostCommands.local(), config.network().bridgeRange()))
+                : NetworkMode.user());
         try {
             Daemon d = new Daemon(config, engine);
             d.recovery = Startup.recover(d.store, engine, config.dataDir());

@@ -39,9 +39,10 @@ final class Startup {
                 new EngineStateProvider(engine), sink(store));
         Set<String> known = live.stream().map(SandboxRow::id).collect(Collectors.toSet());
         Orphans.Cleanup cleanup = Orphans.clean(dataDir.resolve("sandboxes"), known);
-        log.info("event=recovery_done restored={} unknown={} skipped={} orphans_killed={} dirs_removed={} ms={}",
-                report.restored(), report.unknown(), report.skipped(), cleanup.killed().size(),
-                cleanup.removedDirs().size(), (System.nanoTime() - t0) / 1_000_000);
+        List<String> devices = engine.removeOrphanNetworkDevices();
+        log.info("event=recovery_done restored={} unknown={} skipped={} orphans_killed={} dirs_removed={} "
+                        + "network_devices_removed={} ms={}", report.restored(), report.unknown(), report.skipped(),
+                cleanup.killed().size(), cleanup.removedDirs().size(), devices.size(), (System.nanoTime() - t0) / 1_000_000);
         return report;
     }
 

@@ -2,6 +2,7 @@ package dev.bhatti.engine.qemu;
 
 import dev.bhatti.engine.net.Subnet;
 import java.util.List;
+import java.util.Optional;
 
 /** A VM's network card as QEMU sees it, and where the host finds the agent through it. */
 sealed interface Nic {
@@ -15,6 +16,9 @@ sealed interface Nic {
     String kernelArg();
 
     String agentHost();
+
+    /** The guest's address where the host shares a network with it (bridge mode). */
+    Optional<String> guestAddress();
 
     int controlPort();
 
@@ -36,6 +40,10 @@ sealed interface Nic {
 
         public String agentHost() {
             return "127.0.0.1";
+        }
+
+        public Optional<String> guestAddress() {
+            return Optional.empty();
         }
 
         public int controlPort() {
@@ -64,6 +72,10 @@ sealed interface Nic {
 
         public String agentHost() {
             return address;
+        }
+
+        public Optional<String> guestAddress() {
+            return Optional.of(address);
         }
 
         public int controlPort() {

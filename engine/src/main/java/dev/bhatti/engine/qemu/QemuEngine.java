@@ -67,6 +67,7 @@ public final class QemuEngine implements Engine {
     }
 
     /** Like {@link #create(CreateSpec)}; in bridge mode the VM joins {@code user}'s bridge and subnet. */
+    @Override
     public VmInfo create(CreateSpec spec, String user) {
         SandboxDir dir = new SandboxDir(sandboxes.resolve(spec.id()));
         if (vms.containsKey(spec.id()) || Files.exists(dir.path())) {
@@ -244,10 +245,7 @@ public final class QemuEngine implements Engine {
         }
     }
 
-    /**
-     * Removes host network devices (bridge mode's TAPs) of sandboxes this engine does not know;
-     * the daemon calls it at start-up after recovery. Answers the removed devices.
-     */
+    @Override
     public List<String> removeOrphanNetworkDevices() {
         List<String> removed = network.removeOrphans(Set.copyOf(vms.keySet()));
         removed.forEach(d -> log.info("event=orphan_network_device_removed device={}", d));

@@ -50,7 +50,7 @@ final class QemuVm {
     }
 
     VmInfo info() {
-        return new VmInfo(config.id(), config.name(), thermal, config.cpus(), config.memoryMb(), broken);
+        return new VmInfo(config.id(), config.name(), thermal, config.cpus(), config.memoryMb(), broken, nic.guestAddress());
     }
 
     VmState state() {

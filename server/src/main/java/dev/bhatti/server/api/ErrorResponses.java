@@ -35,6 +35,7 @@ final class ErrorResponses {
         return switch (e) {
             case EngineException.NotFound n -> new ApiException.NotFound("sandbox_not_found", n.getMessage());
             case EngineException.InvalidSpec i -> new ApiException.Invalid("invalid_request", i.getMessage());
+            case EngineException.PoolExhausted p -> new ApiException.Limited(p.code(), p.getMessage());
             case EngineException.SnapshotUnusable s -> new ApiException.Unavailable(s.code(), s.getMessage());
             case EngineException.NotHot h -> new ApiException.Unavailable(h.code(), h.getMessage());
             case EngineException.VmmFailed v -> new ApiException.Unavailable(v.code(), firstLine(v.getMessage()));

@@ -21,15 +21,37 @@ import java.util.Objects;
  * @param rateScale     multiplies every rate limit (1 = SPEC §4.1)
  * @param proxyZone     public preview by Host {@code <alias>.<zone>}; null (the default) serves it
  *                      by path {@code /p/<alias>/} instead
+ * @param network       {@code user} (default: QEMU user-mode networking) or {@code bridge} (a bridge
+ *                      and a /24 per user out of {@code bridge_range}, e.g. 10.200 → 10.200.N.0/24)
  */
 public record ServerConfig(Path dataDir, String host, int port, Path clientConfig, Duration thermalInterval,
-                           Duration warmAfter, Duration coldAfter, double rateScale, String proxyZone) {
+                           Duration warmAfter, Duration coldAfter, double rateScale, String proxyZone, Network network) {
+
+    /** How sandboxes are networked (SPEC §6). */
+    public record Network(String mode, String bridgeRange) {
+        public static final Network USER = new Network("user", "10.200");
+
+        public Network {
+            if (!mode.equals("user") && !mode.equals("bridge")) {
+                throw new IllegalArgumentException("network must be user or bridge, got " + mode);
+            }
+            if (!bridgeRange.matches("^(25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)$")) {
+                throw new IllegalArgumentException("bridge_range must be the first two octets, like 10.200, got " + bridgeRange);
+            }
+        }
+
+        public boolean bridge() {
+            return mode.equals("bridge");
+        }
+    }
+
 
     public static final Path SYSTEM_FILE = Path.of("/etc/bhatti/config.yaml");
 
     public ServerConfig {
         Objects.requireNonNull(dataDir, "data_dir");
         Objects.requireNonNull(host, "listen host");
+        Objects.requireNonNull(network, "network");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0..65535, got " + port);
         }
@@ -47,12 +69,13 @@ public record ServerConfig(Path dataDir, String host, int port, Path clientConfi
     public static ServerConfig defaults() {
         return new ServerConfig(Path.of("/var/lib/bhatti"), "127.0.0.1", 8080,
                 Path.of(System.getProperty("user.home"), ".bhatti", "config.yaml"),
-                Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(30), 1.0, null);
+                Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(30), 1.0, null, Network.USER);
     }
 
     /** The file's fields (snake_case), all optional. */
     record FileFields(String dataDir, String listen, String clientConfig, Integer thermalIntervalSec,
-                      Integer warmAfterSec, Integer coldAfterSec, Double rateScale, String proxyZone) {}
+                      Integer warmAfterSec, Integer coldAfterSec, Double rateScale, String proxyZone,
+                      String network, String bridgeRange) {}
 
     /** Defaults overridden by {@code file} when it exists. */
     public static ServerConfig load(Path file) throws IOException {
@@ -74,7 +97,9 @@ public record ServerConfig(Path dataDir, String host, int port, Path clientConfi
                 f.clientConfig() != null ? Path.of(f.clientConfig()) : c.clientConfig(),
                 seconds(f.thermalIntervalSec(), c.thermalInterval()), seconds(f.warmAfterSec(), c.warmAfter()),
                 seconds(f.coldAfterSec(), c.coldAfter()), f.rateScale() != null ? f.rateScale() : c.rateScale(),
-                f.proxyZone() != null && !f.proxyZone().isBlank() ? f.proxyZone() : c.proxyZone());
+                f.proxyZone() != null && !f.proxyZone().isBlank() ? f.proxyZone() : c.proxyZone(),
+                new Network(f.network() != null ? f.network() : c.network().mode(),
+                        f.bridgeRange() != null ? f.bridgeRange() : c.network().bridgeRange()));
     }
 
     /** {@code host:port} or {@code :port}. */
@@ -90,27 +115,31 @@ public record ServerConfig(Path dataDir, String host, int port, Path clientConfi
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("listen port must be a number, got " + listen);
         }
-        return new ServerConfig(dataDir, h, p, clientConfig, thermalInterval, warmAfter, coldAfter, rateScale, proxyZone);
+        return new ServerConfig(dataDir, h, p, clientConfig, thermalInterval, warmAfter, coldAfter, rateScale, proxyZone, network);
     }
 
     public ServerConfig withDataDir(Path dir) {
-        return new ServerConfig(dir, host, port, clientConfig, thermalInterval, warmAfter, coldAfter, rateScale, proxyZone);
+        return new ServerConfig(dir, host, port, clientConfig, thermalInterval, warmAfter, coldAfter, rateScale, proxyZone, network);
     }
 
     public ServerConfig withClientConfig(Path file) {
-        return new ServerConfig(dataDir, host, port, file, thermalInterval, warmAfter, coldAfter, rateScale, proxyZone);
+        return new ServerConfig(dataDir, host, port, file, thermalInterval, warmAfter, coldAfter, rateScale, proxyZone, network);
     }
 
     public ServerConfig withThermal(Duration interval, Duration warm, Duration cold) {
-        return new ServerConfig(dataDir, host, port, clientConfig, interval, warm, cold, rateScale, proxyZone);
+        return new ServerConfig(dataDir, host, port, clientConfig, interval, warm, cold, rateScale, proxyZone, network);
     }
 
     public ServerConfig withRateScale(double scale) {
-        return new ServerConfig(dataDir, host, port, clientConfig, thermalInterval, warmAfter, coldAfter, scale, proxyZone);
+        return new ServerConfig(dataDir, host, port, clientConfig, thermalInterval, warmAfter, coldAfter, scale, proxyZone, network);
     }
 
     public ServerConfig withProxyZone(String zone) {
-        return new ServerConfig(dataDir, host, port, clientConfig, thermalInterval, warmAfter, coldAfter, rateScale, zone);
+        return new ServerConfig(dataDir, host, port, clientConfig, thermalInterval, warmAfter, coldAfter, rateScale, zone, network);
+    }
+
+    public ServerConfig withNetwork(Network n) {
+        return new ServerConfig(dataDir, host, port, clientConfig, thermalInterval, warmAfter, coldAfter, rateScale, proxyZone, n);
     }
 
     private static Duration seconds(Integer v, Duration fallback) {

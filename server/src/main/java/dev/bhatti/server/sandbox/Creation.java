@@ -62,7 +62,7 @@ public final class Creation {
         }
         try {
             CreateSpec spec = plan.spec(row.id(), env, volumes.specs(user, plan.volumeRequests(), plan.newVolumeRequests(), row.id()));
-            engine.create(spec);
+            engine.create(spec, user.id());
             SandboxRow running = row.withVmState(vmState(row.id()));
             store.updateSandbox(running);
             log.info("event=sandbox_created sandbox={} name={} user={}", row.id(), row.name(), user.name());

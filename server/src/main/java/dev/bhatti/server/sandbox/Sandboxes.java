@@ -4,6 +4,7 @@ import dev.bhatti.client.AgentClient;
 import dev.bhatti.engine.Engine;
 import dev.bhatti.engine.EngineException;
 import dev.bhatti.engine.Thermal;
+import dev.bhatti.engine.VmInfo;
 import dev.bhatti.server.api.ApiException;
 import dev.bhatti.server.store.SandboxRow;
 import dev.bhatti.server.store.Store;
@@ -65,13 +66,12 @@ public final class Sandboxes {
     }
 
     public SandboxView view(SandboxRow row) {
-        String thermal;
         try {
-            thermal = engine.status(row.id()).thermal().name().toLowerCase();
+            VmInfo vm = engine.status(row.id());
+            return SandboxView.of(row, vm.thermal().name().toLowerCase(), vm.ip().orElse(null));
         } catch (EngineException.NotFound e) {
-            thermal = Thermal.COLD.name().toLowerCase();
+            return SandboxView.of(row, Thermal.COLD.name().toLowerCase(), null);
         }
-        return SandboxView.of(row, thermal, null);
     }
 
     public SandboxView get(User user, String ref) {

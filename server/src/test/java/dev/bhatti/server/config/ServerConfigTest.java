@@ -19,19 +19,21 @@ class ServerConfigTest {
         assertThat(c.warmAfter()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.coldAfter()).isEqualTo(Duration.ofMinutes(30));
         assertThat(c.proxyZone()).as("public preview by path /p/<alias>/").isNull();
+        assertThat(c.network().bridge()).as("user-mode networking by default").isFalse();
     }
 
     @Test
     void fileValuesOverrideDefaultsAndFlagsOverrideTheFile(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("config.yaml");
         Files.writeString(file, "data_dir: /srv/bhatti\nlisten: 0.0.0.0:9090\nwarm_after_sec: 5\ncold_after_sec: 60\n"
-                + "proxy_zone: preview.example.com\n");
+                + "proxy_zone: preview.example.com\nnetwork: bridge\nbridge_range: 10.77\n");
         ServerConfig c = ServerConfig.load(file);
         assertThat(c.dataDir()).isEqualTo(Path.of("/srv/bhatti"));
         assertThat(c.host()).isEqualTo("0.0.0.0");
         assertThat(c.port()).isEqualTo(9090);
         assertThat(c.warmAfter()).isEqualTo(Duration.ofSeconds(5));
         assertThat(c.proxyZone()).isEqualTo("preview.example.com");
+        assertThat(c.network()).isEqualTo(new ServerConfig.Network("bridge", "10.77"));
         assertThat(c.withListen(":7000").port()).isEqualTo(7000);
         assertThat(c.withListen(":7000").host()).isEqualTo("0.0.0.0");
     }
@@ -46,6 +48,10 @@ class ServerConfigTest {
                 Duration.ofSeconds(5))).hasMessageContaining("cold_after");
         for (String zone : new String[] {"Preview.Example", "*.example.com", "example.com.", "a..b"}) {
             assertThatThrownBy(() -> ServerConfig.defaults().withProxyZone(zone)).as(zone).hasMessageContaining("proxy_zone");
+        }
+        assertThatThrownBy(() -> new ServerConfig.Network("tap", "10.200")).hasMessageContaining("network must be user or bridge");
+        for (String range : new String[] {"10", "10.256", "10.200.0", "ten.one"}) {
+            assertThatThrownBy(() -> new ServerConfig.Network("bridge", range)).as(range).hasMessageContaining("bridge_range");
         }
     }
 }
