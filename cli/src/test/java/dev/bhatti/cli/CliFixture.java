@@ -70,6 +70,43 @@ public final class CliFixture implements AutoCloseable {
         return start(Path.of("/dev/null"), List.of("script", "-qefc", line.toString(), "/dev/null"));
     }
 
+    /** One line of a CLI's stdout and when it arrived, in ms since the process started. */
+    public record TimedLine(long millis, String line) {}
+
+    /** What a run printed line by line, each stamped on arrival, and when the process exited. */
+    public record TimedRun(int exit, List<TimedLine> lines, long exitMillis) {}
+
+    /**
+     * Like {@link #run} but reads stdout as it comes and stamps every line, to test when output
+     * arrives, not only what arrives. stderr is discarded.
+     */
+    public TimedRun timed(String tok, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(LAUNCHER.toString()));
+        command.addAll(withEndpoint(tok, args));
+        ProcessBuilder pb = environment(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))));
+        long start = System.nanoTime();
+        Process p = pb.start();
+        List<TimedLine> lines = new ArrayList<>();
+        try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                lines.add(new TimedLine((System.nanoTime() - start) / 1_000_000, line));
+            }
+        }
+        if (!p.waitFor(3, TimeUnit.MINUTES)) {
+            p.destroyForcibly().waitFor();
+            throw new AssertionError(String.join(" ", command) + " hung");
+        }
+        return new TimedRun(p.exitValue(), lines, (System.nanoTime() - start) / 1_000_000);
+    }
+
+    private ProcessBuilder environment(ProcessBuilder pb) {
+        pb.environment().put("BHATTI_JAVA_OPTS", "-Duser.home=" + dir);
+        pb.environment().remove("BHATTI_URL");
+        pb.environment().remove("BHATTI_TOKEN");
+        return pb;
+    }
+
     private List<String> withEndpoint(String tok, String... args) {
         List<String> rest = List.of(args);
         int dashes = rest.contains("--") ? rest.indexOf("--") : rest.size();
@@ -82,11 +119,8 @@ public final class CliFixture implements AutoCloseable {
     private Run start(Path stdin, List<String> command) throws IOException, InterruptedException {
         Path out = Files.createTempFile(dir, "out", ".txt");
         Path err = Files.createTempFile(dir, "err", ".txt");
-        ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(stdin.toFile()));
-        pb.environment().put("BHATTI_JAVA_OPTS", "-Duser.home=" + dir);
-        pb.environment().remove("BHATTI_URL");
-        pb.environment().remove("BHATTI_TOKEN");
+        ProcessBuilder pb = environment(new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(stdin.toFile())));
         Process p = pb.start();
         if (!p.waitFor(3, TimeUnit.MINUTES)) {
             p.destroyForcibly().waitFor();

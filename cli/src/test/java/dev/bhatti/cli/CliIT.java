@@ -209,6 +209,19 @@ class CliIT {
         assertThat(r.err()).isEqualTo("err\n");
     }
 
+    /** --stream prints each line when the remote command writes it: "a" seconds before "b" and the exit. */
+    @Test
+    @Order(71)
+    void execStreamPrintsEachLineWhenTheCommandWritesIt() throws Exception {
+        CliFixture.TimedRun r = fx.timed(token, "exec", "clitest", "--stream", "--", "sh", "-c", "echo a; sleep 3; echo b");
+        assertThat(r.exit()).isZero();
+        assertThat(r.lines()).extracting(CliFixture.TimedLine::line).containsExactly("a", "b");
+        long a = r.lines().get(0).millis();
+        long b = r.lines().get(1).millis();
+        assertThat(b - a).as("a at %d ms, b at %d ms", a, b).isGreaterThanOrEqualTo(2500);
+        assertThat(r.exitMillis() - a).as("a at %d ms, exit at %d ms", a, r.exitMillis()).isGreaterThanOrEqualTo(2500);
+    }
+
     @Test
     @Order(75)
     void portsListsAServerStartedWithExecDetach() throws Exception {

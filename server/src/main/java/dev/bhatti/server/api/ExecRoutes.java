@@ -88,10 +88,14 @@ final class ExecRoutes implements ApiServer.Routes {
         return out;
     }
 
-    /** NDJSON events; the status is 200 once streaming began, so failures become events. */
+    /**
+     * NDJSON events; the status is 200 once streaming began, so failures become events. The events
+     * go to the servlet's own stream: Javalin's {@code ctx.outputStream()} (its compression
+     * wrapper) ignores {@code flush()}, which held every event until the command ended.
+     */
     private static void stream(AgentClient agent, ExecRequest request, Context ctx) throws IOException {
         ctx.status(200).contentType(NDJSON);
-        OutputStream out = ctx.outputStream();
+        OutputStream out = ctx.res().getOutputStream();
         Events events = new Events(out);
         try {
             int code = agent.exec(request, events);

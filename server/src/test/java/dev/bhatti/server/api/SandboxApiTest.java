@@ -93,6 +93,29 @@ class SandboxApiTest {
         assertThat((String) missing.get("stderr")).contains("no-such-binary");
     }
 
+    /** Each event reaches the client when it happens: "a" long before the sleep ends, exit after it. */
+    @Test
+    void streamingExecDeliversEachEventWhenItHappens() throws Exception {
+        long start = System.nanoTime();
+        HttpResponse<java.io.InputStream> r = fx.http.send(fx.request(admin, "/sandboxes/alpha/exec")
+                .header("Accept", "application/x-ndjson").POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"cmd\":[\"sh\",\"-c\",\"echo a; sleep 3; echo b\"]}")).build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(r.headers().firstValue("Content-Length")).isEmpty();
+        List<String> lines = new java.util.ArrayList<>();
+        List<Long> millis = new java.util.ArrayList<>();
+        try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(r.body(), java.nio.charset.StandardCharsets.UTF_8))) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                lines.add(line);
+                millis.add((System.nanoTime() - start) / 1_000_000);
+            }
+        }
+        assertThat(lines).hasSize(3);
+        assertThat(json(lines.get(0))).isEqualTo(Map.of("type", "stdout", "data", "a\n"));
+        assertThat(json(lines.get(2))).isEqualTo(Map.of("type", "exit", "exit_code", 0));
+        assertThat(millis.get(0)).as("first stdout event at %s ms", millis).isLessThan(1500);
+        assertThat(millis.get(2)).as("exit event at %s ms", millis).isGreaterThanOrEqualTo(3000);
+    }
+
     @Test
     void streamingExecSendsOneJsonEventPerLine() throws Exception {
         HttpResponse<String> r = fx.send(fx.request(admin, "/sandboxes/alpha/exec").header("Accept", "application/x-ndjson")
