@@ -65,7 +65,7 @@ final class Errors implements CommandLine.IExecutionExceptionHandler, CommandLin
             case "connection_refused" -> "is the daemon running? start it with 'scripts/quickstart' or 'bhatti serve', "
                     + "or point --url (or 'bhatti setup') at it";
             case "connection_failed" -> "check the daemon URL (--url, ~/.bhatti/config.yaml or BHATTI_URL)";
-            case "unauthorized" -> "run 'bhatti setup --url URL --token KEY' or set BHATTI_TOKEN";
+            case "unauthorized" -> "the key comes from --token, else $BHATTI_TOKEN, else the config file; fix it with 'bhatti setup --url URL --token KEY'";
             case "token_required" -> "pass --token KEY ('bhatti user create --name NAME' on the server prints one)";
             case "invalid_url" -> "for example: --url http://localhost:8080";
             case "sandbox_not_found" -> "'bhatti list' shows your sandboxes";

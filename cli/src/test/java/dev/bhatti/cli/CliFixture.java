@@ -61,6 +61,19 @@ public final class CliFixture implements AutoCloseable {
     }
 
     /**
+     * {@code bin/bhatti} with exactly these arguments and this environment on top of the test's
+     * (no endpoint flags, no {@code user.home} override, {@code BHATTI_*} cleared first).
+     */
+    public Run launchWithEnv(java.util.Map<String, String> env, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(LAUNCHER.toString()));
+        command.addAll(List.of(args));
+        return start(Path.of("/dev/null"), command, pb -> {
+            pb.environment().keySet().removeIf(k -> k.startsWith("BHATTI_"));
+            pb.environment().putAll(env);
+        });
+    }
+
+    /**
      * Like {@link #bhatti} but on a pseudo-terminal (util-linux {@code script}): {@code out} is all the
      * terminal showed, stdout and stderr together, with {@code \r\n} line ends.
      */
@@ -101,6 +114,7 @@ public final class CliFixture implements AutoCloseable {
     }
 
     private ProcessBuilder environment(ProcessBuilder pb) {
+        // the CLI's home is the test dir; BHATTI_URL/TOKEN from the outer environment must not leak in
         pb.environment().put("BHATTI_JAVA_OPTS", "-Duser.home=" + dir);
         pb.environment().remove("BHATTI_URL");
         pb.environment().remove("BHATTI_TOKEN");
@@ -117,10 +131,16 @@ public final class CliFixture implements AutoCloseable {
     }
 
     private Run start(Path stdin, List<String> command) throws IOException, InterruptedException {
+        return start(stdin, command, this::environment);
+    }
+
+    private Run start(Path stdin, List<String> command, java.util.function.Consumer<ProcessBuilder> env)
+            throws IOException, InterruptedException {
         Path out = Files.createTempFile(dir, "out", ".txt");
         Path err = Files.createTempFile(dir, "err", ".txt");
-        ProcessBuilder pb = environment(new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(stdin.toFile())));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(stdin.toFile()));
+        env.accept(pb);
         Process p = pb.start();
         if (!p.waitFor(3, TimeUnit.MINUTES)) {
             p.destroyForcibly().waitFor();

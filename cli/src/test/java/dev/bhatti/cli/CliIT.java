@@ -222,6 +222,30 @@ class CliIT {
         assertThat(r.exitMillis() - a).as("a at %d ms, exit at %d ms", a, r.exitMillis()).isGreaterThanOrEqualTo(2500);
     }
 
+    /** $HOME and $BHATTI_CONFIG choose the config file; BHATTI_URL/TOKEN win over it; flags win over both. */
+    @Test
+    @Order(72)
+    void configFileFollowsHomeAndBhattiConfigAndEnvWinsOverIt() throws Exception {
+        Path home = Files.createDirectories(dir.resolve("home-a/.bhatti")).getParent();
+        Files.writeString(home.resolve(".bhatti/config.yaml"), "api_url: " + fx.url() + "\nauth_token: " + token + "\n");
+        Path named = dir.resolve("named.yaml");
+        Files.writeString(named, "api_url: " + fx.url() + "\nauth_token: " + token + "\n");
+        Path emptyHome = Files.createDirectories(dir.resolve("home-empty"));
+        Path wrongHome = Files.createDirectories(dir.resolve("home-wrong/.bhatti")).getParent();
+        Files.writeString(wrongHome.resolve(".bhatti/config.yaml"), "api_url: " + fx.url() + "\nauth_token: bht_wrong\n");
+
+        assertThat(fx.launchWithEnv(java.util.Map.of("HOME", home.toString()), "list").out()).contains("clitest");
+        assertThat(fx.launchWithEnv(java.util.Map.of("HOME", emptyHome.toString(), "BHATTI_CONFIG", named.toString()), "list")
+                .out()).contains("clitest");
+        assertThat(fx.launchWithEnv(java.util.Map.of("HOME", wrongHome.toString(), "BHATTI_TOKEN", token), "list").out())
+                .contains("clitest");
+        Run envWrong = fx.launchWithEnv(java.util.Map.of("HOME", home.toString(), "BHATTI_TOKEN", "bht_wrong"), "list");
+        assertThat(envWrong.exit()).isEqualTo(1);
+        assertThat(envWrong.err()).contains("Error:");
+        assertThat(fx.launchWithEnv(java.util.Map.of("HOME", home.toString(), "BHATTI_TOKEN", "bht_wrong"),
+                "list", "--token", token).out()).contains("clitest");
+    }
+
     @Test
     @Order(75)
     void portsListsAServerStartedWithExecDetach() throws Exception {

@@ -4,17 +4,17 @@ import picocli.CommandLine.Option;
 
 /** {@code --url} and {@code --token}, mixed into every command that talks to the daemon. */
 public final class ClientOptions {
-    @Option(names = "--url", description = "daemon URL (default: config, BHATTI_URL, http://localhost:8080)")
+    @Option(names = "--url", description = "daemon URL (default: $BHATTI_URL, the config file, http://localhost:8080)")
     String url;
 
-    @Option(names = "--token", description = "API key (default: config, BHATTI_TOKEN)")
+    @Option(names = "--token", description = "API key (default: $BHATTI_TOKEN, the config file)")
     String token;
 
     public ApiClient client() {
         return new ApiClient(endpoint());
     }
 
-    /** The endpoint these flags, the config file and the environment select (SPEC §8 precedence). */
+    /** The endpoint these flags, the config file and the environment select (flags > env > config file > default). */
     public Endpoint endpoint() {
         return Endpoint.resolve(url, token, Endpoint.readConfig(Endpoint.defaultConfigFile()), System.getenv());
     }

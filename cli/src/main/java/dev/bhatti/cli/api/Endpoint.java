@@ -10,9 +10,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Where the daemon is and which key to use. Precedence (SPEC §8): flags, then the config file
- * ({@code api_url}, {@code auth_token}), then env {@code BHATTI_URL}/{@code BHATTI_TOKEN}, then
- * {@code http://localhost:8080}.
+ * Where the daemon is and which key to use. Precedence, as with docker, aws and kubectl: flags,
+ * then env {@code BHATTI_URL}/{@code BHATTI_TOKEN}, then the config file ({@code api_url},
+ * {@code auth_token}), then {@code http://localhost:8080} (decision 0017). The config file is
+ * {@code $BHATTI_CONFIG}, else {@code ~/.bhatti/config.yaml} where {@code ~} is {@code $HOME}
+ * (the launcher passes it to the JVM as {@code user.home}).
  */
 public record Endpoint(String url, String token) {
     public static final String DEFAULT_URL = "http://localhost:8080";
@@ -20,8 +22,8 @@ public record Endpoint(String url, String token) {
     /** Resolves each value separately from the first source that has it. */
     public static Endpoint resolve(String flagUrl, String flagToken, Map<String, String> config,
                                    Map<String, String> env) {
-        String url = first(flagUrl, config.get("api_url"), env.get("BHATTI_URL")).orElse(DEFAULT_URL);
-        String token = first(flagToken, config.get("auth_token"), env.get("BHATTI_TOKEN")).orElse("");
+        String url = first(flagUrl, env.get("BHATTI_URL"), config.get("api_url")).orElse(DEFAULT_URL);
+        String token = first(flagToken, env.get("BHATTI_TOKEN"), config.get("auth_token")).orElse("");
         return new Endpoint(stripSlash(url), token);
     }
 
@@ -69,8 +71,15 @@ public record Endpoint(String url, String token) {
         return value;
     }
 
+    /** The client config file: {@code $BHATTI_CONFIG}, else {@code ~/.bhatti/config.yaml}. */
     public static Path defaultConfigFile() {
-        return Path.of(System.getProperty("user.home"), ".bhatti", "config.yaml");
+        return configFile(System.getenv(), System.getProperty("user.home"));
+    }
+
+    /** {@code BHATTI_CONFIG} from {@code env} when set, else {@code home/.bhatti/config.yaml}. */
+    public static Path configFile(Map<String, String> env, String home) {
+        String named = env.get("BHATTI_CONFIG");
+        return named != null && !named.isBlank() ? Path.of(named) : Path.of(home, ".bhatti", "config.yaml");
     }
 
     private static void parseLine(String line, Map<String, String> values) {

@@ -12,14 +12,14 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code bhatti serve}: runs the daemon until SIGTERM/SIGINT, then shuts down gracefully (every
- * running sandbox snapshotted to disk). Configuration: {@code --config}, else {@code $BHATTI_CONFIG},
+ * running sandbox snapshotted to disk). Configuration: {@code --config}, else {@code $BHATTI_SERVER_CONFIG},
  * else {@code /etc/bhatti/config.yaml}; flags win over the file.
  */
 @Command(name = "serve", description = "Run the bhatti daemon (HTTP API, VM engine, thermal manager).",
         mixinStandardHelpOptions = true)
 public final class ServeCommand implements Callable<Integer> {
 
-    @Option(names = "--config", paramLabel = "FILE", description = "Config file (default: $BHATTI_CONFIG or /etc/bhatti/config.yaml).")
+    @Option(names = "--config", paramLabel = "FILE", description = "Config file (default: $BHATTI_SERVER_CONFIG or /etc/bhatti/config.yaml).")
     Path config;
 
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Data directory (default /var/lib/bhatti).")
@@ -55,7 +55,7 @@ public final class ServeCommand implements Callable<Integer> {
         if (config != null) {
             return config;
         }
-        String env = System.getenv("BHATTI_CONFIG");
+        String env = System.getenv("BHATTI_SERVER_CONFIG");
         return env != null && !env.isEmpty() ? Path.of(env) : ServerConfig.SYSTEM_FILE;
     }
 }

@@ -21,8 +21,20 @@ class EndpointTest {
     }
 
     @Test
-    void configWinsOverEnv() {
-        assertThat(Endpoint.resolve(null, null, CONFIG, ENV)).isEqualTo(new Endpoint("http://config:1", "cfg"));
+    void envWinsOverConfig() {
+        assertThat(Endpoint.resolve(null, null, CONFIG, ENV)).isEqualTo(new Endpoint("http://env:2", "envtok"));
+    }
+
+    @Test
+    void configIsUsedWhenNoFlagOrEnv() {
+        assertThat(Endpoint.resolve(null, null, CONFIG, Map.of())).isEqualTo(new Endpoint("http://config:1", "cfg"));
+    }
+
+    @Test
+    void bhattiConfigNamesTheConfigFileElseItIsUnderHome() {
+        assertThat(Endpoint.configFile(Map.of("BHATTI_CONFIG", "/etc/x.yaml"), "/home/a")).isEqualTo(Path.of("/etc/x.yaml"));
+        assertThat(Endpoint.configFile(Map.of(), "/home/a")).isEqualTo(Path.of("/home/a/.bhatti/config.yaml"));
+        assertThat(Endpoint.configFile(Map.of("BHATTI_CONFIG", ""), "/home/a")).isEqualTo(Path.of("/home/a/.bhatti/config.yaml"));
     }
 
     @Test
@@ -37,8 +49,10 @@ class EndpointTest {
 
     @Test
     void eachValueIsResolvedOnItsOwn() {
-        assertThat(Endpoint.resolve(null, "flagtok", Map.of("api_url", "http://config:1"), ENV))
-                .isEqualTo(new Endpoint("http://config:1", "flagtok"));
+        assertThat(Endpoint.resolve(null, "flagtok", CONFIG, Map.of("BHATTI_URL", "http://env:2")))
+                .isEqualTo(new Endpoint("http://env:2", "flagtok"));
+        assertThat(Endpoint.resolve(null, null, CONFIG, Map.of("BHATTI_TOKEN", "envtok")))
+                .isEqualTo(new Endpoint("http://config:1", "envtok"));
     }
 
     @Test

@@ -11,7 +11,7 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * The daemon's configuration, parsed once: {@code /etc/bhatti/config.yaml} or {@code $BHATTI_CONFIG},
+ * The daemon's configuration, parsed once: {@code /etc/bhatti/config.yaml} or {@code $BHATTI_SERVER_CONFIG},
  * then flags. Durations are seconds in the file.
  *
  * @param dataDir       state.db, age.key, sandboxes/, volumes/ (default /var/lib/bhatti)
