@@ -1,6 +1,7 @@
 package dev.bhatti.engine.qemu;
 
 import dev.bhatti.engine.EngineException;
+import dev.bhatti.engine.OwnerOnly;
 import dev.bhatti.engine.net.BridgeNetwork;
 import dev.bhatti.engine.net.Leases;
 import dev.bhatti.engine.net.Mac;
@@ -26,7 +27,7 @@ record BridgeMode(BridgeNetwork network) implements NetworkMode {
         p.setProperty("user", user);
         p.setProperty("mac", nic.mac());
         p.setProperty("address", nic.address());
-        try (Writer w = Files.newBufferedWriter(dir.nic())) {
+        try (Writer w = Files.newBufferedWriter(OwnerOnly.file(dir.nic()))) {
             p.store(w, "bhatti bridge NIC of sandbox " + id);
         } catch (IOException e) {
             network.leases().release(lease);

@@ -2,6 +2,7 @@ package dev.bhatti.engine.qemu;
 
 import dev.bhatti.engine.CreateSpec;
 import dev.bhatti.engine.EngineException;
+import dev.bhatti.engine.OwnerOnly;
 import dev.bhatti.proto.Json;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,7 +24,8 @@ final class Disks {
     private Disks() {}
 
     /** The root overlay; {@code sizeMb} (when given) makes its virtual disk larger than the image. */
-    static void overlay(GuestImages images, SandboxDir dir, Integer sizeMb) {
+    static void overlay(GuestImages images, SandboxDir dir, Integer sizeMb) throws IOException {
+        OwnerOnly.file(dir.overlay());
         List<String> cmd = new ArrayList<>(List.of("qemu-img", "create", "-q", "-f", "qcow2",
                 "-b", images.rootfs().toString(), "-F", "raw", dir.overlay().toString()));
         if (sizeMb != null) {
@@ -46,7 +48,8 @@ final class Disks {
             throws IOException {
         Path staging = Files.createTempDirectory(dir.path(), "config-");
         try {
-            Files.write(staging.resolve("config.json"), Json.encode(config(spec, token, volumes)));
+            OwnerOnly.write(staging.resolve("config.json"), Json.encode(config(spec, token, volumes)));
+            OwnerOnly.file(dir.configDrive());
             Tools.run("build config drive", List.of("mkfs.ext4", "-q", "-F", "-L", "bhatti-cfg", "-d", staging.toString(),
                     dir.configDrive().toString(), CONFIG_DRIVE_MB + "M"));
         } finally {
@@ -79,7 +82,8 @@ final class Disks {
     }
 
     /** A new sparse ext4 image of {@code sizeMb} MiB. */
-    static void newVolume(Path image, int sizeMb) {
+    static void newVolume(Path image, int sizeMb) throws IOException {
+        OwnerOnly.file(image);
         Tools.run("create volume " + image.getFileName(), List.of("mkfs.ext4", "-q", "-F", "-E", "root_owner=1000:1000",
                 image.toString(), sizeMb + "M"));
     }

@@ -1,5 +1,6 @@
 package dev.bhatti.engine.qemu;
 
+import dev.bhatti.engine.OwnerOnly;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,9 +26,8 @@ record SandboxDir(Path path) {
     Path volume(String name) { return path.resolve("vol-" + name + ".ext4"); }
 
     void create() throws IOException {
-        Files.createDirectories(path.getParent());
-        Files.createDirectory(path);
-        Files.setPosixFilePermissions(path, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        OwnerOnly.directories(path.getParent());
+        OwnerOnly.directory(path);
     }
 
     /** Removes the directory and everything in it; fine when it does not exist. */

@@ -1,6 +1,7 @@
 package dev.bhatti.engine.qemu;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.bhatti.engine.OwnerOnly;
 import dev.bhatti.engine.qemu.qmp.QmpClient;
 import dev.bhatti.engine.qemu.qmp.QmpException;
 import java.io.IOException;
@@ -33,7 +34,7 @@ final class Snapshots {
         qmp.execute("migrate", Map.of("uri", "exec:cat > " + quoted(dir.stateInProgress())));
         awaitMigration(qmp, "save");
         Files.move(dir.stateInProgress(), dir.state(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        Files.writeString(dir.path().resolve("state.mode"), mode.name());
+        OwnerOnly.write(dir.path().resolve("state.mode"), mode.name().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         return Files.size(dir.state());
     }
 

@@ -1,6 +1,7 @@
 package dev.bhatti.engine.qemu;
 
 import dev.bhatti.engine.EngineException;
+import dev.bhatti.engine.OwnerOnly;
 import dev.bhatti.engine.qemu.qmp.QmpClient;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -34,7 +35,8 @@ final class Vmm implements AutoCloseable {
     static Vmm launch(String id, QemuCommand command, Path qemu, Consumer<String> onUnexpectedExit) throws IOException {
         SandboxDir dir = command.dir();
         java.nio.file.Files.deleteIfExists(dir.qmpSocket());
-        Process process = new ProcessBuilder(command.args(qemu)).redirectErrorStream(true)
+        OwnerOnly.file(dir.vmmLog());
+        Process process = new ProcessBuilder(OwnerOnly.withUmask(command.args(qemu))).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.vmmLog().toFile())).start();
         process.getOutputStream().close();
         QmpClient qmp;

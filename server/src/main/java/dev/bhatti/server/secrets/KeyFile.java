@@ -47,7 +47,7 @@ final class KeyFile {
     private static void create(Path file) {
         Path dir = file.toAbsolutePath().getParent();
         try {
-            Files.createDirectories(dir);
+            dev.bhatti.engine.OwnerOnly.directories(dir);
             Path tmp = Files.createTempFile(dir, ".age-key-", ".tmp", PosixFilePermissions.asFileAttribute(OWNER_ONLY));
             try {
                 write(tmp, content());

@@ -18,7 +18,9 @@ import org.sqlite.SQLiteException;
  * Connections and transactions. Each operation borrows a connection from a small idle pool (an
  * open with its PRAGMAs costs about a millisecond, which every API request would pay for its auth
  * lookup); with WAL, a busy timeout and {@code BEGIN IMMEDIATE} write transactions, concurrent
- * writers wait for each other instead of failing with SQLITE_BUSY. A connection that saw an error
+ * writers wait for each other instead of failing with SQLITE_BUSY. {@code secure_delete} zeroes what
+ * an update or delete frees, so replaced values (a plaintext token sealed) do not linger in free
+ * space; {@link #checkpoint} empties the WAL. A connection that saw an error
  * is closed, not reused. Every JDBC failure leaves here as a {@link StoreException} naming the
  * operation.
  */
@@ -55,6 +57,7 @@ final class Db {
         properties.setProperty("busy_timeout", "5000");
         properties.setProperty("foreign_keys", "true");
         properties.setProperty("transaction_mode", "IMMEDIATE");
+        properties.setProperty("secure_delete", "true");
     }
 
     /** Runs {@code work} on a pooled connection in auto-commit mode. */
@@ -115,6 +118,16 @@ final class Db {
         } catch (SQLException e) {
             cause.addSuppressed(e);
         }
+    }
+
+    /** Copies the WAL into the database and truncates it (nothing older than the last write stays on disk). */
+    void checkpoint(String operation) {
+        read(operation, c -> {
+            try (java.sql.Statement st = c.createStatement()) {
+                st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+            }
+            return null;
+        });
     }
 
     /** Closes the idle connections. */

@@ -7,7 +7,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** SQL for the sandboxes table. Destroyed rows are invisible to user-scoped lookups. */
+/**
+ * SQL for the sandboxes table. Destroyed rows are invisible to user-scoped lookups. The agent
+ * token in {@code vm_state} is sealed on the way in and opened on the way out ({@link TokenSeal}).
+ */
 final class SandboxRows {
     private static final String COLUMNS = "id, user_id, name, status, cpus, memory_mb, disk_size_mb, image, "
             + "template_id, keep_hot, labels, created_at, stopped_at, vm_state";
@@ -16,10 +19,31 @@ final class SandboxRows {
 
     private final Db db;
     private final Json json;
+    private final TokenSeal seal;
 
-    SandboxRows(Db db, Json json) {
+    SandboxRows(Db db, Json json, TokenSeal seal) {
         this.db = db;
         this.json = json;
+        this.seal = seal;
+    }
+
+    /** Seals the plaintext agent tokens an older daemon stored; answers how many rows it changed. */
+    int sealPlaintextTokens() {
+        return db.write("seal plaintext agent tokens", c -> {
+            List<String[]> rows = Db.query(c, "SELECT id, vm_state FROM sandboxes WHERE vm_state IS NOT NULL",
+                    ps -> { }, rs -> new String[] {rs.getString(1), rs.getString(2)});
+            int sealed = 0;
+            for (String[] row : rows) {
+                if (seal.plaintext(row[1])) {
+                    Db.update(c, "UPDATE sandboxes SET vm_state = ? WHERE id = ?", ps -> {
+                        ps.setString(1, seal.seal(row[1]));
+                        ps.setString(2, row[0]);
+                    });
+                    sealed++;
+                }
+            }
+            return sealed;
+        });
     }
 
     SandboxRow insert(SandboxRow row) {
@@ -108,7 +132,7 @@ final class SandboxRows {
         ps.setString(11, json.write(r.labels()));
         Db.setInstant(ps, 12, r.createdAt());
         Db.setInstant(ps, 13, r.stoppedAt());
-        ps.setString(14, r.vmState());
+        ps.setString(14, seal.seal(r.vmState()));
     }
 
     private void bindUpdate(PreparedStatement ps, SandboxRow r) throws SQLException {
@@ -122,7 +146,7 @@ final class SandboxRows {
         ps.setInt(8, r.keepHot() ? 1 : 0);
         ps.setString(9, json.write(r.labels()));
         Db.setInstant(ps, 10, r.stoppedAt());
-        ps.setString(11, r.vmState());
+        ps.setString(11, seal.seal(r.vmState()));
         ps.setString(12, r.id());
         ps.setString(13, r.userId());
     }
@@ -132,6 +156,6 @@ final class SandboxRows {
                 rs.getString("status"), rs.getInt("cpus"), rs.getInt("memory_mb"),
                 Db.integerOrNull(rs, "disk_size_mb"), rs.getString("image"), rs.getString("template_id"),
                 rs.getInt("keep_hot") != 0, json.map(rs.getString("labels")), Db.instant(rs.getLong("created_at")),
-                Db.instantOrNull(rs, "stopped_at"), rs.getString("vm_state"));
+                Db.instantOrNull(rs, "stopped_at"), seal.open(rs.getString("id"), rs.getString("vm_state")));
     }
 }

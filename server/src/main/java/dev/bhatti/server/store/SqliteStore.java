@@ -1,20 +1,25 @@
 package dev.bhatti.server.store;
 
+import dev.bhatti.engine.OwnerOnly;
+import dev.bhatti.server.secrets.SecretBox;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The store on SQLite ({@code <dataDir>/state.db}, WAL, busy timeout 5 s, foreign keys on) through
- * plain JDBC. Opening applies any missing schema migration.
+ * plain JDBC. Opening applies any missing schema migration and seals agent tokens an older daemon
+ * stored in plaintext. The database file is created 0600 before SQLite opens it (its WAL and
+ * shared-memory files take the database's mode).
  */
 public final class SqliteStore implements Store {
+    private static final Logger log = LoggerFactory.getLogger(SqliteStore.class);
     private final Db db;
     private final UserRows users;
     private final SandboxRows sandboxes;
@@ -24,33 +29,53 @@ public final class SqliteStore implements Store {
     private final PublishRows publish;
     private final int schemaVersion;
 
-    private SqliteStore(Db db) {
+    private SqliteStore(Db db, TokenSeal seal) {
         Json json = new Json();
         this.db = db;
         this.users = new UserRows(db);
-        this.sandboxes = new SandboxRows(db, json);
+        this.sandboxes = new SandboxRows(db, json, seal);
         this.templates = new TemplateRows(db, json);
         this.secrets = new SecretRows(db);
         this.volumes = new VolumeRows(db);
         this.publish = new PublishRows(db);
         this.schemaVersion = Migrations.apply(db);
+        int sealed = sandboxes.sealPlaintextTokens();
+        if (sealed > 0) {
+            db.checkpoint("checkpoint after sealing agent tokens");
+            log.info("event=agent_tokens_sealed sandboxes={}", sealed);
+        }
     }
 
     /**
-     * Opens (creating if needed) {@code <dataDir>/state.db} and migrates it. A data directory that
-     * does not exist yet is created readable by its owner only.
+     * Opens (creating if needed) {@code <dataDir>/state.db} and migrates it, sealing agent tokens with
+     * the age key {@code <dataDir>/age.key} (created if missing). A data directory that does not exist
+     * yet is created readable by its owner only.
      */
     public static SqliteStore open(Path dataDir) {
         Objects.requireNonNull(dataDir, "data dir is required");
+        directory(dataDir);
+        return open(dataDir, SecretBox.open(dataDir.resolve("age.key")));
+    }
+
+    /** Like {@link #open(Path)}, sealing agent tokens with {@code secrets}. */
+    public static SqliteStore open(Path dataDir, SecretBox secrets) {
+        Objects.requireNonNull(dataDir, "data dir is required");
+        directory(dataDir);
+        Path file = dataDir.resolve("state.db").toAbsolutePath();
         try {
-            if (!Files.isDirectory(dataDir)) {
-                Files.createDirectories(dataDir, PosixFilePermissions.asFileAttribute(
-                        PosixFilePermissions.fromString("rwx------")));
-            }
+            OwnerOnly.file(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + file, e);
+        }
+        return new SqliteStore(new Db("jdbc:sqlite:" + file), new TokenSeal(secrets));
+    }
+
+    private static void directory(Path dataDir) {
+        try {
+            OwnerOnly.directories(dataDir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create data dir " + dataDir, e);
         }
-        return new SqliteStore(new Db("jdbc:sqlite:" + dataDir.resolve("state.db").toAbsolutePath()));
     }
 
     @Override

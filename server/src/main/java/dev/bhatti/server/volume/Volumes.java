@@ -1,6 +1,7 @@
 package dev.bhatti.server.volume;
 
 import dev.bhatti.engine.CreateSpec;
+import dev.bhatti.engine.OwnerOnly;
 import dev.bhatti.server.api.ApiException;
 import dev.bhatti.server.store.Attachment;
 import dev.bhatti.server.store.Store;
@@ -46,10 +47,11 @@ public final class Volumes {
         requireStorage(user, sizeMb);
         VolumeRow row = store.insertVolume(new VolumeRow(user.id(), name, sizeMb, clock.instant()));
         try {
-            Files.createDirectories(image(user, name).getParent());
-            Mkfs.ext4(image(user, name), sizeMb);
+            OwnerOnly.directories(image(user, name).getParent());
+            Mkfs.ext4(OwnerOnly.file(image(user, name)), sizeMb);
         } catch (IOException | RuntimeException e) {
             store.deleteVolume(user.id(), name);
+            deleteQuietly(image(user, name), e);
             throw new IllegalStateException("creating the image of volume " + name + " failed: " + e.getMessage(), e);
         }
         return view(row);
@@ -122,5 +124,13 @@ public final class Volumes {
 
     private static ApiException notFound(String name) {
         return new ApiException.NotFound("volume_not_found", "volume " + name + " not found");
+    }
+
+    private static void deleteQuietly(Path image, Exception cause) {
+        try {
+            Files.deleteIfExists(image);
+        } catch (IOException e) {
+            cause.addSuppressed(e);
+        }
     }
 }
