@@ -1,45 +1,84 @@
 package dev.bhatti.cli;
 
-import dev.bhatti.cli.files.FileCommand;
-import dev.bhatti.cli.sandbox.CreateCommand;
-import dev.bhatti.cli.sandbox.DestroyCommand;
-import dev.bhatti.cli.sandbox.EditCommand;
-import dev.bhatti.cli.sandbox.PortsCommand;
-import dev.bhatti.cli.sandbox.PowerCommands;
-import dev.bhatti.cli.sandbox.PsCommand;
-import dev.bhatti.cli.sandbox.PublishCommands;
-import dev.bhatti.cli.sandbox.ExecCommand;
-import dev.bhatti.cli.sandbox.ListCommand;
-import dev.bhatti.cli.secret.SecretCommand;
-import dev.bhatti.cli.serve.ServeCommand;
-import dev.bhatti.cli.shell.ShellCommand;
-import dev.bhatti.cli.setup.SetupCommand;
-import dev.bhatti.cli.template.TemplateCommand;
-import dev.bhatti.cli.user.UserCommand;
-import dev.bhatti.cli.volume.VolumeCommand;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
  * The {@code bhatti} command. Subcommands are registered in {@link #commandLine()}; errors are
  * reported by {@link Errors} as {@code Error: <message>} plus a hint on stderr, exit code 1.
+ *
+ * <p>Start-up matters for a CLI: {@link #main} registers only the subcommand the arguments name
+ * (picocli builds a model by reflection for every registered command, and {@code serve} and
+ * {@code user} pull in the whole server), and the full tree only for help, completion or an
+ * unknown name.
  */
 @Command(name = "bhatti", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
         versionProvider = Version.class,
-        description = "Self-hosted microVM sandboxes for AI coding agents.",
-        subcommands = {ServeCommand.class, SetupCommand.class, UserCommand.class, VersionCommand.class,
-                ListCommand.class, CreateCommand.class, DestroyCommand.class, EditCommand.class,
-                PowerCommands.Stop.class, PowerCommands.Start.class, ExecCommand.class, ShellCommand.class, PsCommand.class,
-                PortsCommand.class, FileCommand.class, PublishCommands.Publish.class, PublishCommands.Unpublish.class,
-                SecretCommand.class, VolumeCommand.class, TemplateCommand.class,
-                CompletionCommand.class, CommandLine.HelpCommand.class})
+        description = "Self-hosted microVM sandboxes for AI coding agents.")
 public final class Bhatti implements Runnable {
+    /** Every subcommand by name and alias, in help order; classes are loaded only when used. */
+    private static final Map<String, String> COMMANDS = commands();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    /** The configured command line; tests call {@code execute} on it with their own out/err. */
+    private static Map<String, String> commands() {
+        String p = "dev.bhatti.cli.";
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("serve", p + "serve.ServeCommand");
+        m.put("setup", p + "setup.SetupCommand");
+        m.put("user", p + "user.UserCommand");
+        m.put("version", p + "VersionCommand");
+        m.put("list", p + "sandbox.ListCommand");
+        m.put("ls", p + "sandbox.ListCommand");
+        m.put("create", p + "sandbox.CreateCommand");
+        m.put("destroy", p + "sandbox.DestroyCommand");
+        m.put("rm", p + "sandbox.DestroyCommand");
+        m.put("edit", p + "sandbox.EditCommand");
+        m.put("stop", p + "sandbox.PowerCommands$Stop");
+        m.put("start", p + "sandbox.PowerCommands$Start");
+        m.put("exec", p + "sandbox.ExecCommand");
+        m.put("shell", p + "shell.ShellCommand");
+        m.put("sh", p + "shell.ShellCommand");
+        m.put("ps", p + "sandbox.PsCommand");
+        m.put("ports", p + "sandbox.PortsCommand");
+        m.put("file", p + "files.FileCommand");
+        m.put("publish", p + "sandbox.PublishCommands$Publish");
+        m.put("unpublish", p + "sandbox.PublishCommands$Unpublish");
+        m.put("secret", p + "secret.SecretCommand");
+        m.put("volume", p + "volume.VolumeCommand");
+        m.put("template", p + "template.TemplateCommand");
+        m.put("completion", p + "CompletionCommand");
+        m.put("aot-train", p + "AotTrainCommand");
+        return m;
+    }
+
+    /** The configured command line with every subcommand; tests call {@code execute} on it. */
     public static CommandLine commandLine() {
+        CommandLine cli = root();
+        new LinkedHashSet<>(COMMANDS.values()).forEach(c -> cli.addSubcommand(load(c)));
+        cli.addSubcommand(new CommandLine.HelpCommand());
+        return cli;
+    }
+
+    /**
+     * The command line for these arguments: when the first one names a subcommand (other than one
+     * that lists the others), only that one is registered.
+     */
+    static CommandLine commandLineFor(String[] args) {
+        String only = args.length == 0 ? null : COMMANDS.get(args[0]);
+        if (only == null || args[0].equals("completion")) {
+            return commandLine();
+        }
+        CommandLine cli = root();
+        cli.addSubcommand(load(only));
+        return cli;
+    }
+
+    private static CommandLine root() {
         CommandLine cli = new CommandLine(new Bhatti());
         Errors errors = new Errors();
         cli.setExecutionExceptionHandler(errors);
@@ -47,8 +86,16 @@ public final class Bhatti implements Runnable {
         return cli;
     }
 
+    private static Class<?> load(String name) {
+        try {
+            return Class.forName(name);
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("subcommand class missing from the jar: " + name, e);
+        }
+    }
+
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        System.exit(commandLineFor(args).execute(args));
     }
 
     @Override

@@ -209,6 +209,14 @@ class CliIT {
         assertThat(r.err()).isEqualTo("err\n");
     }
 
+    @Test
+    @Order(70)
+    void execUserRootRunsAsRoot() throws Exception {
+        Run r = bhatti(token, "exec", "clitest", "--user", "root", "--", "id", "-u");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).isEqualTo("0\n");
+    }
+
     /** --stream prints each line when the remote command writes it: "a" seconds before "b" and the exit. */
     @Test
     @Order(71)

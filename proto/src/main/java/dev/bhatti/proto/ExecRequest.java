@@ -19,6 +19,7 @@ import java.util.Map;
  * @param outputFile  file for a detached command's output
  * @param session     create a piped session that survives disconnects
  * @param timeoutSec  kill the process group after this many seconds
+ * @param user        who runs it: {@code "lohar"} (absent: the default) or {@code "root"}
  */
 public record ExecRequest(
         List<String> argv,
@@ -33,9 +34,14 @@ public record ExecRequest(
         Boolean detach,
         String outputFile,
         Boolean session,
-        Integer timeoutSec) {
+        Integer timeoutSec,
+        String user) {
 
     public static final int DEFAULT_ROWS = 24;
+    /** The guest user a request runs as when it names none. */
+    public static final String USER_LOHAR = "lohar";
+    /** The other user a request may name. */
+    public static final String USER_ROOT = "root";
     public static final int DEFAULT_COLS = 80;
 
     public ExecRequest {
@@ -51,6 +57,14 @@ public record ExecRequest(
         requireRange("cols", cols, 1, 0xFFFF);
         requireRange("max_idle_sec", maxIdleSec, 0, Integer.MAX_VALUE);
         requireRange("timeout_sec", timeoutSec, 0, Integer.MAX_VALUE);
+        if (user != null && !user.equals(USER_LOHAR) && !user.equals(USER_ROOT)) {
+            throw new IllegalArgumentException("user must be \"lohar\" or \"root\", got \"" + user + "\"");
+        }
+    }
+
+    /** Whether the request runs as root rather than the lohar user. */
+    public boolean asRoot() {
+        return USER_ROOT.equals(user);
     }
 
     /** A plain piped exec of {@code argv}. */
@@ -112,6 +126,7 @@ public record ExecRequest(
         private String outputFile;
         private Boolean session;
         private Integer timeoutSec;
+        private String user;
 
         private Builder(List<String> argv) {
             this.argv = argv;
@@ -127,10 +142,11 @@ public record ExecRequest(
         public Builder detach(String file) { detach = true; outputFile = file; return this; }
         public Builder session() { session = true; return this; }
         public Builder timeoutSec(int v) { timeoutSec = v; return this; }
+        public Builder user(String v) { user = v; return this; }
 
         public ExecRequest build() {
             return new ExecRequest(argv, env, cwd, tty, rows, cols, sessionId, ifDetached, maxIdleSec,
-                    detach, outputFile, session, timeoutSec);
+                    detach, outputFile, session, timeoutSec, user);
         }
     }
 }

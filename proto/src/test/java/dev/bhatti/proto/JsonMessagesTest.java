@@ -36,6 +36,14 @@ class JsonMessagesTest {
                 .doesNotContain("null");
         assertThat(json(ExecRequest.builder("x").detach("/tmp/o").session().timeoutSec(9).build()))
                 .contains("\"detach\":true", "\"output_file\":\"/tmp/o\"", "\"session\":true", "\"timeout_sec\":9");
+        assertThat(json(ExecRequest.builder("x").user("root").build())).contains("\"user\":\"root\"");
+    }
+
+    @Test
+    void execRequestForAnUnknownUserIsRejectedNamingIt() {
+        assertThatThrownBy(() -> Json.decode("{\"argv\":[\"id\"],\"user\":\"nobody\"}".getBytes(), ExecRequest.class))
+                .isInstanceOf(ProtocolException.class).hasMessageContaining("user must be \"lohar\" or \"root\"")
+                .hasMessageContaining("nobody");
     }
 
     @Test

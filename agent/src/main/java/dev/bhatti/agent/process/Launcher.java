@@ -21,7 +21,8 @@ import java.util.concurrent.ExecutorService;
  * (defaults → config env → request env, later wins), resolves the program in
  * the merged {@code PATH}, checks the working directory (default: the
  * workspace) and switches user through the configured prefix, which is
- * called as {@code PREFIX... PATH ARGV0 ARGS...} (the guest's {@code runas}).
+ * called as {@code PREFIX... PATH ARGV0 ARGS...} (the guest's {@code runas}),
+ * unless the request asks for root: then the child keeps the agent's identity.
  *
  * <p>Also owns the pool of platform threads on which blocking native I/O runs
  * (reads, writes and waits on child descriptors): an FFM call pins a virtual
@@ -30,6 +31,9 @@ import java.util.concurrent.ExecutorService;
 public final class Launcher implements AutoCloseable {
     /** The defaults every child starts from. */
     public static final Map<String, String> DEFAULT_ENV = defaults();
+
+    /** What a request with {@code "user":"root"} changes in the defaults: it skips the run-as prefix too. */
+    static final Map<String, String> ROOT_ENV = Map.of("HOME", "/root", "USER", "root");
 
     private final Path workspace;
     private final Map<String, String> configEnv;
@@ -92,7 +96,7 @@ public final class Launcher implements AutoCloseable {
      * @throws StartException with a message {@code "start: <reason>"} when the program or cwd is unusable
      */
     public Child start(ExecRequest request, List<FdAction> io, boolean newSession) throws IOException {
-        Map<String, String> env = environment(request.env());
+        Map<String, String> env = environment(request.asRoot() ? ROOT_ENV : Map.of(), request.env());
         Path cwd = request.cwd() == null ? workspace : workspace.resolve(request.cwd());
         if (!Files.isDirectory(cwd)) {
             throw new StartException("start: chdir " + cwd + ": no such directory");
@@ -100,13 +104,14 @@ public final class Launcher implements AutoCloseable {
         String program = request.argv().getFirst();
         Path executable = Executables.resolve(program, env.get("PATH"), cwd)
                 .orElseThrow(() -> new StartException("start: " + program + ": executable file not found in $PATH"));
-        List<String> argv = new ArrayList<>(runAs);
-        if (!runAs.isEmpty()) {
+        List<String> prefix = request.asRoot() ? List.of() : runAs;
+        List<String> argv = new ArrayList<>(prefix);
+        if (!prefix.isEmpty()) {
             argv.add(executable.toString());
         }
         argv.add(program);
         argv.addAll(request.argv().subList(1, request.argv().size()));
-        Path binary = runAs.isEmpty() ? executable : Path.of(runAs.getFirst());
+        Path binary = prefix.isEmpty() ? executable : Path.of(prefix.getFirst());
         List<String> envList = env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
         try {
             return Spawner.spawn(new SpawnRequest(binary, argv, envList, cwd, io, newSession));
@@ -115,9 +120,10 @@ public final class Launcher implements AutoCloseable {
         }
     }
 
-    /** The merged environment for a request's extra variables (may be null). */
-    public Map<String, String> environment(Map<String, String> requestEnv) {
+    /** Defaults, then {@code userEnv} (root's HOME and USER), then the config env, then the request's. */
+    private Map<String, String> environment(Map<String, String> userEnv, Map<String, String> requestEnv) {
         Map<String, String> env = new LinkedHashMap<>(DEFAULT_ENV);
+        env.putAll(userEnv);
         env.putAll(configEnv);
         if (requestEnv != null) {
             env.putAll(requestEnv);

@@ -97,6 +97,15 @@ class ExecTest {
                 + "xterm-256color C.UTF-8 lohar\n/from-config c request\n");
     }
 
+    /** "user":"root" changes root's defaults (USER, HOME) under the config env; lohar stays the default. */
+    @Test
+    void rootRequestGetsRootsDefaultsUnderTheConfigEnv() throws Exception {
+        ExecRequest root = ExecRequest.builder("sh", "-c", "echo $USER $HOME").user(ExecRequest.USER_ROOT).build();
+        assertThat(exec(root).stdout()).isEqualTo("root /from-config\n");
+        ExecRequest lohar = ExecRequest.builder("sh", "-c", "echo $USER").user(ExecRequest.USER_LOHAR).build();
+        assertThat(exec(lohar).stdout()).isEqualTo("lohar\n");
+    }
+
     @Test
     void agentsOwnEnvironmentDoesNotLeakIntoChildren() throws Exception {
         assertThat(sh("env").stdout()).doesNotContain("JAVA_HOME=").doesNotContain("MAVEN");

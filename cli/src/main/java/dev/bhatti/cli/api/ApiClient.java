@@ -8,24 +8,82 @@ import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
-/** The daemon's HTTP API over java.net.http; non-2xx responses become {@link ApiError}. */
+/**
+ * The daemon's HTTP API: calls over {@link Http1} (a plain socket, so a CLI call does not pay for
+ * building {@code java.net.http.HttpClient}), WebSockets over {@code java.net.http}; non-2xx
+ * responses become {@link ApiError}.
+ */
 public final class ApiClient {
+    private static final int CONNECT_TIMEOUT_MS = 10_000;
     private final Endpoint endpoint;
-    private final HttpClient http;
+    private final URI base;
     private final ObjectMapper json = Json.mapper();
 
     public ApiClient(Endpoint endpoint) {
         this.endpoint = endpoint;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        URI parsed;
+        try {
+            parsed = URI.create(endpoint.url());
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(0, "invalid_url", "not a URL: " + endpoint.url());
+        }
+        if (parsed.getHost() == null || !("http".equals(parsed.getScheme()) || "https".equals(parsed.getScheme()))) {
+            throw new ApiError(0, "invalid_url", "not an http:// or https:// URL: " + endpoint.url());
+        }
+        this.base = parsed;
+    }
+
+    /** One API call being put together: a method, a path, headers and a body. */
+    public static final class Call {
+        private final String path;
+        private final Map<String, String> headers = new LinkedHashMap<>();
+        private String method = "GET";
+        private byte[] body;
+
+        private Call(String path) {
+            this.path = path;
+        }
+
+        public Call header(String name, String value) {
+            headers.put(name, value);
+            return this;
+        }
+
+        public Call GET() {
+            return method("GET", null);
+        }
+
+        public Call DELETE() {
+            return method("DELETE", null);
+        }
+
+        public Call POST(byte[] content) {
+            return method("POST", content);
+        }
+
+        public Call PUT(byte[] content) {
+            return method("PUT", content);
+        }
+
+        public Call method(String name, byte[] content) {
+            method = name;
+            body = content;
+            return this;
+        }
+
+        Http1.Request build() {
+            return new Http1.Request(method, path, Map.copyOf(headers), body);
+        }
     }
 
     public JsonNode get(String path) {
@@ -41,35 +99,33 @@ public final class ApiClient {
     }
 
     /** A JSON POST, for callers that need the raw response ({@link #stream}). */
-    public HttpRequest.Builder postRequest(String path, Object body) {
-        return request(path).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(Json.encode(body)));
+    public Call postRequest(String path, Object body) {
+        return request(path).header("Content-Type", "application/json").POST(Json.encode(body));
     }
 
     /** What a create-style call answered: the resource, and whether it already existed ({@code X-Bhatti-Existing}). */
     public record Created(JsonNode resource, boolean existing) {}
 
-    public Created created(HttpResponse<InputStream> response) {
+    public Created created(Http1.Response response) {
         try (InputStream in = response.body()) {
-            return new Created(json.readTree(in.readAllBytes()), response.headers().firstValue("X-Bhatti-Existing").isPresent());
+            return new Created(json.readTree(in.readAllBytes()), response.header("X-Bhatti-Existing").isPresent());
         } catch (IOException e) {
-            throw new ApiError(response.statusCode(), "bad_response", "unreadable response: " + e.getMessage());
+            throw new ApiError(response.status(), "bad_response", "unreadable response: " + e.getMessage());
         }
     }
 
     public JsonNode patch(String path, Object body) {
-        return send(request(path).header("Content-Type", "application/json")
-                .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(Json.encode(body))));
+        return send(request(path).header("Content-Type", "application/json").method("PATCH", Json.encode(body)));
     }
 
     /** The raw response, for callers that need headers or a streamed body; errors already mapped. */
-    public HttpResponse<InputStream> stream(HttpRequest.Builder builder) {
-        HttpResponse<InputStream> response = exchange(builder);
-        if (response.statusCode() >= 300) {
+    public Http1.Response stream(Call call) {
+        Http1.Response response = exchange(call);
+        if (response.status() >= 300) {
             try (InputStream body = response.body()) {
-                throw error(response.statusCode(), body.readAllBytes());
+                throw error(response.status(), body.readAllBytes());
             } catch (IOException e) {
-                throw new ApiError(response.statusCode(), "", "HTTP " + response.statusCode());
+                throw new ApiError(response.status(), "", "HTTP " + response.status());
             }
         }
         return response;
@@ -80,18 +136,19 @@ public final class ApiClient {
         return endpoint.url() + path;
     }
 
-    public HttpRequest.Builder request(String path) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(path)));
-        return endpoint.token().isEmpty() ? b : b.header("Authorization", "Bearer " + endpoint.token());
+    /** A GET of {@code path} with the key; change the method with the {@link Call}'s setters. */
+    public Call request(String path) {
+        Call call = new Call(path);
+        return endpoint.token().isEmpty() ? call : call.header("Authorization", "Bearer " + endpoint.token());
     }
 
-    public JsonNode send(HttpRequest.Builder builder) {
-        HttpResponse<InputStream> response = stream(builder);
+    public JsonNode send(Call call) {
+        Http1.Response response = stream(call);
         try (InputStream body = response.body()) {
             byte[] bytes = body.readAllBytes();
             return bytes.length == 0 ? json.nullNode() : json.readTree(bytes);
         } catch (IOException e) {
-            throw new ApiError(response.statusCode(), "bad_response", "unreadable response: " + e.getMessage());
+            throw new ApiError(response.status(), "bad_response", "unreadable response: " + e.getMessage());
         }
     }
 
@@ -100,7 +157,8 @@ public final class ApiClient {
      * once the upgrade is done. A refused upgrade becomes the {@link ApiError} of its response.
      */
     public WebSocket websocket(String path, WebSocket.Listener listener) {
-        WebSocket.Builder b = http.newWebSocketBuilder();
+        WebSocket.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(CONNECT_TIMEOUT_MS)).build()
+                .newWebSocketBuilder();
         if (!endpoint.token().isEmpty()) {
             b.header("Authorization", "Bearer " + endpoint.token());
         }
@@ -129,13 +187,11 @@ public final class ApiClient {
                 : new ApiError(status, "", "the daemon refused the WebSocket upgrade (HTTP " + status + ")");
     }
 
-    private HttpResponse<InputStream> exchange(HttpRequest.Builder builder) {
+    private Http1.Response exchange(Call call) {
         try {
-            return http.send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
+            return Http1.exchange(base, call.build(), CONNECT_TIMEOUT_MS);
         } catch (IOException e) {
             throw failed(e);
-        } catch (InterruptedException e) {
-            throw interrupted();
         }
     }
 

@@ -10,7 +10,6 @@ import dev.bhatti.cli.output.JsonOption;
 import dev.bhatti.cli.output.Table;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.http.HttpRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -56,7 +55,7 @@ public final class FileCommand {
         public void run() {
             byte[] content = readStdin();
             ApiClient client = options.client();
-            client.send(client.request(path(sandbox, file)).PUT(HttpRequest.BodyPublishers.ofByteArray(content)));
+            client.send(client.request(path(sandbox, file)).PUT(content));
             spec.commandLine().getErr().println("wrote " + content.length + " bytes to " + file);
         }
 

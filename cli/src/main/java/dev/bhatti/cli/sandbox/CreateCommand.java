@@ -6,7 +6,6 @@ import dev.bhatti.cli.api.Body;
 import dev.bhatti.cli.api.ClientOptions;
 import dev.bhatti.cli.term.Progress;
 import java.io.PrintWriter;
-import java.net.http.HttpRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +41,7 @@ public final class CreateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ApiClient client = options.client();
-        HttpRequest.Builder request = client.postRequest("/sandboxes", body());
+        ApiClient.Call request = client.postRequest("/sandboxes", body());
         ApiClient.Created created = client.created(Progress.around(spec.commandLine().getErr(),
                 "creating " + (name == null ? "a sandbox" : name), () -> client.stream(request)));
         print(created.resource(), created.existing());

@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +40,7 @@ public final class ExecCommand implements Callable<Integer> {
     @Option(names = "--timeout", description = "seconds (default 300)") Integer timeout;
     @Option(names = "--detach", description = "run in the background") boolean detach;
     @Option(names = "--stream", description = "stream output even when stdout is not a terminal") boolean stream;
+    @Option(names = {"-u", "--user"}, paramLabel = "USER", description = "lohar (default) or root") String user;
     @Parameters(index = "0", paramLabel = "SANDBOX") String sandbox;
     @Parameters(index = "1..*", arity = "1..*", paramLabel = "CMD") List<String> cmd;
 
@@ -64,16 +64,15 @@ public final class ExecCommand implements Callable<Integer> {
     }
 
     private int streamed(ApiClient client) throws IOException {
-        HttpRequest.Builder request = client.request(Paths.sandbox(sandbox) + "/exec")
-                .header("Content-Type", "application/json").header("Accept", "application/x-ndjson")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(Json.encode(body())));
+        ApiClient.Call request = client.postRequest(Paths.sandbox(sandbox) + "/exec", body())
+                .header("Accept", "application/x-ndjson");
         try (InputStream in = client.stream(request).body()) {
             return relay(in);
         }
     }
 
     private Map<String, Object> body() {
-        return new Body().put("cmd", cmd).put("timeout_sec", timeout).flag("detach", detach).fields();
+        return new Body().put("cmd", cmd).put("timeout_sec", timeout).put("user", user).flag("detach", detach).fields();
     }
 
     private int relay(InputStream in) throws IOException {

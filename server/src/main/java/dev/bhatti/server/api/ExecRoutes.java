@@ -33,7 +33,8 @@ final class ExecRoutes implements ApiServer.Routes {
         this.guard = guard;
     }
 
-    record ExecBody(List<String> cmd, Map<String, String> env, String cwd, Integer timeoutSec, Boolean detach) {}
+    record ExecBody(List<String> cmd, Map<String, String> env, String cwd, Integer timeoutSec, Boolean detach,
+                    String user) {}
 
     @Override
     public void register(JavalinDefaultRoutingApi r) {
@@ -70,6 +71,12 @@ final class ExecRoutes implements ApiServer.Routes {
         }
         if (body.cwd() != null) {
             b.cwd(body.cwd());
+        }
+        if (body.user() != null) {
+            if (!body.user().equals(ExecRequest.USER_LOHAR) && !body.user().equals(ExecRequest.USER_ROOT)) {
+                throw new ApiException.Invalid("invalid_user", "user must be \"lohar\" or \"root\", got \"" + body.user() + "\"");
+            }
+            b.user(body.user());
         }
         if (Boolean.TRUE.equals(body.detach())) {
             b.detach(null);

@@ -93,9 +93,22 @@ class SandboxApiTest {
         assertThat((String) missing.get("stderr")).contains("no-such-binary");
     }
 
+    @Test
+    void execRunsAsLoharUnlessTheRequestAsksForRoot() throws Exception {
+        assertThat(json(fx.post(admin, "/sandboxes/alpha/exec", "{\"cmd\":[\"id\",\"-un\"]}").body()))
+                .containsEntry("stdout", "lohar\n");
+        assertThat(json(fx.post(admin, "/sandboxes/alpha/exec", "{\"cmd\":[\"id\",\"-u\"],\"user\":\"root\"}").body()))
+                .containsEntry("stdout", "0\n").containsEntry("exit_code", 0);
+        HttpResponse<String> unknown = fx.post(admin, "/sandboxes/alpha/exec", "{\"cmd\":[\"id\"],\"user\":\"nobody\"}");
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(json(unknown.body())).containsEntry("code", "invalid_user");
+        assertThat((String) json(unknown.body()).get("error")).contains("nobody");
+    }
+
     /** Each event reaches the client when it happens: "a" long before the sleep ends, exit after it. */
     @Test
     void streamingExecDeliversEachEventWhenItHappens() throws Exception {
+        fx.post(admin, "/sandboxes/alpha/exec", "{\"cmd\":[\"true\"]}"); // the agent's first exec pays for its JIT
         long start = System.nanoTime();
         HttpResponse<java.io.InputStream> r = fx.http.send(fx.request(admin, "/sandboxes/alpha/exec")
                 .header("Accept", "application/x-ndjson").POST(HttpRequest.BodyPublishers.ofString(
@@ -114,6 +127,7 @@ class SandboxApiTest {
         assertThat(json(lines.get(2))).isEqualTo(Map.of("type", "exit", "exit_code", 0));
         assertThat(millis.get(0)).as("first stdout event at %s ms", millis).isLessThan(1500);
         assertThat(millis.get(2)).as("exit event at %s ms", millis).isGreaterThanOrEqualTo(3000);
+        assertThat(millis.get(2) - millis.get(0)).as("between first and exit event, %s ms", millis).isGreaterThanOrEqualTo(2500);
     }
 
     @Test
