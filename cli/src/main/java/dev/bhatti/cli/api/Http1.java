@@ -145,19 +145,26 @@ public final class Http1 {
         return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
     }
 
-    /** At most {@code left} bytes, then end of stream. */
-    private static final class Bounded extends FilterInputStream {
-        private long left;
-
-        Bounded(InputStream in, long length) {
+    /** A body decoder: single-byte reads go through the bulk read, which each decoder defines. */
+    private abstract static class Body extends FilterInputStream {
+        Body(InputStream in) {
             super(in);
-            this.left = length;
         }
 
         @Override
         public int read() throws IOException {
             byte[] one = new byte[1];
             return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+    }
+
+    /** At most {@code left} bytes, then end of stream. */
+    private static final class Bounded extends Body {
+        private long left;
+
+        Bounded(InputStream in, long length) {
+            super(in);
+            this.left = length;
         }
 
         @Override
@@ -175,18 +182,12 @@ public final class Http1 {
     }
 
     /** The chunked transfer coding decoded, each chunk handed on as soon as it arrives. */
-    static final class Chunked extends FilterInputStream {
+    static final class Chunked extends Body {
         private long left;
         private boolean done;
 
         Chunked(InputStream in) {
             super(in);
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override
