@@ -3,6 +3,7 @@ package dev.bhatti.server.sandbox;
 import dev.bhatti.client.AgentClient;
 import dev.bhatti.engine.Engine;
 import dev.bhatti.engine.EngineException;
+import dev.bhatti.engine.FaultPoint;
 import dev.bhatti.engine.Thermal;
 import dev.bhatti.engine.VmInfo;
 import dev.bhatti.server.api.ApiException;
@@ -143,6 +144,7 @@ public final class Sandboxes {
     public SandboxView stop(User user, String ref) {
         SandboxRow row = row(user, ref);
         engine.stop(row.id());
+        FaultPoint.reach("stop.after_snapshot");
         SandboxRow stopped = row.withStatus("stopped").withStoppedAt(clock.instant()).withVmState(vmState(row.id()));
         store.updateSandbox(stopped);
         return view(stopped);
@@ -151,6 +153,7 @@ public final class Sandboxes {
     public SandboxView start(User user, String ref, boolean force) {
         SandboxRow row = row(user, ref);
         engine.start(row.id(), force);
+        FaultPoint.reach("start.after_restore");
         SandboxRow running = row.withStatus("running").withStoppedAt(null).withVmState(vmState(row.id()));
         store.updateSandbox(running);
         return view(running);
