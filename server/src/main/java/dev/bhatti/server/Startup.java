@@ -21,9 +21,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Start-up reconciliation (SPEC §7): VMMs left running by a daemon that died are snapshotted first,
- * then every stored sandbox is reconciled with the engine, then orphaned processes and
- * directories of sandboxes the store does not know are removed.
+ * Start-up reconciliation (SPEC §7, decision 0014): VMMs left running by a daemon that died are
+ * snapshotted first, then whatever VMM still runs in the sandboxes directory (a failed rescue, an
+ * interrupted create) is ended, then every stored sandbox is reconciled with the engine, then
+ * orphaned processes and directories of sandboxes the store does not know are removed.
  */
 final class Startup {
     private static final Logger log = LoggerFactory.getLogger(Startup.class);
@@ -32,17 +33,21 @@ final class Startup {
 
     static RecoveryReport recover(Store store, Engine engine, Path dataDir) {
         long t0 = System.nanoTime();
+        Path sandboxes = dataDir.resolve("sandboxes");
         List<SandboxRow> live = store.allSandboxes().stream().filter(SandboxRow::live).toList();
         live.forEach(row -> rescue(engine, row));
+        List<Orphans.KilledProcess> leftovers = Orphans.endLeftoverProcesses(sandboxes);
+        leftovers.forEach(k -> log.warn("event=leftover_vmm_ended sandbox={} pid={}", k.sandboxId(), k.pid()));
         RecoveryReport report = Recovery.run(store.allSandboxes().stream()
                 .map(r -> new StoredSandbox(r.id(), r.status(), r.vmState())).toList(),
-                new EngineStateProvider(engine), sink(store));
+                new EngineStateProvider(engine), sink(store, sandboxes));
         Set<String> known = live.stream().map(SandboxRow::id).collect(Collectors.toSet());
-        Orphans.Cleanup cleanup = Orphans.clean(dataDir.resolve("sandboxes"), known);
+        Orphans.Cleanup cleanup = Orphans.clean(sandboxes, known);
         List<String> devices = engine.removeOrphanNetworkDevices();
-        log.info("event=recovery_done restored={} unknown={} skipped={} orphans_killed={} dirs_removed={} "
-                        + "network_devices_removed={} ms={}", report.restored(), report.unknown(), report.skipped(),
-                cleanup.killed().size(), cleanup.removedDirs().size(), devices.size(), (System.nanoTime() - t0) / 1_000_000);
+        log.info("event=recovery_done restored={} unknown={} failed={} skipped={} leftovers_ended={} orphans_killed={} "
+                        + "dirs_removed={} network_devices_removed={} ms={}", report.restored(), report.unknown(),
+                report.failed(), report.skipped(), leftovers.size(), cleanup.killed().size(), cleanup.removedDirs().size(),
+                devices.size(), (System.nanoTime() - t0) / 1_000_000);
         return report;
     }
 
@@ -60,7 +65,7 @@ final class Startup {
         }
     }
 
-    private static RecoverySink sink(Store store) {
+    private static RecoverySink sink(Store store, Path sandboxes) {
         return new RecoverySink() {
             @Override
             public void restoredCold(String id) {
@@ -71,6 +76,15 @@ final class Startup {
             public void markedUnknown(String id, String reason) {
                 log.warn("event=sandbox_unrecoverable sandbox={} reason=\"{}\"", id, reason);
                 store.sandboxById(id).filter(SandboxRow::live).ifPresent(r -> store.updateSandbox(r.withStatus("unknown")));
+            }
+
+            @Override
+            public void createInterrupted(String id, String reason) {
+                store.detachAll(id);
+                Orphans.removeSandboxDir(sandboxes, id).ifPresent(failure ->
+                        log.error("event=interrupted_create_cleanup_failed sandbox={} reason=\"{}\"", id, failure));
+                store.sandboxById(id).filter(SandboxRow::live).ifPresent(r -> store.updateSandbox(r.withStatus("failed")));
+                log.warn("event=sandbox_failed sandbox={} reason=\"{}\"", id, reason);
             }
         };
     }

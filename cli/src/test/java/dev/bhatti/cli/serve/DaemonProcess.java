@@ -32,14 +32,26 @@ final class DaemonProcess implements AutoCloseable {
 
     /** Starts the daemon and waits until /health answers; answers how long that took. */
     Duration start() throws IOException, InterruptedException {
+        return start(null);
+    }
+
+    /**
+     * Like {@link #start()}, with {@code BHATTI_FAULT_POINT} set to {@code faultPoint} (null: unset):
+     * the daemon halts with 137 when it reaches that point.
+     */
+    Duration start(String faultPoint) throws IOException, InterruptedException {
         long t0 = System.nanoTime();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        process = new ProcessBuilder(List.of(java, "--enable-native-access=ALL-UNNAMED",
+        ProcessBuilder builder = new ProcessBuilder(List.of(java, "--enable-native-access=ALL-UNNAMED",
                 "-Duser.home=" + root.resolve("home"), "-cp", System.getProperty("java.class.path"),
                 "dev.bhatti.cli.Bhatti", "serve", "--config", root.resolve("no-config.yaml").toString(),
                 "--data-dir", root.resolve("data").toString(), "--listen", "127.0.0.1:" + port))
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(root.resolve("daemon.log").toFile()))
-                .start();
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(root.resolve("daemon.log").toFile()));
+        builder.environment().remove("BHATTI_FAULT_POINT");
+        if (faultPoint != null) {
+            builder.environment().put("BHATTI_FAULT_POINT", faultPoint);
+        }
+        process = builder.start();
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -86,6 +98,14 @@ final class DaemonProcess implements AutoCloseable {
     void killHard() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** Waits for the daemon to end by itself (a fault point halted it); answers its exit code. */
+    int awaitExit() throws InterruptedException {
+        if (!process.waitFor(3, TimeUnit.MINUTES)) {
+            throw new IllegalStateException("daemon still alive 3 min after its fault point should have halted it");
+        }
+        return process.exitValue();
     }
 
     /** SIGTERM and wait for the graceful shutdown to finish; answers the exit code. */

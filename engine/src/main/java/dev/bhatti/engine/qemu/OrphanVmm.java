@@ -37,6 +37,13 @@ final class OrphanVmm {
         }
         ProcessHandle p = vmm.get();
         try (QmpClient qmp = QmpClient.connect(id, dir.qmpSocket(), QMP_CONNECT, p::isAlive)) {
+            if (incoming(qmp)) {
+                // A restore that had not loaded its device state yet: the guest never ran in this
+                // VMM, so the snapshot on disk is still the sandbox's state; keep it, end the VMM.
+                quit(id, qmp);
+                log.info("event=orphan_vmm_incoming_ended sandbox={} pid={} (snapshot kept)", id, p.pid());
+                return true;
+            }
             long bytes = Snapshots.save(qmp, dir, Snapshots.Mode.SHARED_MEMORY);
             try {
                 qmp.execute("quit");
@@ -48,6 +55,19 @@ final class OrphanVmm {
             awaitExit(p);
         }
         return true;
+    }
+
+    /** Whether the VMM waits for an incoming migration (started with {@code -incoming defer}, state not loaded). */
+    private static boolean incoming(QmpClient qmp) throws IOException {
+        return "inmigrate".equals(qmp.execute("query-status").path("status").asText());
+    }
+
+    private static void quit(String id, QmpClient qmp) {
+        try {
+            qmp.execute("quit");
+        } catch (IOException e) {
+            log.debug("event=orphan_quit_reply_lost sandbox={} error=\"{}\"", id, e.getMessage());
+        }
     }
 
     private static void awaitExit(ProcessHandle p) {

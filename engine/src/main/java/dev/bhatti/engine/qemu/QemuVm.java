@@ -144,6 +144,7 @@ final class QemuVm {
         network.beforeLaunch(id(), nic);
         try {
             launch(true);
+            dev.bhatti.engine.FaultPoint.reach("start.restore_began");
             Snapshots.load(vmm.qmp(), config.dir());
             awaitAgentAndSetClock();
         } catch (IOException | RuntimeException e) {
@@ -227,6 +228,7 @@ final class QemuVm {
         try {
             shutdownVmm();
             thermal = Thermal.COLD;
+            dev.bhatti.engine.FaultPoint.reach("destroy.after_vm_stopped");
             network.release(id(), nic);
             config.dir().delete();
         } catch (IOException e) {

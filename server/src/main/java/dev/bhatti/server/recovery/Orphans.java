@@ -51,6 +51,32 @@ public final class Orphans {
         return new Cleanup(killed, removed, failures);
     }
 
+    /**
+     * Ends every process of this user whose command line names a sandbox directory under
+     * {@code sandboxesDir}, known or not. Call it at start-up after the VMMs a killed daemon left
+     * were rescued (snapshotted and ended), before the engine starts any: whatever still runs there
+     * then is a VMM nobody owns — its rescue failed, or its create never finished — which no
+     * request could reach and which would keep its files busy after a destroy (decision 0014).
+     */
+    public static List<KilledProcess> endLeftoverProcesses(Path sandboxesDir) {
+        Path root = sandboxesDir.toAbsolutePath().normalize();
+        List<String> failures = new ArrayList<>();
+        List<KilledProcess> killed = killProcesses(root, Set.of(), failures);
+        failures.forEach(f -> log.error("event=leftover_process_kill_failed reason=\"{}\"", f));
+        return killed;
+    }
+
+    /** Removes {@code <sandboxesDir>/<id>/} and everything in it; answers a failure, empty when removed or absent. */
+    public static Optional<String> removeSandboxDir(Path sandboxesDir, String id) {
+        Path dir = sandboxesDir.toAbsolutePath().normalize().resolve(id).normalize();
+        if (!dir.getParent().equals(sandboxesDir.toAbsolutePath().normalize()) || !Files.isDirectory(dir)) {
+            return Optional.empty();
+        }
+        List<String> failures = new ArrayList<>();
+        removeTree(dir, new ArrayList<>(), failures);
+        return failures.stream().findFirst();
+    }
+
     private static List<KilledProcess> killProcesses(Path root, Set<String> knownIds, List<String> failures) {
         Optional<String> me = ProcessHandle.current().info().user();
         List<KilledProcess> killed = new ArrayList<>();

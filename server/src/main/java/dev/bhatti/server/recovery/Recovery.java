@@ -19,11 +19,14 @@ import org.slf4j.LoggerFactory;
  * <tr><td>stopped, running</td><td>yes</td><td>restored cold</td></tr>
  * <tr><td>stopped, running</td><td>no</td><td>marked unknown</td></tr>
  * <tr><td>unknown</td><td>—</td><td>stays unknown (its snapshot may predate later guest work)</td></tr>
- * <tr><td>any but destroyed, no or unreadable VM state</td><td>—</td><td>marked unknown, naming the problem</td></tr>
+ * <tr><td>failed</td><td>—</td><td>stays failed (registered when its VM state is readable)</td></tr>
+ * <tr><td>any but destroyed, no VM state</td><td>—</td><td>create interrupted: marked failed, its leftovers removed</td></tr>
+ * <tr><td>any but destroyed, unreadable VM state</td><td>—</td><td>marked unknown, naming the problem</td></tr>
  * </table>
  *
- * A sandbox without stored VM state is marked unknown rather than skipped: there is one engine,
- * so such a sandbox cannot be brought back, and marking it keeps it visible (never silently lost).
+ * A live sandbox without stored VM state is one whose create never finished (the create stores
+ * the VM state before it answers): it is marked failed rather than skipped, which keeps it visible
+ * (never silently lost) until its user destroys it (decision 0014).
  * Every parsable state is registered with the engine, complete or not, so an unknown sandbox can
  * still be destroyed or force-started. A failure for one sandbox never stops the others.
  */
@@ -31,6 +34,10 @@ public final class Recovery {
     private static final Logger log = LoggerFactory.getLogger(Recovery.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
+
+    /** Why a sandbox without stored VM state is failed (also what its view and errors say). */
+    public static final String CREATE_INTERRUPTED = "its create was interrupted (the daemon stopped before the "
+            + "sandbox was ready); destroy it and create it again";
 
     private Recovery() {}
 
@@ -43,8 +50,8 @@ public final class Recovery {
             report(s.id(), outcome, sink);
         }
         RecoveryReport r = new RecoveryReport(outcomes);
-        log.info("event=recovery_done sandboxes={} restored={} unknown={} skipped={}", stored.size(), r.restored(),
-                r.unknown(), r.skipped());
+        log.info("event=recovery_done sandboxes={} restored={} unknown={} failed={} skipped={}", stored.size(),
+                r.restored(), r.unknown(), r.failed(), r.skipped());
         return r;
     }
 
@@ -62,7 +69,7 @@ public final class Recovery {
             return new RecoveryOutcome.Skipped("destroyed");
         }
         if (s.vmStateJson() == null || s.vmStateJson().isBlank()) {
-            return new RecoveryOutcome.MarkedUnknown("no VM state stored for sandbox " + s.id());
+            return new RecoveryOutcome.CreateInterrupted(CREATE_INTERRUPTED);
         }
         VmState state;
         try {
@@ -72,6 +79,9 @@ public final class Recovery {
         }
         boolean complete = provider.snapshotComplete(state);
         provider.register(state);
+        if (s.status().equals("failed")) {
+            return new RecoveryOutcome.StaysFailed("sandbox " + s.id() + " was already failed before the restart");
+        }
         if (s.status().equals("unknown")) {
             return new RecoveryOutcome.MarkedUnknown("sandbox " + s.id() + " was already unknown before the restart");
         }
@@ -112,6 +122,12 @@ public final class Recovery {
                     log.info("event=recovery_restored sandbox={} thermal=cold", id);
                     sink.restoredCold(id);
                 }
+                case RecoveryOutcome.CreateInterrupted c -> {
+                    log.warn("event=recovery_create_interrupted sandbox={} reason=\"{}\"", id, c.reason());
+                    sink.createInterrupted(id, c.reason());
+                }
+                case RecoveryOutcome.StaysFailed f -> log.warn("event=recovery_failed_kept sandbox={} reason=\"{}\"", id,
+                        f.reason());
                 case RecoveryOutcome.MarkedUnknown u -> {
                     log.warn("event=recovery_unknown sandbox={} reason=\"{}\"", id, u.reason());
                     sink.markedUnknown(id, u.reason());

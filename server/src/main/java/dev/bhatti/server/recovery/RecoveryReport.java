@@ -20,6 +20,11 @@ public record RecoveryReport(Map<String, RecoveryOutcome> outcomes) {
         return count(RecoveryOutcome.RestoredCold.class);
     }
 
+    /** Interrupted creates and sandboxes that were already failed. */
+    public long failed() {
+        return count(RecoveryOutcome.CreateInterrupted.class) + count(RecoveryOutcome.StaysFailed.class);
+    }
+
     public long unknown() {
         return count(RecoveryOutcome.MarkedUnknown.class);
     }

@@ -8,4 +8,10 @@ public interface RecoverySink {
 
     /** The sandbox cannot be brought back as it is; its stored status becomes {@code unknown}. */
     void markedUnknown(String id, String reason);
+
+    /**
+     * The sandbox's create was interrupted: its stored status becomes {@code failed} and what it
+     * left behind (directory, volume attachments) is removed.
+     */
+    void createInterrupted(String id, String reason);
 }

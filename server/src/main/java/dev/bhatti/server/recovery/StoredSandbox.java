@@ -7,12 +7,12 @@ import java.util.Set;
  * A sandbox as the store remembers it at daemon start.
  *
  * @param id          sandbox id
- * @param status      {@code running}, {@code stopped}, {@code unknown} or {@code destroyed}
+ * @param status      {@code running}, {@code stopped}, {@code unknown}, {@code failed} or {@code destroyed}
  * @param vmStateJson the engine's exported VM state as JSON ({@code VmState.toMap}), null when none was stored
  */
 public record StoredSandbox(String id, String status, String vmStateJson) {
     /** The statuses the store knows. */
-    public static final Set<String> STATUSES = Set.of("running", "stopped", "unknown", "destroyed");
+    public static final Set<String> STATUSES = Set.of("running", "stopped", "unknown", "destroyed", "failed");
 
     public StoredSandbox {
         Objects.requireNonNull(id, "id");

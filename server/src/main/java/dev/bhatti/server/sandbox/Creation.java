@@ -3,6 +3,7 @@ package dev.bhatti.server.sandbox;
 import dev.bhatti.engine.CreateSpec;
 import dev.bhatti.engine.Engine;
 import dev.bhatti.engine.EngineException;
+import dev.bhatti.engine.FaultPoint;
 import dev.bhatti.server.api.ApiException;
 import dev.bhatti.server.store.SandboxRow;
 import dev.bhatti.server.store.Store;
@@ -60,9 +61,12 @@ public final class Creation {
         if (row == null) {
             return new Result(store.sandbox(user.id(), plan.name()).orElseThrow(), true);
         }
+        FaultPoint.reach("create.after_reserve");
         try {
             CreateSpec spec = plan.spec(row.id(), env, volumes.specs(user, plan.volumeRequests(), plan.newVolumeRequests(), row.id()));
+            FaultPoint.reach("create.after_volume_attached");
             engine.create(spec, user.id());
+            FaultPoint.reach("create.after_vm_start");
             SandboxRow running = row.withVmState(vmState(row.id()));
             store.updateSandbox(running);
             log.info("event=sandbox_created sandbox={} name={} user={}", row.id(), row.name(), user.name());

@@ -3,9 +3,11 @@ package dev.bhatti.server.sandbox;
 import dev.bhatti.client.AgentClient;
 import dev.bhatti.engine.Engine;
 import dev.bhatti.engine.EngineException;
+import dev.bhatti.engine.FaultPoint;
 import dev.bhatti.engine.Thermal;
 import dev.bhatti.engine.VmInfo;
 import dev.bhatti.server.api.ApiException;
+import dev.bhatti.server.recovery.Recovery;
 import dev.bhatti.server.store.SandboxRow;
 import dev.bhatti.server.store.Store;
 import dev.bhatti.server.store.User;
@@ -68,9 +70,42 @@ public final class Sandboxes {
     public SandboxView view(SandboxRow row) {
         try {
             VmInfo vm = engine.status(row.id());
-            return SandboxView.of(row, vm.thermal().name().toLowerCase(), vm.ip().orElse(null));
+            String reason = healthy(row) ? null : vm.broken().orElse(UNCONFIRMED);
+            return SandboxView.of(row, vm.thermal().name().toLowerCase(), vm.ip().orElse(null), reason);
         } catch (EngineException.NotFound e) {
-            return SandboxView.of(row, Thermal.COLD.name().toLowerCase(), null);
+            return SandboxView.of(row, Thermal.COLD.name().toLowerCase(), null, healthy(row) ? null : lost(row));
+        }
+    }
+
+    /** Why an unknown sandbox whose VM the engine has without a fault is unknown. */
+    private static final String UNCONFIRMED = "the daemon could not confirm this sandbox's last state at its restart; "
+            + "start it (with force if needed) or destroy it";
+
+    private static boolean healthy(SandboxRow row) {
+        return !"failed".equals(row.status()) && !"unknown".equals(row.status());
+    }
+
+    /** Why a sandbox has no VM in the engine. */
+    private static String lost(SandboxRow row) {
+        return row.vmState() == null ? Recovery.CREATE_INTERRUPTED
+                : "its VM state was lost; destroy it and create a new one";
+    }
+
+    /**
+     * The engine's VM of the row, or a 409 naming the sandbox (never the engine's 404: the row was
+     * found, so "not found" would contradict GET): {@code sandbox_failed} for a failed sandbox,
+     * {@code sandbox_unknown} otherwise.
+     */
+    private VmInfo requireVm(SandboxRow row) {
+        try {
+            return engine.status(row.id());
+        } catch (EngineException.NotFound e) {
+            String label = "sandbox " + row.name() + " (" + row.id() + ")";
+            if ("failed".equals(row.status())) {
+                throw new ApiException.Conflict("sandbox_failed", label + " failed: " + lost(row));
+            }
+            throw new ApiException.Conflict("sandbox_unknown", label
+                    + " has no VM this daemon can start (its state was lost); destroy it and create a new one");
         }
     }
 
@@ -127,13 +162,7 @@ public final class Sandboxes {
 
     /** Wakes the sandbox if needed and brings an "unknown" or "stopped" row back to running. */
     public void ensureHot(SandboxRow row) {
-        Thermal before;
-        try {
-            before = engine.status(row.id()).thermal();
-        } catch (EngineException.NotFound e) {
-            throw new ApiException.Conflict("sandbox_unknown", "sandbox " + row.id()
-                    + " has no VM this daemon can start (its state was lost); destroy it and create a new one");
-        }
+        Thermal before = requireVm(row).thermal();
         engine.ensureHot(row.id());
         if (before == Thermal.COLD || !"running".equals(row.status())) {
             store.updateSandbox(row.withStatus("running").withStoppedAt(null).withVmState(vmState(row.id())));
@@ -142,7 +171,9 @@ public final class Sandboxes {
 
     public SandboxView stop(User user, String ref) {
         SandboxRow row = row(user, ref);
+        requireVm(row);
         engine.stop(row.id());
+        FaultPoint.reach("stop.after_snapshot");
         SandboxRow stopped = row.withStatus("stopped").withStoppedAt(clock.instant()).withVmState(vmState(row.id()));
         store.updateSandbox(stopped);
         return view(stopped);
@@ -150,7 +181,9 @@ public final class Sandboxes {
 
     public SandboxView start(User user, String ref, boolean force) {
         SandboxRow row = row(user, ref);
+        requireVm(row);
         engine.start(row.id(), force);
+        FaultPoint.reach("start.after_restore");
         SandboxRow running = row.withStatus("running").withStoppedAt(null).withVmState(vmState(row.id()));
         store.updateSandbox(running);
         return view(running);

@@ -7,7 +7,7 @@ import java.util.Set;
 
 /**
  * A sandbox as stored. {@code status} is one of {@code running}, {@code stopped}, {@code unknown},
- * {@code destroyed}; {@code vmState} is the engine's VM state as JSON text, or null when none was
+ * {@code destroyed}, {@code failed}; {@code vmState} is the engine's VM state as JSON text, or null when none was
  * recorded yet. Optional columns ({@code diskSizeMb}, {@code image}, {@code templateId},
  * {@code stoppedAt}) are null when absent.
  */
@@ -16,7 +16,7 @@ public record SandboxRow(String id, String userId, String name, String status, i
                          Map<String, String> labels, Instant createdAt, Instant stoppedAt, String vmState) {
 
     /** The statuses a row may have. */
-    public static final Set<String> STATUSES = Set.of("running", "stopped", "unknown", "destroyed");
+    public static final Set<String> STATUSES = Set.of("running", "stopped", "unknown", "destroyed", "failed");
 
     public SandboxRow {
         Check.text(id, "sandbox id");

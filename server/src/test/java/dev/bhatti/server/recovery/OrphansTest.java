@@ -47,6 +47,42 @@ class OrphansTest {
     }
 
     @Test
+    void leftoverProcessOfAKnownSandboxIsEndedAtStartWhileItsDirectoryStays() throws Exception {
+        Path sandboxes = data.resolve("sandboxes");
+        Path known = Files.createDirectories(sandboxes.resolve("known-1"));
+        Files.writeString(known.resolve("serial.log"), "k\n");
+        Process leftover = tail(known.resolve("serial.log"));
+        try {
+            awaitCommandLineVisible(leftover, "known-1");
+
+            var killed = Orphans.endLeftoverProcesses(sandboxes);
+
+            assertThat(leftover.waitFor(10, TimeUnit.SECONDS)).as("leftover ended").isTrue();
+            assertThat(killed).extracting(Orphans.KilledProcess::pid).containsExactly(leftover.pid());
+            assertThat(known.resolve("serial.log")).exists();
+        } finally {
+            leftover.destroyForcibly();
+            leftover.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void removeSandboxDirRemovesOnlyThatSandboxAndNeverEscapesTheSandboxesDirectory() throws Exception {
+        Path sandboxes = data.resolve("sandboxes");
+        Path gone = Files.createDirectories(sandboxes.resolve("gone-1/sub"));
+        Path other = Files.createDirectories(sandboxes.resolve("other-1"));
+        Files.writeString(gone.resolve("f"), "x");
+
+        assertThat(Orphans.removeSandboxDir(sandboxes, "gone-1")).isEmpty();
+        assertThat(Orphans.removeSandboxDir(sandboxes, "..")).isEmpty();
+        assertThat(Orphans.removeSandboxDir(sandboxes, "absent")).isEmpty();
+
+        assertThat(sandboxes.resolve("gone-1")).doesNotExist();
+        assertThat(other).exists();
+        assertThat(sandboxes).exists();
+    }
+
+    @Test
     void missingSandboxesDirectoryIsNothingToDo() {
         Orphans.Cleanup done = Orphans.clean(data.resolve("absent"), Set.of());
 

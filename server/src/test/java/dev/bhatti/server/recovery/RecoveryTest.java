@@ -43,6 +43,7 @@ class RecoveryTest {
     static final class RecordingSink implements RecoverySink {
         final List<String> restored = new ArrayList<>();
         final Map<String, String> unknown = new java.util.LinkedHashMap<>();
+        final Map<String, String> interrupted = new java.util.LinkedHashMap<>();
 
         @Override
         public void restoredCold(String id) {
@@ -52,6 +53,11 @@ class RecoveryTest {
         @Override
         public void markedUnknown(String id, String reason) {
             unknown.put(id, reason);
+        }
+
+        @Override
+        public void createInterrupted(String id, String reason) {
+            interrupted.put(id, reason);
         }
     }
 
@@ -69,7 +75,8 @@ class RecoveryTest {
                 new Row("running with snapshot → restored as stopped", "running", true, RecoveryOutcome.RestoredCold.class),
                 new Row("running without snapshot → marked unknown", "running", false, RecoveryOutcome.MarkedUnknown.class),
                 new Row("destroyed → skipped", "destroyed", true, RecoveryOutcome.Skipped.class),
-                new Row("unknown stays unknown even with a snapshot", "unknown", true, RecoveryOutcome.MarkedUnknown.class));
+                new Row("unknown stays unknown even with a snapshot", "unknown", true, RecoveryOutcome.MarkedUnknown.class),
+                new Row("failed stays failed even with a snapshot", "failed", true, RecoveryOutcome.StaysFailed.class));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -89,14 +96,16 @@ class RecoveryTest {
     }
 
     @Test
-    void sandboxWithoutEngineStateIsMarkedUnknownWithAClearReasonAndNotRegistered() {
+    void sandboxWithoutEngineStateIsAnInterruptedCreateWithAClearReasonAndNotRegistered() {
         FakeProvider provider = new FakeProvider(Set.of());
         RecordingSink sink = new RecordingSink();
 
         RecoveryReport report = Recovery.run(List.of(new StoredSandbox("bare", "running", null)), provider, sink);
 
-        assertThat(report.outcome("bare")).isInstanceOf(RecoveryOutcome.MarkedUnknown.class);
-        assertThat(sink.unknown.get("bare")).contains("no VM state stored");
+        assertThat(report.outcome("bare")).isInstanceOf(RecoveryOutcome.CreateInterrupted.class);
+        assertThat(report.failed()).isEqualTo(1);
+        assertThat(sink.interrupted.get("bare")).contains("create was interrupted");
+        assertThat(sink.unknown).isEmpty();
         assertThat(provider.registered).isEmpty();
     }
 
@@ -172,6 +181,11 @@ class RecoveryTest {
 
             @Override
             public void markedUnknown(String id, String reason) {
+                reported.add(id);
+            }
+
+            @Override
+            public void createInterrupted(String id, String reason) {
                 reported.add(id);
             }
         };

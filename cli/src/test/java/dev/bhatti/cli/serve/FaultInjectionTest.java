@@ -1,0 +1,237 @@
+package dev.bhatti.cli.serve;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The daemon as a real process, halted ({@code BHATTI_FAULT_POINT}, exit 137 without shutdown
+ * hooks, like SIGKILL) in the middle of create, stop, start and destroy, then restarted on the
+ * same data dir (decision 0014). After every restart: each sandbox is listed and either usable
+ * (exec answers) or marked {@code failed}/{@code unknown} with a reason; the file written through
+ * the API before the fault reads back; DELETE leaves no QEMU and no {@code sandboxes/<id>/}.
+ * One data dir serves all points (two full boots in all); every QEMU of it is killed at the end.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FaultInjectionTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String KEPT = "acknowledged before the fault\n";
+    private Path root;
+    private DaemonProcess daemon;
+    private String key;
+
+    @BeforeAll
+    void keeperWithAnAcknowledgedFile() throws Exception {
+        root = Files.createTempDirectory("bhatti-fault-test-");
+        daemon = new DaemonProcess(root);
+        daemon.start();
+        key = daemon.adminKey();
+        assertThat(daemon.post(key, "/sandboxes", "{\"name\":\"keeper\"}").statusCode()).isEqualTo(201);
+        HttpResponse<String> put = daemon.send(auth("/sandboxes/keeper/files?path=/workspace/kept")
+                .PUT(HttpRequest.BodyPublishers.ofString(KEPT)));
+        assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+    }
+
+    @AfterAll
+    void killEverything() throws Exception {
+        try {
+            daemon.close();
+        } finally {
+            try (Stream<Path> all = Files.walk(root)) {
+                for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void createHaltedAfterTheRowIsReservedLeavesAFailedSandboxThatDeletesCleanly() throws Exception {
+        crash("create.after_reserve", () -> daemon.post(key, "/sandboxes", "{\"name\":\"reserved\"}"));
+        assertFailed("reserved");
+        assertEverySandboxAccountedFor();
+        assertDeletedCleanly("reserved");
+    }
+
+    @Test
+    @Order(2)
+    void createHaltedAfterTheVmStartedLeavesNoQemuAndStartAnswersByNameLikeGet() throws Exception {
+        crash("create.after_vm_start", () -> daemon.post(key, "/sandboxes", "{\"name\":\"booted\"}"));
+        String id = id("booted");
+        assertThat(vmmsOf(id)).as("the QEMU of the interrupted create is ended at restart").isEmpty();
+        assertFailed("booted");
+        HttpResponse<String> start = daemon.post(key, "/sandboxes/booted/start", "{}");
+        assertThat(start.statusCode()).as(start.body()).isEqualTo(409);
+        assertThat(json(start.body())).containsEntry("code", "sandbox_failed");
+        assertThat((String) json(start.body()).get("error")).contains("booted").contains("interrupted");
+        assertEverySandboxAccountedFor();
+        assertDeletedCleanly("booted");
+    }
+
+    @Test
+    @Order(3)
+    void createWithAVolumeHaltedAfterTheAttachmentIsStoredFreesTheVolume() throws Exception {
+        HttpResponse<String> vol = daemon.post(key, "/volumes", "{\"name\":\"shared\",\"size_mb\":16}");
+        assertThat(vol.statusCode()).as(vol.body()).isEqualTo(201);
+        crash("create.after_volume_attached", () -> daemon.post(key, "/sandboxes",
+                "{\"name\":\"withvol\",\"volumes\":[{\"name\":\"shared\",\"mount\":\"/data\"}]}"));
+        assertFailed("withvol");
+        assertThat(json(daemon.get(key, "/volumes/shared").body()))
+                .as("the failed create holds no attachment").containsEntry("status", "available");
+        assertEverySandboxAccountedFor();
+        assertDeletedCleanly("withvol");
+    }
+
+    @Test
+    @Order(4)
+    void stopHaltedAfterTheSnapshotKeepsTheSandboxUsable() throws Exception {
+        crash("stop.after_snapshot", () -> {
+            wakeKeeper();
+            return daemon.post(key, "/sandboxes/keeper/stop", "{}");
+        });
+        assertEverySandboxAccountedFor();
+        assertThat(daemon.post(key, "/sandboxes/keeper/start", "{}").statusCode()).isEqualTo(200);
+        assertKept();
+    }
+
+    @Test
+    @Order(5)
+    void startHaltedAfterTheRestoreKeepsTheSandboxUsable() throws Exception {
+        assertThat(daemon.post(key, "/sandboxes/keeper/stop", "{}").statusCode()).isEqualTo(200);
+        crash("start.after_restore", () -> daemon.post(key, "/sandboxes/keeper/start", "{}"));
+        assertEverySandboxAccountedFor();
+        assertKept();
+    }
+
+    @Test
+    @Order(6)
+    void startHaltedWhileTheRestoreWaitsForItsStateKeepsTheSnapshotAndTheSandboxUsable() throws Exception {
+        assertThat(daemon.post(key, "/sandboxes/keeper/stop", "{}").statusCode()).isEqualTo(200);
+        crash("start.restore_began", () -> daemon.post(key, "/sandboxes/keeper/start", "{}"));
+        assertThat(vmmsOf(id("keeper"))).as("the half-restored QEMU is ended at restart").isEmpty();
+        assertEverySandboxAccountedFor();
+        assertKept();
+    }
+
+    @Test
+    @Order(7)
+    void destroyHaltedAfterTheVmStoppedLeavesAMarkedSandboxThatDeletesCleanly() throws Exception {
+        String id = id("keeper");
+        crash("destroy.after_vm_stopped", () -> {
+            wakeKeeper();
+            return daemon.send(auth("/sandboxes/keeper").DELETE());
+        });
+        assertThat(vmmsOf(id)).isEmpty();
+        assertEverySandboxAccountedFor();
+        assertDeletedCleanly("keeper");
+        assertThat(list()).isEmpty();
+    }
+
+    @FunctionalInterface
+    private interface Trigger {
+        HttpResponse<String> send() throws Exception;
+    }
+
+    /** Restarts the daemon armed at {@code point}, triggers it, checks the halt, restarts unarmed. */
+    private void crash(String point, Trigger trigger) throws Exception {
+        daemon.killHard();
+        daemon.start(point);
+        try {
+            HttpResponse<String> r = trigger.send();
+            throw new AssertionError("the daemon answered " + r.statusCode() + " " + r.body() + " instead of halting at "
+                    + point);
+        } catch (IOException expected) {
+            // the connection died with the daemon
+        }
+        assertThat(daemon.awaitExit()).as("halted at " + point).isEqualTo(137);
+        assertThat(daemon.log()).contains("fault_point_reached point=" + point);
+        daemon.start();
+    }
+
+    /** Makes the keeper hot in the armed daemon, so the fault operation has a running VMM to work on. */
+    private void wakeKeeper() throws Exception {
+        HttpResponse<String> r = daemon.post(key, "/sandboxes/keeper/exec", "{\"cmd\":[\"true\"]}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    }
+
+    private void assertEverySandboxAccountedFor() throws Exception {
+        for (Map<String, Object> sb : list()) {
+            String name = (String) sb.get("name");
+            String status = (String) sb.get("status");
+            if (status.equals("failed") || status.equals("unknown")) {
+                assertThat((String) sb.get("reason")).as("why " + name + " is " + status).isNotBlank();
+            } else {
+                HttpResponse<String> r = daemon.post(key, "/sandboxes/" + name + "/exec", "{\"cmd\":[\"true\"]}");
+                assertThat(r.statusCode()).as(name + " (" + status + "): " + r.body()).isEqualTo(200);
+            }
+        }
+    }
+
+    private void assertFailed(String name) throws Exception {
+        HttpResponse<String> r = daemon.get(key, "/sandboxes/" + name);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(json(r.body())).as(r.body()).containsEntry("status", "failed");
+        HttpResponse<String> exec = daemon.post(key, "/sandboxes/" + name + "/exec", "{\"cmd\":[\"true\"]}");
+        assertThat(exec.statusCode()).as(exec.body()).isEqualTo(409);
+        assertThat(json(exec.body())).containsEntry("code", "sandbox_failed");
+    }
+
+    private void assertDeletedCleanly(String name) throws Exception {
+        String id = id(name);
+        HttpResponse<String> r = daemon.send(auth("/sandboxes/" + name).DELETE());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(vmmsOf(id)).as("no QEMU of " + id + " after DELETE").isEmpty();
+        assertThat(root.resolve("data/sandboxes").resolve(id)).as("directory of " + id + " after DELETE").doesNotExist();
+        assertThat(daemon.get(key, "/sandboxes/" + name).statusCode()).isEqualTo(404);
+    }
+
+    private void assertKept() throws Exception {
+        HttpResponse<String> r = daemon.get(key, "/sandboxes/keeper/files?path=/workspace/kept");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo(KEPT);
+    }
+
+    private List<ProcessHandle> vmmsOf(String id) {
+        String dir = root.resolve("data/sandboxes").resolve(id) + "/";
+        return daemon.vmms().stream().filter(p -> p.info().commandLine().orElse("").contains(dir)).toList();
+    }
+
+    private String id(String name) throws Exception {
+        HttpResponse<String> r = daemon.get(key, "/sandboxes/" + name);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return (String) json(r.body()).get("id");
+    }
+
+    private List<Map<String, Object>> list() throws Exception {
+        HttpResponse<String> r = daemon.get(key, "/sandboxes");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return JSON.readValue(r.body(), new TypeReference<>() {});
+    }
+
+    private HttpRequest.Builder auth(String path) {
+        return HttpRequest.newBuilder(daemon.uri(path)).header("Authorization", "Bearer " + key);
+    }
+
+    private static Map<String, Object> json(String body) throws Exception {
+        return JSON.readValue(body, new TypeReference<>() {});
+    }
+}
