@@ -22,6 +22,7 @@ public final class SqliteStore implements Store {
     private final SecretRows secrets;
     private final VolumeRows volumes;
     private final PublishRows publish;
+    private final StorageRows storage;
     private final int schemaVersion;
 
     private SqliteStore(Db db) {
@@ -33,6 +34,7 @@ public final class SqliteStore implements Store {
         this.secrets = new SecretRows(db);
         this.volumes = new VolumeRows(db);
         this.publish = new PublishRows(db);
+        this.storage = new StorageRows(db);
         this.schemaVersion = Migrations.apply(db);
     }
 
@@ -200,6 +202,16 @@ public final class SqliteStore implements Store {
     @Override
     public long sumVolumeSizeMb(String userId) {
         return volumes.sumSizeMb(userId);
+    }
+
+    @Override
+    public void setSandboxStorage(String sandboxId, long storageMb) {
+        storage.set(sandboxId, storageMb);
+    }
+
+    @Override
+    public long storageUsedMb(String userId) {
+        return storage.usedMb(userId);
     }
 
     @Override
