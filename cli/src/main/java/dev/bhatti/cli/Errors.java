@@ -76,6 +76,9 @@ final class Errors implements CommandLine.IExecutionExceptionHandler, CommandLin
             case "volume_attached" -> "destroy the sandboxes using it first ('bhatti volume list' shows them)";
             case "quota_exceeded" -> "your user's limits are reached: free some with 'bhatti destroy' or "
                     + "'bhatti volume delete' ('bhatti list', 'bhatti volume list'), or ask the daemon's admin";
+            case "storage_quota_exceeded" -> "root disks and volumes share your storage quota: destroy sandboxes or "
+                    + "delete volumes you no longer need, ask for smaller disks, or ask the daemon's admin";
+            case "host_disk_full" -> "the daemon's host is short of disk space: ask for smaller disks, or ask its admin";
             case "rate_limited" -> "too many requests for now: wait a moment and try again";
             case "payload_too_large" -> "requests are limited to 1 MiB; copy big files with 'bhatti file write'";
             case "snapshot_unusable" -> "'bhatti start SANDBOX --force' clears the mark and boots it afresh";

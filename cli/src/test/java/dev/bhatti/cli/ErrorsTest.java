@@ -29,6 +29,10 @@ class ErrorsTest {
         return List.of(
                 new Case(429, "{\"error\":\"sandbox limit reached (5/5)\",\"code\":\"quota_exceeded\"}",
                         "Error: sandbox limit reached (5/5)\n", "hint: your user's limits are reached"),
+                new Case(429, "{\"error\":\"storage quota exceeded: 1500 MiB in use\",\"code\":\"storage_quota_exceeded\"}",
+                        "Error: storage quota exceeded: 1500 MiB in use\n", "hint: root disks and volumes share your storage quota"),
+                new Case(507, "{\"error\":\"not enough free disk on the host\",\"code\":\"host_disk_full\"}",
+                        "Error: not enough free disk on the host\n", "hint: the daemon's host is short of disk space"),
                 new Case(429, "{\"error\":\"rate limit exceeded\",\"code\":\"rate_limited\"}",
                         "Error: rate limit exceeded\n", "hint: too many requests for now"),
                 new Case(500, "{\"error\":\"internal error\",\"request_id\":\"req_0123abcd\"}",

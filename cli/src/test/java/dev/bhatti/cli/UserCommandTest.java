@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bhatti.server.store.SandboxRow;
 import dev.bhatti.server.store.SqliteStore;
 import dev.bhatti.server.store.User;
+import dev.bhatti.server.store.VolumeRow;
 import dev.bhatti.server.users.ApiKeys;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -94,6 +95,24 @@ class UserCommandTest {
         assertThat(users.get(1).get("name").asText()).isEqualTo("bob");
         assertThat(users.get(1).get("max_sandboxes").asInt()).isEqualTo(9);
         assertThat(asJson.out()).doesNotContain("bht_").doesNotContain("key_hash");
+    }
+
+    @Test
+    void listShowsTheStorageQuotaAndWhatRootDisksAndVolumesUseOfIt() throws Exception {
+        user("create", "--name", "alice", "--max-storage", "4096");
+        SqliteStore store = SqliteStore.open(dataDir);
+        String alice = stored("alice").id();
+        store.insertVolume(new VolumeRow(alice, "cache", 300, Instant.now()));
+        store.insertSandbox(new SandboxRow("sb-1", alice, "web", "running", 1, 512, 1024, null, null,
+                false, Map.of(), Instant.now(), null, null));
+        store.setSandboxStorage("sb-1", 1024 + 64);
+
+        JsonNode row = json(user("list", "--json").out()).get(0);
+        InProcessRun table = user("list");
+
+        assertThat(row.get("max_storage_mb").asInt()).isEqualTo(4096);
+        assertThat(row.get("storage_used_mb").asInt()).as("volume 300 + root disk 1024 + ephemeral 64").isEqualTo(1388);
+        assertThat(table.out()).contains("STORAGE_MB").contains("1388/4096");
     }
 
     @Test

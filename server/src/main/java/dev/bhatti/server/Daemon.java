@@ -18,6 +18,8 @@ import dev.bhatti.server.sandbox.Creation;
 import dev.bhatti.server.sandbox.Sandboxes;
 import dev.bhatti.server.sandbox.SecretEnv;
 import dev.bhatti.server.secrets.SecretBox;
+import dev.bhatti.server.storage.FreeSpace;
+import dev.bhatti.server.storage.StorageQuota;
 import dev.bhatti.server.store.SqliteStore;
 import dev.bhatti.server.store.Store;
 import dev.bhatti.server.users.ApiKeys;
@@ -52,7 +54,7 @@ public final class Daemon implements AutoCloseable {
     private volatile boolean closed;
     private RecoveryReport recovery;
 
-    private Daemon(ServerConfig config, Engine engine) throws IOException {
+    private Daemon(ServerConfig config, Engine engine, long imageMb) throws IOException {
         this.config = config;
         this.startedAt = Instant.now();
         Clock clock = Clock.systemUTC();
@@ -61,8 +63,9 @@ public final class Daemon implements AutoCloseable {
         this.store = SqliteStore.open(config.dataDir(), secrets);
         this.users = new Users(store, new ApiKeys(), clock);
         this.engine = engine;
-        Volumes volumes = new Volumes(store, config.dataDir(), clock);
-        Creation creation = new Creation(store, engine, new SecretEnv(store, secrets), volumes, clock);
+        StorageQuota quota = new StorageQuota(store, FreeSpace.of(config.dataDir()), config.disk(), imageMb);
+        Volumes volumes = new Volumes(store, config.dataDir(), quota, clock);
+        Creation creation = new Creation(store, engine, new SecretEnv(store, secrets), volumes, quota, clock);
         this.activity = new ActivityCache(clock);
         Sandboxes sandboxes = new Sandboxes(store, engine, creation, activity::touch, activity::hold, clock);
         this.thermal = new ThermalManager(engine, new StoreThermalTargets(store, engine), activity,
@@ -74,11 +77,12 @@ public final class Daemon implements AutoCloseable {
 
     /** Starts the daemon on the real QEMU engine with the cached guest images. */
     public static Daemon start(ServerConfig config) throws IOException {
-        Engine engine = new QemuEngine(config.dataDir(), GuestImages.fromCache(), config.network().bridge()
+        GuestImages images = GuestImages.fromCache();
+        Engine engine = new QemuEngine(config.dataDir(), images, config.network().bridge()
                 ? NetworkMode.bridge(new BridgeNetwork(HostCommands.local(), config.network().bridgeRange()))
                 : NetworkMode.user());
         try {
-            Daemon d = new Daemon(config, engine);
+            Daemon d = new Daemon(config, engine, Math.ceilDiv(Files.size(images.rootfs()), 1L << 20));
             d.recovery = Startup.recover(d.store, engine, config.dataDir());
             d.api.start();
             d.thermal.start();

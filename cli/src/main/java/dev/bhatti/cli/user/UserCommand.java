@@ -44,21 +44,27 @@ public final class UserCommand {
                 @Option(names = "--max-cpus", description = "CPUs per sandbox (default 4).") Integer maxCpus,
                 @Option(names = "--max-memory", paramLabel = "MB",
                         description = "Memory per sandbox in MB (default 4096).") Integer maxMemory,
+                @Option(names = "--max-storage", paramLabel = "MB",
+                        description = "Storage quota in MB: root disks and volumes together (default 20480).")
+                Integer maxStorage,
                 @Option(names = "--json", description = "Print JSON.") boolean asJson) {
         Limits d = Limits.DEFAULT;
         Limits limits = new Limits(or(maxSandboxes, d.maxSandboxes()), or(maxCpus, d.maxCpus()),
-                or(maxMemory, d.maxMemoryMb()), d.maxVolumeStorageMb());
+                or(maxMemory, d.maxMemoryMb()), or(maxStorage, d.maxStorageMb()));
         Users.Created created = withUsers(users -> users.create(name, limits));
         printKey(name, created.apiKey(), asJson, "Created user " + name + ".");
     }
 
     @Command(name = "list", aliases = "ls", description = "List users.")
     void list(@Option(names = "--json", description = "Print JSON.") boolean asJson) {
-        List<User> all = withUsers(Users::list);
+        Map<User, Long> used = new LinkedHashMap<>();
+        try (SqliteStore store = SqliteStore.open(dataDir)) {
+            new Users(store, new ApiKeys(), Clock.systemUTC()).list().forEach(u -> used.put(u, store.storageUsedMb(u.id())));
+        }
         if (asJson) {
-            out().println(toJson(all.stream().map(UserCommand::toMap).toList()));
+            out().println(toJson(used.entrySet().stream().map(e -> toMap(e.getKey(), e.getValue())).toList()));
         } else {
-            UserTable.print(out(), all);
+            UserTable.print(out(), used);
         }
         out().flush();
     }
@@ -102,14 +108,15 @@ public final class UserCommand {
         out().flush();
     }
 
-    private static Map<String, Object> toMap(User u) {
+    private static Map<String, Object> toMap(User u, long storageUsedMb) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", u.id());
         m.put("name", u.name());
         m.put("max_sandboxes", u.limits().maxSandboxes());
         m.put("max_cpus", u.limits().maxCpus());
         m.put("max_memory_mb", u.limits().maxMemoryMb());
-        m.put("max_volume_storage_mb", u.limits().maxVolumeStorageMb());
+        m.put("max_storage_mb", u.limits().maxStorageMb());
+        m.put("storage_used_mb", storageUsedMb);
         m.put("created_at", u.createdAt().toString());
         return m;
     }

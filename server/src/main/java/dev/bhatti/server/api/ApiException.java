@@ -94,6 +94,13 @@ public abstract sealed class ApiException extends RuntimeException {
         }
     }
 
+    /** The host's disk has too little free space for what the request would create (507). */
+    public static final class InsufficientStorage extends ApiException {
+        public InsufficientStorage(String code, String message) {
+            super(code, message);
+        }
+    }
+
     /** A route exists but not for this method (405). */
     public static final class MethodNotAllowed extends ApiException {
         public MethodNotAllowed(String message) {

@@ -27,6 +27,7 @@ final class ErrorResponses {
             case ApiException.Unavailable u -> 503;
             case ApiException.BadGateway b -> 502;
             case ApiException.Busy b -> 503;
+            case ApiException.InsufficientStorage s -> 507;
         };
     }
 

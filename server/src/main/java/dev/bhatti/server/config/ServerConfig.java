@@ -23,9 +23,12 @@ import java.util.Objects;
  *                      by path {@code /p/<alias>/} instead
  * @param network       {@code user} (default: QEMU user-mode networking) or {@code bridge} (a bridge
  *                      and a /24 per user out of {@code bridge_range}, e.g. 10.200 → 10.200.N.0/24)
+ * @param disk          the largest root disk per sandbox and the free space kept on the data dir's
+ *                      filesystem (decision 0016)
  */
 public record ServerConfig(Path dataDir, String host, int port, Path clientConfig, Duration thermalInterval,
-                           Duration warmAfter, Duration coldAfter, double rateScale, String proxyZone, Network network) {
+                           Duration warmAfter, Duration coldAfter, double rateScale, String proxyZone, Network network,
+                           Disk disk) {
 
     /** How sandboxes are networked (SPEC §6). */
     public record Network(String mode, String bridgeRange) {
@@ -46,12 +49,33 @@ public record ServerConfig(Path dataDir, String host, int port, Path clientConfi
     }
 
 
+    /**
+     * Disk limits of the host: {@code max_root_disk_mb} per sandbox (default 51200 = 50 GiB), and the
+     * free space a create must leave on the data dir's filesystem: the larger of
+     * {@code disk_reserve_mb} (default 2048) and {@code disk_reserve_percent} of its size (default 5).
+     */
+    public record Disk(int maxRootDiskMb, long reserveMb, int reservePercent) {
+        public static final Disk DEFAULT = new Disk(51200, 2048, 5);
+
+        public Disk {
+            if (maxRootDiskMb < 1 || maxRootDiskMb > dev.bhatti.engine.CreateSpec.MAX_DISK_MB) {
+                throw new IllegalArgumentException("max_root_disk_mb must be 1.." + dev.bhatti.engine.CreateSpec.MAX_DISK_MB
+                        + ", got " + maxRootDiskMb);
+            }
+            if (reserveMb < 0 || reservePercent < 0 || reservePercent > 100) {
+                throw new IllegalArgumentException("disk_reserve_mb must be >= 0 and disk_reserve_percent 0..100, got "
+                        + reserveMb + " and " + reservePercent);
+            }
+        }
+    }
+
     public static final Path SYSTEM_FILE = Path.of("/etc/bhatti/config.yaml");
 
     public ServerConfig {
         Objects.requireNonNull(dataDir, "data_dir");
         Objects.requireNonNull(host, "listen host");
         Objects.requireNonNull(network, "network");
+        Objects.requireNonNull(disk, "disk");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0..65535, got " + port);
         }
@@ -69,13 +93,14 @@ public record ServerConfig(Path dataDir, String host, int port, Path clientConfi
     public static ServerConfig defaults() {
         return new ServerConfig(Path.of("/var/lib/bhatti"), "127.0.0.1", 8080,
                 Path.of(System.getProperty("user.home"), ".bhatti", "config.yaml"),
-                Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(30), 1.0, null, Network.USER);
+                Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(30), 1.0, null, Network.USER, Disk.DEFAULT);
     }
 
     /** The file's fields (snake_case), all optional. */
     record FileFields(String dataDir, String listen, String clientConfig, Integer thermalIntervalSec,
                       Integer warmAfterSec, Integer coldAfterSec, Double rateScale, String proxyZone,
-                      String network, String bridgeRange) {}
+                      String network, String bridgeRange, Integer maxRootDiskMb, Long diskReserveMb,
+                      Integer diskReservePercent) {}
 
     /** Defaults overridden by {@code file} when it exists. */
     public static ServerConfig load(Path file) throws IOException {
@@ -99,7 +124,10 @@ public record ServerConfig(Path dataDir, String host, int port, Path clientConfi
                 seconds(f.coldAfterSec(), c.coldAfter()), f.rateScale() != null ? f.rateScale() : c.rateScale(),
                 f.proxyZone() != null && !f.proxyZone().isBlank() ? f.proxyZone() : c.proxyZone(),
                 new Network(f.network() != null ? f.network() : c.network().mode(),
-                        f.bridgeRange() != null ? f.bridgeRange() : c.network().bridgeRange()));
+                        f.bridgeRange() != null ? f.bridgeRange() : c.network().bridgeRange()),
+                new Disk(f.maxRootDiskMb() != null ? f.maxRootDiskMb() : c.disk().maxRootDiskMb(),
+                        f.diskReserveMb() != null ? f.diskReserveMb() : c.disk().reserveMb(),
+                        f.diskReservePercent() != null ? f.diskReservePercent() : c.disk().reservePercent()));
     }
 
     /** {@code host:port} or {@code :port}. */
@@ -115,31 +143,43 @@ public record ServerConfig(Path dataDir, String host, int port, Path clientConfi
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("listen port must be a number, got " + listen);
         }
-        return new ServerConfig(dataDir, h, p, clientConfig, thermalInterval, warmAfter, coldAfter, rateScale, proxyZone, network);
+        return new ServerConfig(dataDir, h, p, clientConfig, thermalInterval, warmAfter, coldAfter,
+                rateScale, proxyZone, network, disk);
     }
 
     public ServerConfig withDataDir(Path dir) {
-        return new ServerConfig(dir, host, port, clientConfig, thermalInterval, warmAfter, coldAfter, rateScale, proxyZone, network);
+        return new ServerConfig(dir, host, port, clientConfig, thermalInterval, warmAfter, coldAfter,
+                rateScale, proxyZone, network, disk);
     }
 
     public ServerConfig withClientConfig(Path file) {
-        return new ServerConfig(dataDir, host, port, file, thermalInterval, warmAfter, coldAfter, rateScale, proxyZone, network);
+        return new ServerConfig(dataDir, host, port, file, thermalInterval, warmAfter, coldAfter,
+                rateScale, proxyZone, network, disk);
     }
 
     public ServerConfig withThermal(Duration interval, Duration warm, Duration cold) {
-        return new ServerConfig(dataDir, host, port, clientConfig, interval, warm, cold, rateScale, proxyZone, network);
+        return new ServerConfig(dataDir, host, port, clientConfig, interval, warm, cold,
+                rateScale, proxyZone, network, disk);
     }
 
     public ServerConfig withRateScale(double scale) {
-        return new ServerConfig(dataDir, host, port, clientConfig, thermalInterval, warmAfter, coldAfter, scale, proxyZone, network);
+        return new ServerConfig(dataDir, host, port, clientConfig, thermalInterval, warmAfter, coldAfter,
+                scale, proxyZone, network, disk);
     }
 
     public ServerConfig withProxyZone(String zone) {
-        return new ServerConfig(dataDir, host, port, clientConfig, thermalInterval, warmAfter, coldAfter, rateScale, zone, network);
+        return new ServerConfig(dataDir, host, port, clientConfig, thermalInterval, warmAfter, coldAfter,
+                rateScale, zone, network, disk);
     }
 
     public ServerConfig withNetwork(Network n) {
-        return new ServerConfig(dataDir, host, port, clientConfig, thermalInterval, warmAfter, coldAfter, rateScale, proxyZone, n);
+        return new ServerConfig(dataDir, host, port, clientConfig, thermalInterval, warmAfter, coldAfter,
+                rateScale, proxyZone, n, disk);
+    }
+
+    public ServerConfig withDisk(Disk d) {
+        return new ServerConfig(dataDir, host, port, clientConfig, thermalInterval, warmAfter, coldAfter,
+                rateScale, proxyZone, network, d);
     }
 
     private static Duration seconds(Integer v, Duration fallback) {

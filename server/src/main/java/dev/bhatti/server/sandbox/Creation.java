@@ -10,6 +10,7 @@ import dev.bhatti.server.store.Store;
 import dev.bhatti.server.store.StoreException;
 import dev.bhatti.server.store.TemplateRow;
 import dev.bhatti.server.store.User;
+import dev.bhatti.server.storage.StorageQuota;
 import dev.bhatti.server.volume.Volumes;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -22,11 +23,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /sandboxes}: validates against the user's limits, applies the template, reserves the
- * name (idempotent: a taken name answers the existing sandbox), attaches volumes, boots the VM, and
- * on any failure undoes every step so nothing is left behind.
+ * name and the storage (idempotent: a taken name answers the existing sandbox; disks within the
+ * storage quota and the host's free space), attaches volumes, boots the VM, and on any failure undoes
+ * every step so nothing is left behind.
  */
 public final class Creation {
     private static final Logger log = LoggerFactory.getLogger(Creation.class);
+    /** The config drive every sandbox gets (engine Disks). */
+    private static final int CONFIG_DRIVE_MB = 8;
 
     /** A created sandbox, or the existing one of that name. */
     public record Result(SandboxRow row, boolean existing) {}
@@ -35,15 +39,17 @@ public final class Creation {
     private final Engine engine;
     private final SecretEnv secrets;
     private final Volumes volumes;
+    private final StorageQuota quota;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
     private final Map<String, ReentrantLock> userLocks = new ConcurrentHashMap<>();
 
-    public Creation(Store store, Engine engine, SecretEnv secrets, Volumes volumes, Clock clock) {
+    public Creation(Store store, Engine engine, SecretEnv secrets, Volumes volumes, StorageQuota quota, Clock clock) {
         this.store = store;
         this.engine = engine;
         this.secrets = secrets;
         this.volumes = volumes;
+        this.quota = quota;
         this.clock = clock;
     }
 
@@ -52,6 +58,7 @@ public final class Creation {
                 .orElseThrow(() -> new ApiException.Invalid("template_not_found",
                         "template " + request.templateId() + " not found"));
         Plan plan = Plan.of(user, request, template, () -> "sandbox-" + hex(3));
+        quota.requireRootDisk(plan.diskSizeMb());
         var existing = store.sandbox(user.id(), plan.name()).filter(r -> r.name().equals(plan.name()));
         if (existing.isPresent()) {
             return new Result(existing.get(), true);
@@ -78,7 +85,10 @@ public final class Creation {
         }
     }
 
-    /** Checks the count quota and inserts the row under the user's lock; null when the name got taken meanwhile. */
+    /**
+     * Checks the count quota, then the storage quota and the host's free space, and inserts the row
+     * with its storage under the user's lock; null when the name got taken meanwhile.
+     */
     private SandboxRow reserve(User user, Plan plan) {
         ReentrantLock lock = userLocks.computeIfAbsent(user.id(), k -> new ReentrantLock());
         lock.lock();
@@ -91,12 +101,26 @@ public final class Creation {
             SandboxRow row = new SandboxRow("sb-" + hex(6), user.id(), plan.name(), "running", plan.cpus(),
                     plan.memoryMb(), plan.diskSizeMb(), plan.image(), plan.templateId(), plan.keepHot(),
                     plan.labels(), clock.instant(), null, null);
-            return store.insertSandbox(row);
+            long disks = quota.rootDiskMb(plan.diskSizeMb())
+                    + plan.newVolumeRequests().stream().mapToLong(Volumes.NewVolumeRequest::sizeMb).sum();
+            var need = new StorageQuota.Need("sandbox " + plan.name(), disks, disks + plan.memoryMb() + CONFIG_DRIVE_MB);
+            return quota.reserve(user, need, () -> insertWithStorage(row, disks));
         } catch (StoreException.NameConflict e) {
             return null;
         } finally {
             lock.unlock();
         }
+    }
+
+    private SandboxRow insertWithStorage(SandboxRow row, long storageMb) {
+        SandboxRow inserted = store.insertSandbox(row);
+        try {
+            store.setSandboxStorage(row.id(), storageMb);
+        } catch (RuntimeException e) {
+            store.deleteSandbox(row.id());
+            throw e;
+        }
+        return inserted;
     }
 
     /** Removes the VM, its attachments and its row; the caller's failure is what gets reported. */

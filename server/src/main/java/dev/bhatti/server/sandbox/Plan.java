@@ -14,7 +14,8 @@ import java.util.function.Supplier;
 
 /**
  * A create request with its template applied (request values win) and checked against the user's
- * limits and the engine's ranges: everything is refused before anything is created.
+ * limits and the engine's ranges: everything is refused before anything is created. Disk sizes
+ * against the per-sandbox maximum and the storage quota are checked by {@code StorageQuota}.
  */
 record Plan(String name, int cpus, int memoryMb, Integer diskSizeMb, Map<String, String> env, String init,
             boolean keepHot, String templateId, String image, List<String> secrets,
@@ -35,9 +36,8 @@ record Plan(String name, int cpus, int memoryMb, Integer diskSizeMb, Map<String,
             throw new ApiException.Invalid("invalid_memory", "memory_mb must be " + MIN_MEMORY_MB + ".."
                     + user.limits().maxMemoryMb() + ", got " + memory);
         }
-        if (r.diskSizeMb() != null && (r.diskSizeMb() < 1 || r.diskSizeMb() > CreateSpec.MAX_DISK_MB)) {
-            throw new ApiException.Invalid("invalid_disk_size", "disk_size_mb must be 1.." + CreateSpec.MAX_DISK_MB
-                    + ", got " + r.diskSizeMb());
+        if (r.diskSizeMb() != null && r.diskSizeMb() < 1) {
+            throw new ApiException.Invalid("invalid_disk_size", "disk_size_mb must be positive, got " + r.diskSizeMb());
         }
         if (r.volumes().size() + r.newVolumes().size() > CreateSpec.MAX_VOLUMES) {
             throw new ApiException.Invalid("too_many_volumes", "at most " + CreateSpec.MAX_VOLUMES + " volumes");

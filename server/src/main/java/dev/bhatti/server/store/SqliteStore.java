@@ -27,6 +27,7 @@ public final class SqliteStore implements Store {
     private final SecretRows secrets;
     private final VolumeRows volumes;
     private final PublishRows publish;
+    private final StorageRows storage;
     private final int schemaVersion;
 
     private SqliteStore(Db db, TokenSeal seal) {
@@ -38,6 +39,7 @@ public final class SqliteStore implements Store {
         this.secrets = new SecretRows(db);
         this.volumes = new VolumeRows(db);
         this.publish = new PublishRows(db);
+        this.storage = new StorageRows(db);
         this.schemaVersion = Migrations.apply(db);
         int sealed = sandboxes.sealPlaintextTokens();
         if (sealed > 0) {
@@ -225,6 +227,16 @@ public final class SqliteStore implements Store {
     @Override
     public long sumVolumeSizeMb(String userId) {
         return volumes.sumSizeMb(userId);
+    }
+
+    @Override
+    public void setSandboxStorage(String sandboxId, long storageMb) {
+        storage.set(sandboxId, storageMb);
+    }
+
+    @Override
+    public long storageUsedMb(String userId) {
+        return storage.usedMb(userId);
     }
 
     @Override

@@ -112,6 +112,15 @@ public interface Store extends AutoCloseable {
     long sumVolumeSizeMb(String userId);
 
     /**
+     * Records the storage a sandbox holds against its user's quota (root disk and ephemeral volumes,
+     * MB); it is released with the sandbox's row.
+     */
+    void setSandboxStorage(String sandboxId, long storageMb);
+
+    /** The user's storage in use, MB: persistent volumes plus what live sandboxes hold (decision 0016). */
+    long storageUsedMb(String userId);
+
+    /**
      * Records an attachment; {@code volume_attached} when the attach rules forbid it (read-write
      * needs no other attachment, read-only needs no read-write one). False when the user has no
      * such volume.

@@ -30,7 +30,7 @@ final class UserRows {
                     ps.setInt(4, u.limits().maxSandboxes());
                     ps.setInt(5, u.limits().maxCpus());
                     ps.setInt(6, u.limits().maxMemoryMb());
-                    ps.setInt(7, u.limits().maxVolumeStorageMb());
+                    ps.setInt(7, u.limits().maxStorageMb());
                     Db.setInstant(ps, 8, u.createdAt());
                 });
             } catch (SQLException e) {

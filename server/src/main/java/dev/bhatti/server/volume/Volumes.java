@@ -8,6 +8,7 @@ import dev.bhatti.server.store.Store;
 import dev.bhatti.server.store.StoreException;
 import dev.bhatti.server.store.User;
 import dev.bhatti.server.store.VolumeRow;
+import dev.bhatti.server.storage.StorageQuota;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,8 +19,9 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Persistent volumes (SPEC §4.2): sparse ext4 images under {@code <data>/volumes/<user id>/}, the
- * storage quota, and the attach rules applied when a sandbox is created with them.
+ * Persistent volumes (SPEC §4.2): sparse ext4 images under {@code <data>/volumes/<user id>/}, counted
+ * against the user's storage quota and checked against the host's free space ({@link StorageQuota}),
+ * and the attach rules applied when a sandbox is created with them.
  */
 public final class Volumes {
     private static final Pattern NAME = Pattern.compile("^[a-zA-Z0-9][a-zA-Z0-9._-]{0,62}$");
@@ -29,11 +31,13 @@ public final class Volumes {
 
     private final Store store;
     private final Path root;
+    private final StorageQuota quota;
     private final Clock clock;
 
-    public Volumes(Store store, Path dataDir, Clock clock) {
+    public Volumes(Store store, Path dataDir, StorageQuota quota, Clock clock) {
         this.store = store;
         this.root = dataDir.resolve("volumes");
+        this.quota = quota;
         this.clock = clock;
     }
 
@@ -44,8 +48,8 @@ public final class Volumes {
         if (sizeMb == null || sizeMb < 1 || sizeMb > CreateSpec.MAX_DISK_MB) {
             throw new ApiException.Invalid("invalid_size", "size_mb must be 1.." + CreateSpec.MAX_DISK_MB + ", got " + sizeMb);
         }
-        requireStorage(user, sizeMb);
-        VolumeRow row = store.insertVolume(new VolumeRow(user.id(), name, sizeMb, clock.instant()));
+        VolumeRow row = quota.reserve(user, new StorageQuota.Need("volume " + name, sizeMb, sizeMb),
+                () -> store.insertVolume(new VolumeRow(user.id(), name, sizeMb, clock.instant())));
         try {
             OwnerOnly.directories(image(user, name).getParent());
             Mkfs.ext4(OwnerOnly.file(image(user, name)), sizeMb);
@@ -75,11 +79,11 @@ public final class Volumes {
 
     /**
      * The engine's volume list for a new sandbox: existing volumes (attachment recorded, rules
-     * checked) then ephemeral ones. Refuses unknown volumes and a total over the storage quota.
+     * checked) then ephemeral ones (counted against the storage quota with the sandbox, by
+     * {@code Creation}). Refuses unknown volumes.
      */
     public List<CreateSpec.VolumeSpec> specs(User user, List<VolumeRequest> existing, List<NewVolumeRequest> ephemeral,
                                              String sandboxId) {
-        requireStorage(user, ephemeral.stream().mapToLong(NewVolumeRequest::sizeMb).sum());
         List<CreateSpec.VolumeSpec> specs = new ArrayList<>();
         for (VolumeRequest v : existing) {
             store.volume(user.id(), v.name()).orElseThrow(() -> new ApiException.Invalid("volume_not_found",
@@ -100,15 +104,6 @@ public final class Volumes {
 
     /** An ephemeral volume made with the sandbox. */
     public record NewVolumeRequest(String name, int sizeMb, String mount) {}
-
-    private void requireStorage(User user, long addMb) {
-        long used = store.sumVolumeSizeMb(user.id());
-        int max = user.limits().maxVolumeStorageMb();
-        if (used + addMb > max) {
-            throw new ApiException.Limited("quota_exceeded", "volume storage limit reached (" + used + " + " + addMb
-                    + " MB > " + max + " MB)");
-        }
-    }
 
     private View view(VolumeRow row) {
         List<Map<String, Object>> attachments = store.attachments(row.userId(), row.name()).stream()

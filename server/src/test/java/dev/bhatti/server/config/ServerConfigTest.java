@@ -20,6 +20,21 @@ class ServerConfigTest {
         assertThat(c.coldAfter()).isEqualTo(Duration.ofMinutes(30));
         assertThat(c.proxyZone()).as("public preview by path /p/<alias>/").isNull();
         assertThat(c.network().bridge()).as("user-mode networking by default").isFalse();
+        assertThat(c.disk()).as("50 GiB root disks at most, 2 GiB or 5% kept free")
+                .isEqualTo(new ServerConfig.Disk(51200, 2048, 5));
+    }
+
+    @Test
+    void diskLimitsAreReadFromTheFileAndBadOnesRefusedWithTheirName(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("config.yaml");
+        Files.writeString(file, "max_root_disk_mb: 10240\ndisk_reserve_mb: 512\ndisk_reserve_percent: 10\n");
+        assertThat(ServerConfig.load(file).disk()).isEqualTo(new ServerConfig.Disk(10240, 512, 10));
+        Files.writeString(file, "disk_reserve_mb: 1\n");
+        assertThat(ServerConfig.load(file).disk()).isEqualTo(new ServerConfig.Disk(51200, 1, 5));
+        assertThatThrownBy(() -> new ServerConfig.Disk(0, 1, 1)).hasMessageContaining("max_root_disk_mb");
+        assertThatThrownBy(() -> new ServerConfig.Disk((1 << 20) + 1, 1, 1)).hasMessageContaining("max_root_disk_mb");
+        assertThatThrownBy(() -> new ServerConfig.Disk(1, -1, 1)).hasMessageContaining("disk_reserve_mb");
+        assertThatThrownBy(() -> new ServerConfig.Disk(1, 1, 101)).hasMessageContaining("disk_reserve_percent");
     }
 
     @Test

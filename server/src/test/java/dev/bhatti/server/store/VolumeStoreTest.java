@@ -40,6 +40,22 @@ class VolumeStoreTest extends TwoUserStore {
     }
 
     @Test
+    void storageInUseIsVolumesPlusLiveSandboxesAndADeletedOrDestroyedSandboxFreesItsShare() {
+        store.setSandboxStorage("sb_1", 768);
+        store.setSandboxStorage("sb_2", 1000);
+        store.setSandboxStorage("sb_2", 1024);
+        store.insertSandbox(Rows.sandbox(bob, "sb_3", "three"));
+        store.setSandboxStorage("sb_3", 4000);
+
+        assertThat(store.storageUsedMb(alice.id())).as("100 + 768 + 1024").isEqualTo(1892);
+        store.deleteSandbox("sb_1");
+        store.updateSandbox(store.sandboxById("sb_2").orElseThrow().withStatus("destroyed"));
+
+        assertThat(store.storageUsedMb(alice.id())).isEqualTo(100);
+        assertThat(store.storageUsedMb(bob.id())).isEqualTo(4000);
+    }
+
+    @Test
     void deleteIsRefusedWhileAttachedAndAllowedAfterDetach() {
         store.attach(new Attachment(alice.id(), "data", "sb_1", "/data", false));
 

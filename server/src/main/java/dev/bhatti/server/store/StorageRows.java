@@ -1,0 +1,31 @@
+package dev.bhatti.server.store;
+
+/** SQL for the sandbox_storage table and the user's storage in use (decision 0016). */
+final class StorageRows {
+    private final Db db;
+
+    StorageRows(Db db) {
+        this.db = db;
+    }
+
+    void set(String sandboxId, long storageMb) {
+        db.write("record storage of sandbox " + sandboxId, c -> Db.update(c,
+                "INSERT INTO sandbox_storage (sandbox_id, storage_mb) VALUES (?, ?) "
+                        + "ON CONFLICT (sandbox_id) DO UPDATE SET storage_mb = excluded.storage_mb", ps -> {
+                    ps.setString(1, sandboxId);
+                    ps.setLong(2, storageMb);
+                }));
+    }
+
+    /** Persistent volumes plus the storage of the user's live sandboxes, in one read. */
+    long usedMb(String userId) {
+        return db.read("sum storage of user " + userId, c -> Db.count(c,
+                "SELECT (SELECT COALESCE(SUM(size_mb), 0) FROM volumes WHERE user_id = ?)"
+                        + " + (SELECT COALESCE(SUM(s.storage_mb), 0) FROM sandbox_storage s"
+                        + " JOIN sandboxes b ON b.id = s.sandbox_id WHERE b.user_id = ? AND b.status <> 'destroyed')",
+                ps -> {
+                    ps.setString(1, userId);
+                    ps.setString(2, userId);
+                }));
+    }
+}
