@@ -26,6 +26,7 @@ import dev.bhatti.server.users.ApiKeys;
 import dev.bhatti.server.users.Users;
 import dev.bhatti.server.volume.Volumes;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
