@@ -107,8 +107,17 @@ public final class AgentServer implements AutoCloseable {
             controlThreads.execute(this::acceptControl);
             return;
         }
+        Connection accepted;
+        try {
+            accepted = Connection.accepted(channel);
+        } catch (IOException e) {
+            log.debug("event=connection_dropped error=\"{}\"", e.getMessage());
+            closeQuietly(channel);
+            controlThreads.execute(this::acceptControl);
+            return;
+        }
         controlThreads.execute(this::acceptControl);
-        try (Connection conn = new Connection(channel)) {
+        try (Connection conn = accepted) {
             if (controlAdmission.authenticatedFull()) {
                 conn.tryError("connection limit exceeded");
                 return;
@@ -119,9 +128,18 @@ public final class AgentServer implements AutoCloseable {
         }
     }
 
+    /** Forward connections skip the accept-time read: their thread starts reading at once anyway. */
     private void serveForward(SocketChannel channel) {
         try (Connection conn = new Connection(channel); Admission.Ticket ticket = forwardAdmission.enter(conn)) {
             dispatcher.serveForward(conn, ticket);
+        }
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            log.debug("event=close_failed error=\"{}\"", e.getMessage());
         }
     }
 

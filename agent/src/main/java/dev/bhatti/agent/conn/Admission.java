@@ -11,7 +11,9 @@ import java.util.function.Consumer;
  * bounded apart, so connections that never authenticate cannot take the slots of those that do:
  * when the pending pool is full, the oldest pending connection is evicted (handed to the eviction
  * action, which closes it) to make room for the new one, since a real client sends its AUTH
- * right after connecting and the oldest has had the longest to do so. Thread-safe.
+ * right after connecting and the oldest has had the longest to do so. A connection whose first
+ * frame had already arrived at accept ({@link Connection#firstFrameArrived}) is answered at once by
+ * its thread and never joins the pool, so no flood can evict it. Thread-safe.
  */
 public final class Admission {
     private final Semaphore authenticated;
@@ -44,8 +46,14 @@ public final class Admission {
         return pending.size();
     }
 
-    /** Registers a just-accepted connection as pending, evicting the oldest pending one when the pool is full. */
+    /**
+     * Registers a just-accepted connection as pending, evicting the oldest pending one when the pool
+     * is full; a connection whose first frame already arrived is not pending at all.
+     */
     public Ticket enter(Connection conn) {
+        if (conn.firstFrameArrived()) {
+            return new Ticket(conn, false);
+        }
         Connection evicted = null;
         synchronized (this) {
             if (pending.size() >= pendingLimit) {
@@ -58,7 +66,7 @@ public final class Admission {
         if (evicted != null) {
             eviction.accept(evicted);
         }
-        return new Ticket(conn);
+        return new Ticket(conn, true);
     }
 
     private synchronized boolean leavePending(Connection conn) {
@@ -68,10 +76,12 @@ public final class Admission {
     /** One connection's place: pending until {@link #authenticate}, released by {@link #close}. Used by one thread. */
     public final class Ticket implements AutoCloseable {
         private final Connection conn;
+        private final boolean pooled;
         private boolean holdsSlot;
 
-        private Ticket(Connection conn) {
+        private Ticket(Connection conn, boolean pooled) {
             this.conn = conn;
+            this.pooled = pooled;
         }
 
         /**
@@ -82,7 +92,7 @@ public final class Admission {
             if (holdsSlot) {
                 return true;
             }
-            if (!leavePending(conn)) {
+            if (pooled && !leavePending(conn)) {
                 return false;
             }
             holdsSlot = authenticated.tryAcquire();
