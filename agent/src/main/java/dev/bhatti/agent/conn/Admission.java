@@ -41,11 +41,6 @@ public final class Admission {
         return authenticated.availablePermits() == 0;
     }
 
-    /** Connections pending right now. */
-    public synchronized int pendingCount() {
-        return pending.size();
-    }
-
     /**
      * Registers a just-accepted connection as pending, evicting the oldest pending one when the pool
      * is full; a connection whose first frame already arrived is not pending at all.
