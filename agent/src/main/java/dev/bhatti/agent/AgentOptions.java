@@ -20,8 +20,10 @@ import dev.bhatti.agent.files.Owner;
  * @param init             command of the {@code init} session, started at boot
  * @param runAs            command prefix that switches to the lohar user (empty = run as the agent's user)
  * @param owner            uid:gid that written files are chowned to (empty = leave as the agent's user)
- * @param authTimeout      deadline for the first frame (5 s)
- * @param maxConnections   concurrent control connections (50)
+ * @param authTimeout      deadline for the request frame after AUTH (5 s)
+ * @param maxConnections   concurrent authenticated control connections (50)
+ * @param pendingTimeout   deadline for the first frame, AUTH when there is a token (2 s; decision 0012)
+ * @param maxPending       concurrent connections per listener that have not authenticated yet (64)
  * @param maxSessions      sessions, running or retained (20)
  * @param exitedRetention  how long an exited, detached session stays attachable (30 s)
  * @param syncBeforeExit   call sync(2) before EXIT so a snapshot right after sees the files
@@ -38,6 +40,8 @@ public record AgentOptions(
         Optional<Owner> owner,
         Duration authTimeout,
         int maxConnections,
+        Duration pendingTimeout,
+        int maxPending,
         int maxSessions,
         Duration exitedRetention,
         boolean syncBeforeExit,
@@ -49,53 +53,60 @@ public record AgentOptions(
         Objects.requireNonNull(workspace, "workspace");
         env = Map.copyOf(env);
         runAs = List.copyOf(runAs);
-        if (maxConnections < 1 || maxSessions < 1) {
+        if (maxConnections < 1 || maxSessions < 1 || maxPending < 1) {
             throw new IllegalArgumentException("connection and session limits must be positive");
         }
-        if (authTimeout.isNegative() || authTimeout.isZero() || exitedRetention.isNegative()) {
+        if (authTimeout.isNegative() || authTimeout.isZero() || pendingTimeout.isNegative() || pendingTimeout.isZero()
+                || exitedRetention.isNegative()) {
             throw new IllegalArgumentException("timeouts must be positive");
         }
     }
 
-    /** Spec defaults (SPEC §1.4, §2.4, §9) for the given listeners and workspace. */
+    /** Spec defaults (SPEC §1.4, §2.4, §9; the admission limits of decision 0012) for the given listeners and workspace. */
     public static AgentOptions defaults(SocketAddress control, SocketAddress forward, Path workspace) {
         return new AgentOptions(control, forward, Optional.empty(), workspace, Map.of(), Optional.empty(), List.of(),
-                Optional.empty(), Duration.ofSeconds(5), 50, 20, Duration.ofSeconds(30), true, false);
+                Optional.empty(), Duration.ofSeconds(5), 50, Duration.ofSeconds(2), 64, 20, Duration.ofSeconds(30), true, false);
     }
 
     public AgentOptions withToken(String value) {
         return new AgentOptions(control, forward, Optional.of(value), workspace, env, init, runAs, owner,
-                authTimeout, maxConnections, maxSessions, exitedRetention, syncBeforeExit, ownsClock);
+                authTimeout, maxConnections, pendingTimeout, maxPending, maxSessions, exitedRetention, syncBeforeExit, ownsClock);
     }
 
     public AgentOptions withEnv(Map<String, String> value) {
         return new AgentOptions(control, forward, token, workspace, value, init, runAs, owner,
-                authTimeout, maxConnections, maxSessions, exitedRetention, syncBeforeExit, ownsClock);
+                authTimeout, maxConnections, pendingTimeout, maxPending, maxSessions, exitedRetention, syncBeforeExit, ownsClock);
     }
 
     public AgentOptions withInit(String value) {
         return new AgentOptions(control, forward, token, workspace, env, Optional.ofNullable(value), runAs, owner,
-                authTimeout, maxConnections, maxSessions, exitedRetention, syncBeforeExit, ownsClock);
+                authTimeout, maxConnections, pendingTimeout, maxPending, maxSessions, exitedRetention, syncBeforeExit, ownsClock);
     }
 
     public AgentOptions withIdentity(List<String> prefix, Owner fileOwner) {
         return new AgentOptions(control, forward, token, workspace, env, init, prefix, Optional.of(fileOwner),
-                authTimeout, maxConnections, maxSessions, exitedRetention, syncBeforeExit, ownsClock);
+                authTimeout, maxConnections, pendingTimeout, maxPending, maxSessions, exitedRetention, syncBeforeExit, ownsClock);
     }
 
     public AgentOptions withLimits(Duration auth, int connections, int sessions, Duration retention) {
         return new AgentOptions(control, forward, token, workspace, env, init, runAs, owner,
-                auth, connections, sessions, retention, syncBeforeExit, ownsClock);
+                auth, connections, pendingTimeout, maxPending, sessions, retention, syncBeforeExit, ownsClock);
+    }
+
+    /** The first-frame deadline and the cap on connections that have not authenticated (decision 0012). */
+    public AgentOptions withAdmission(Duration firstFrame, int pending) {
+        return new AgentOptions(control, forward, token, workspace, env, init, runAs, owner,
+                authTimeout, maxConnections, firstFrame, pending, maxSessions, exitedRetention, syncBeforeExit, ownsClock);
     }
 
     public AgentOptions withSync(boolean value) {
         return new AgentOptions(control, forward, token, workspace, env, init, runAs, owner,
-                authTimeout, maxConnections, maxSessions, exitedRetention, value, ownsClock);
+                authTimeout, maxConnections, pendingTimeout, maxPending, maxSessions, exitedRetention, value, ownsClock);
     }
 
     /** Lets CLOCK_SET set the wall clock: only for the guest, where lohar runs as root in its own VM. */
     public AgentOptions withClockOwnership() {
         return new AgentOptions(control, forward, token, workspace, env, init, runAs, owner,
-                authTimeout, maxConnections, maxSessions, exitedRetention, syncBeforeExit, true);
+                authTimeout, maxConnections, pendingTimeout, maxPending, maxSessions, exitedRetention, syncBeforeExit, true);
     }
 }

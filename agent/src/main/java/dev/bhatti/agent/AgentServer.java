@@ -1,5 +1,6 @@
 package dev.bhatti.agent;
 
+import dev.bhatti.agent.conn.Admission;
 import dev.bhatti.agent.conn.Connection;
 import dev.bhatti.agent.conn.PlatformThreads;
 import java.io.IOException;
@@ -13,15 +14,17 @@ import java.nio.file.Files;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The agent's two listeners (control and forward). Each accepted connection
- * runs on its own virtual thread; control connections are capped
- * (SPEC §1.4: the 51st gets {@code ERROR "connection limit exceeded"}).
+ * The agent's two listeners (control and forward). Control connections are served on platform
+ * threads, forward connections on virtual threads. Admission (decision 0012): a connection is
+ * pending until it authenticates; each listener bounds its pending connections apart (the oldest
+ * is evicted when full) and gives them a short first-frame deadline, so a flood of connections
+ * that never authenticate cannot starve authenticated ones. Authenticated control connections
+ * are capped (SPEC §1.4: the 51st gets {@code ERROR "connection limit exceeded"}).
  */
 public final class AgentServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AgentServer.class);
@@ -29,7 +32,8 @@ public final class AgentServer implements AutoCloseable {
     private final AgentOptions options;
     private final ServerSocketChannel control;
     private final ServerSocketChannel forward;
-    private final Semaphore controlSlots;
+    private final Admission controlAdmission;
+    private final Admission forwardAdmission;
     private final ScheduledExecutorService timers;
     private final Dispatcher dispatcher;
     private final ExecutorService controlThreads =
@@ -39,7 +43,8 @@ public final class AgentServer implements AutoCloseable {
         this.options = options;
         this.control = control;
         this.forward = forward;
-        this.controlSlots = new Semaphore(options.maxConnections());
+        this.controlAdmission = new Admission(options.maxConnections(), options.maxPending(), this::evict);
+        this.forwardAdmission = new Admission(Integer.MAX_VALUE, options.maxPending(), this::evict);
         this.timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("lohar-timer").factory());
         this.dispatcher = new Dispatcher(options, timers);
     }
@@ -85,10 +90,11 @@ public final class AgentServer implements AutoCloseable {
     }
 
     /**
-     * Leader/follower on platform threads: the thread that accepts a control connection takes its
-     * slot (in accept order, so the limit is exact), hands the listener to a fresh acceptor and then
-     * serves the connection itself. No hand-off sits on the request path, and blocking native calls
-     * (spawn, poll, wait) in exec and sessions run on a platform thread, where they pin nothing.
+     * Leader/follower on platform threads: the thread that accepts a control connection hands the
+     * listener to a fresh acceptor and then serves the connection itself. No hand-off sits on the
+     * request path, and blocking native calls (spawn, poll, wait) in exec and sessions run on a
+     * platform thread, where they pin nothing. While every authenticated slot is taken a new
+     * connection is refused at once; otherwise it is pending until its AUTH takes a slot.
      */
     private void acceptControl() {
         SocketChannel channel;
@@ -101,25 +107,47 @@ public final class AgentServer implements AutoCloseable {
             controlThreads.execute(this::acceptControl);
             return;
         }
-        boolean admitted = controlSlots.tryAcquire();
+        Connection accepted;
+        try {
+            accepted = Connection.accepted(channel);
+        } catch (IOException e) {
+            log.debug("event=connection_dropped error=\"{}\"", e.getMessage());
+            closeQuietly(channel);
+            controlThreads.execute(this::acceptControl);
+            return;
+        }
         controlThreads.execute(this::acceptControl);
-        try (Connection conn = new Connection(channel)) {
-            if (!admitted) {
+        try (Connection conn = accepted) {
+            if (controlAdmission.authenticatedFull()) {
                 conn.tryError("connection limit exceeded");
                 return;
             }
-            dispatcher.serveControl(conn);
-        } finally {
-            if (admitted) {
-                controlSlots.release();
+            try (Admission.Ticket ticket = controlAdmission.enter(conn)) {
+                dispatcher.serveControl(conn, ticket);
             }
         }
     }
 
+    /** Forward connections skip the accept-time read: their thread starts reading at once anyway. */
     private void serveForward(SocketChannel channel) {
-        try (Connection conn = new Connection(channel)) {
-            dispatcher.serveForward(conn);
+        try (Connection conn = new Connection(channel); Admission.Ticket ticket = forwardAdmission.enter(conn)) {
+            dispatcher.serveForward(conn, ticket);
         }
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            log.debug("event=close_failed error=\"{}\"", e.getMessage());
+        }
+    }
+
+    /** A pending connection pushed out of a full pool: it had its chance to authenticate. */
+    private void evict(Connection conn) {
+        log.debug("event=pending_evicted");
+        conn.tryError(options.token().isPresent() ? "auth required" : "connection limit exceeded");
+        conn.close();
     }
 
     /** The control listener's address (the bound port when TCP port 0 was asked for). */

@@ -1,6 +1,7 @@
 package dev.bhatti.agent;
 
 import dev.bhatti.agent.activity.Activity;
+import dev.bhatti.agent.conn.Admission;
 import dev.bhatti.agent.conn.Connection;
 import dev.bhatti.agent.exec.Exec;
 import dev.bhatti.agent.files.FileService;
@@ -35,6 +36,9 @@ final class Dispatcher implements AutoCloseable {
 
     private final AgentOptions options;
     private final Optional<byte[]> token;
+    /** For the first frame of a connection that has not authenticated (short: decision 0012). */
+    private final FirstFrameDeadline firstFrame;
+    /** For the request frame after AUTH. */
     private final FirstFrameDeadline deadline;
     private final Activity activity = new Activity(Clock.systemUTC());
     private final Sessions sessions;
@@ -46,6 +50,7 @@ final class Dispatcher implements AutoCloseable {
     Dispatcher(AgentOptions options, ScheduledExecutorService timers) {
         this.options = options;
         this.token = options.token().map(t -> t.getBytes(StandardCharsets.UTF_8));
+        this.firstFrame = new FirstFrameDeadline(options.pendingTimeout(), timers, this::expired);
         this.deadline = new FirstFrameDeadline(options.authTimeout(), timers, this::expired);
         this.launcher = new Launcher(options.workspace(), options.env(), options.runAs());
         this.sessions = new Sessions(launcher, activity, timers, options.maxSessions(), options.exitedRetention());
@@ -57,21 +62,22 @@ final class Dispatcher implements AutoCloseable {
         options.init().ifPresent(sessions::startInit);
     }
 
-    void serveControl(Connection conn) {
-        serve(conn, this::dispatchControl);
+    /** Serves one control connection; {@code ticket} is its admission, upgraded once it authenticates. */
+    void serveControl(Connection conn, Admission.Ticket ticket) {
+        serve(conn, ticket, this::dispatchControl);
     }
 
-    void serveForward(Connection conn) {
-        serve(conn, this::dispatchForward);
+    void serveForward(Connection conn, Admission.Ticket ticket) {
+        serve(conn, ticket, this::dispatchForward);
     }
 
     private interface Handler {
         void handle(Frame request, Connection conn) throws IOException;
     }
 
-    private void serve(Connection conn, Handler handler) {
+    private void serve(Connection conn, Admission.Ticket ticket, Handler handler) {
         try {
-            Optional<Frame> request = authenticate(conn);
+            Optional<Frame> request = authenticate(conn, ticket);
             if (request.isPresent()) {
                 handler.handle(request.get(), conn);
             }
@@ -85,11 +91,16 @@ final class Dispatcher implements AutoCloseable {
         }
     }
 
-    /** Reads the first frame(s) under the deadline; answers the request frame, or empty when refused. */
-    private Optional<Frame> authenticate(Connection conn) throws IOException {
+    /**
+     * Reads the first frame under the short first-frame deadline, admits the connection to an
+     * authenticated slot once it proved itself (matching AUTH, or any well-formed frame without a
+     * token), then reads the request under the auth deadline; answers the request frame, or empty
+     * when refused.
+     */
+    private Optional<Frame> authenticate(Connection conn, Admission.Ticket ticket) throws IOException {
         Optional<Frame> first;
         try {
-            first = readWithDeadline(conn);
+            first = readWithDeadline(conn, firstFrame);
         } catch (ProtocolException e) {
             if (token.isEmpty()) {
                 throw e;
@@ -105,17 +116,20 @@ final class Dispatcher implements AutoCloseable {
                 conn.tryError("auth required");
                 return Optional.empty();
             }
-            return readWithDeadline(conn);
         }
-        return isAuth ? readWithDeadline(conn) : first;
+        if (!ticket.authenticate()) {
+            conn.tryError("connection limit exceeded");
+            return Optional.empty();
+        }
+        return isAuth ? readWithDeadline(conn, deadline) : first;
     }
 
-    private Optional<Frame> readWithDeadline(Connection conn) throws IOException {
-        deadline.arm(conn);
+    private static Optional<Frame> readWithDeadline(Connection conn, FirstFrameDeadline within) throws IOException {
+        within.arm(conn);
         try {
             return conn.in().next();
         } finally {
-            deadline.disarm(conn);
+            within.disarm(conn);
         }
     }
 

@@ -11,7 +11,7 @@ import java.util.Map;
 /**
  * Test-mode flags: {@code --control-socket P --forward-socket P [--token T] [--workspace D]
  * [--init CMD] [--env K=V]... [--auth-timeout-ms N] [--exited-retention-ms N] [--max-connections N]
- * [--max-sessions N] [--owner UID:GID] [--no-sync]}; socket paths and token may also come from
+ * [--pending-timeout-ms N] [--max-pending N] [--max-sessions N] [--owner UID:GID] [--no-sync]}; socket paths and token may also come from
  * {@code LOHAR_CONTROL_SOCKET}, {@code LOHAR_FORWARD_SOCKET}, {@code LOHAR_TOKEN}.
  */
 final class TestModeFlags {
@@ -32,6 +32,8 @@ final class TestModeFlags {
                         integer(flags, "max-connections", options.maxConnections()),
                         integer(flags, "max-sessions", options.maxSessions()),
                         millis(flags, "exited-retention-ms", options.exitedRetention()));
+        options = options.withAdmission(millis(flags, "pending-timeout-ms", options.pendingTimeout()),
+                integer(flags, "max-pending", options.maxPending()));
         String owner = flags.get("owner");
         if (owner != null) {
             String[] ids = owner.split(":");

@@ -20,7 +20,8 @@ class ConnectionRulesTest {
 
     @BeforeAll
     static void start() throws Exception {
-        lohar = LoharProcess.start("--token", TOKEN, "--auth-timeout-ms", "1500", "--max-connections", "5");
+        lohar = LoharProcess.start("--token", TOKEN, "--auth-timeout-ms", "1500", "--pending-timeout-ms", "1500",
+                "--max-connections", "5");
     }
 
     @AfterAll
@@ -110,15 +111,22 @@ class ConnectionRulesTest {
         return false;
     }
 
+    /** An authenticated connection running {@code cat}, proven served by one echoed line. */
+    private static AgentSocket servedCat() throws Exception {
+        AgentSocket s = authed().sendJson(FrameType.EXEC_REQ, dev.bhatti.proto.ExecRequest.of("cat")).stdin("up\n");
+        assertThat(s.expect(FrameType.STDOUT).text()).isEqualTo("up\n");
+        return s;
+    }
+
     @Test
     void connectionBeyondTheLimitGetsConnectionLimitExceeded() throws Exception {
         List<AgentSocket> held = new ArrayList<>();
         try {
             for (int i = 0; i < 5; i++) {
-                held.add(authed());
+                held.add(servedCat());
             }
-            // the five held connections are authenticated; prove each holds a slot by waiting for the 6th's refusal
-            try (AgentSocket extra = AgentSocket.control(lohar)) {
+            // the five held connections are authenticated and served, so the 6th finds no slot
+            try (AgentSocket extra = authed()) {
                 assertThat(extra.expectError()).isEqualTo("connection limit exceeded");
             }
         } finally {

@@ -1,10 +1,14 @@
 package dev.bhatti.agent.conn;
 
+import dev.bhatti.proto.FrameParser;
 import dev.bhatti.proto.FrameReader;
 import dev.bhatti.proto.FrameWriter;
 import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -21,12 +25,45 @@ public final class Connection implements AutoCloseable {
     private final FrameReader in;
     private final FrameWriter out;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final boolean firstFrameArrived;
 
     public Connection(SocketChannel channel) {
+        this(channel, new byte[0]);
+    }
+
+    private Connection(SocketChannel channel, byte[] arrived) {
         this.channel = channel;
-        this.rawInput = new BufferedInputStream(Channels.newInputStream(channel), 64 * 1024);
+        InputStream stream = Channels.newInputStream(channel);
+        if (arrived.length > 0) {
+            stream = new SequenceInputStream(new ByteArrayInputStream(arrived), stream);
+        }
+        this.rawInput = new BufferedInputStream(stream, 64 * 1024);
         this.in = new FrameReader(rawInput);
         this.out = new FrameWriter(Channels.newOutputStream(channel));
+        this.firstFrameArrived = FrameParser.tryParse(ByteBuffer.wrap(arrived)) instanceof FrameParser.Result.Complete;
+    }
+
+    /**
+     * A just-accepted connection with whatever its peer already sent taken in one non-blocking
+     * read (at most one AUTH frame's worth, 4 KiB), so a client that wrote its AUTH right after
+     * connecting is recognised before another thread can run (decision 0012).
+     */
+    public static Connection accepted(SocketChannel channel) throws IOException {
+        ByteBuffer arrived = ByteBuffer.allocate(4096);
+        channel.configureBlocking(false);
+        try {
+            channel.read(arrived);
+        } finally {
+            channel.configureBlocking(true);
+        }
+        byte[] bytes = new byte[arrived.flip().remaining()];
+        arrived.get(bytes);
+        return new Connection(channel, bytes);
+    }
+
+    /** True when a whole first frame had already arrived when the connection was accepted. */
+    public boolean firstFrameArrived() {
+        return firstFrameArrived;
     }
 
     public FrameReader in() {

@@ -8,6 +8,7 @@ import dev.bhatti.proto.FileWriteRequest;
 import dev.bhatti.proto.FrameType;
 import dev.bhatti.proto.PathRequest;
 import dev.bhatti.proto.StatusReply;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
@@ -29,6 +30,11 @@ import java.util.Optional;
 public final class FileService {
     /** Largest accepted FILE_WRITE_REQ size (SPEC §9): 100 MiB. */
     public static final long MAX_WRITE_BYTES = 100L * 1024 * 1024;
+    /**
+     * Largest content read from a file that stats as empty (procfs, sysfs): it is held in memory so
+     * the size in FILE_READ_RESP is the true one; 10 MiB.
+     */
+    public static final long MAX_UNSIZED_READ_BYTES = 10L * 1024 * 1024;
 
     private final Path workspace;
     private final Optional<Owner> owner;
@@ -47,7 +53,8 @@ public final class FileService {
 
     /**
      * FILE_READ_RESP {total size, mode}, then the content (or the requested line window of it)
-     * as STDOUT frames of at most 32 KiB, then EXIT(0). Streams from the file.
+     * as STDOUT frames of at most 32 KiB, then EXIT(0). Streams from the file, except a file that
+     * stats as empty (procfs and friends): that one is read to EOF first so the size is true.
      */
     public void read(FileReadRequest request, Connection conn) throws IOException {
         activity.touch();
@@ -55,8 +62,15 @@ public final class FileService {
             String shown = request.path();
             Path file = resolve(shown);
             Stat stat = Stat.require(file, shown);
-            try (FileChannel channel = openRegular(file, stat, shown); InputStream in = Channels.newInputStream(channel)) {
-                conn.out().sendJson(FrameType.FILE_READ_RESP, new FileReadResponse(sizeOf(channel, shown), stat.octal()));
+            try (FileChannel channel = openRegular(file, stat, shown); InputStream opened = Channels.newInputStream(channel)) {
+                long size = sizeOf(channel, shown);
+                InputStream in = opened;
+                if (size == 0) {
+                    byte[] content = readUnsized(opened, shown);
+                    size = content.length;
+                    in = new ByteArrayInputStream(content);
+                }
+                conn.out().sendJson(FrameType.FILE_READ_RESP, new FileReadResponse(size, stat.octal()));
                 Optional<LineWindow> window = request.truncated() ? Optional.of(LineWindow.of(request)) : Optional.empty();
                 new ContentStream(in, shown, conn.out()).send(window);
             }
@@ -152,6 +166,24 @@ public final class FileService {
             return channel.size();
         } catch (IOException e) {
             throw FileProblem.of(shown, e);
+        }
+    }
+
+    /**
+     * The content of a file whose stat size is 0, read to EOF: procfs, sysfs and similar files
+     * report 0 yet have content, and the size the reply announces must be the bytes that follow.
+     * Bounded by {@link #MAX_UNSIZED_READ_BYTES}; a truly empty file reads as empty.
+     */
+    private static byte[] readUnsized(InputStream in, String shown) throws FileProblem {
+        try {
+            byte[] content = in.readNBytes((int) MAX_UNSIZED_READ_BYTES + 1);
+            if (content.length > MAX_UNSIZED_READ_BYTES) {
+                throw new FileProblem(shown + " reports size 0 but has more than " + MAX_UNSIZED_READ_BYTES
+                        + " bytes (10 MiB), the limit for files of unknown size");
+            }
+            return content;
+        } catch (IOException e) {
+            throw new FileProblem(shown + ": read failed: " + e.getMessage(), e);
         }
     }
 

@@ -154,6 +154,37 @@ class FileReadTest {
     }
 
     @Test
+    void procfsFileThatStatsAsEmptyIsReadWithItsRealContentAndTrueSize() throws Exception {
+        assertThat(Files.size(Path.of("/proc/version"))).as("procfs reports size 0").isZero();
+
+        FileClient.Read read = client.read("/proc/version");
+
+        assertThat(read.text()).startsWith("Linux version ").isEqualTo(Files.readString(Path.of("/proc/version")));
+        assertThat(read.header().size()).isEqualTo(read.content().length);
+    }
+
+    @Test
+    void procfsStatusIsReadWholeAndTruncatedWithTheTotalSizeOfWhatIsThere() throws Exception {
+        FileClient.Read whole = client.read("/proc/self/status");
+        FileClient.Read firstLine = client.read(new FileReadRequest("/proc/self/status", null, 1L, null));
+
+        assertThat(whole.text()).contains("Name:").contains("Pid:");
+        assertThat(whole.header().size()).isEqualTo(whole.content().length);
+        assertThat(firstLine.text()).startsWith("Name:").endsWith("\n").doesNotContain("Pid:");
+        assertThat(firstLine.header().size()).isGreaterThan(firstLine.content().length);
+    }
+
+    @Test
+    void trulyEmptyFileStillReportsSizeZeroAndNoContent() throws Exception {
+        Files.write(workspace.resolve("really-empty"), new byte[0]);
+
+        FileClient.Read read = client.read("really-empty");
+
+        assertThat(read.content()).isEmpty();
+        assertThat(read.header().size()).isZero();
+    }
+
+    @Test
     void readingADirectoryIsAnErrorNamingThePath() throws Exception {
         Files.createDirectories(workspace.resolve("somedir"));
 

@@ -34,6 +34,8 @@ final class FileRoutes implements ApiServer.Routes {
     /**
      * Whole reads carry {@code Content-Length} (the total size); truncated reads commit the headers
      * before the first byte, so they go out chunked and no length can be mistaken for the file's.
+     * A size of 0 also goes out chunked: an agent from before procfs reads were sized reports 0 for
+     * {@code /proc/version} and then sends content, which a {@code Content-Length: 0} would refuse.
      */
     private void read(Context ctx) throws IOException {
         User user = guard.user(ctx);
@@ -49,7 +51,7 @@ final class FileRoutes implements ApiServer.Routes {
         try (FileReadStream in = agent.openRead(request)) {
             long size = in.response().size();
             ctx.status(200).contentType("application/octet-stream").header("X-File-Size", Long.toString(size));
-            if (truncated) {
+            if (truncated || size == 0) {
                 ctx.res().flushBuffer();
             } else {
                 ctx.res().setContentLengthLong(size);

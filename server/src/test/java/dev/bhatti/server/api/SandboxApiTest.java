@@ -170,6 +170,17 @@ class SandboxApiTest {
     }
 
     @Test
+    void procVersionIsReadWithTheKernelVersionAndATrueSize() throws Exception {
+        HttpResponse<String> get = fx.get(admin, "/sandboxes/alpha/files?path=/proc/version");
+
+        assertThat(get.statusCode()).as(get.body()).isEqualTo(200);
+        assertThat(get.body()).startsWith("Linux version ").endsWith("\n");
+        long bytes = get.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        assertThat(get.headers().firstValue("X-File-Size")).hasValue(Long.toString(bytes));
+        assertThat(get.headers().firstValue("Content-Length")).hasValue(Long.toString(bytes));
+    }
+
+    @Test
     void sessionsAreListedAndEmptyWhenNone() throws Exception {
         HttpResponse<String> r = fx.get(admin, "/sandboxes/alpha/sessions");
         assertThat(r.statusCode()).isEqualTo(200);
