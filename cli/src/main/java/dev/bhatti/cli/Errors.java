@@ -10,7 +10,8 @@ import picocli.CommandLine;
 
 /**
  * The one place where failures become CLI output: {@code Error: <message>}, a hint when one
- * helps, exit code 1. Hints are chosen by stable error code, never by message text.
+ * helps, exit code 1. Hints are chosen by stable error code, never by message text. API keys in
+ * the message (an echoed {@code --token} value, a {@code token=} query) are masked ({@link Redaction}).
  */
 final class Errors implements CommandLine.IExecutionExceptionHandler, CommandLine.IParameterExceptionHandler {
     static final int EXIT_ERROR = 1;
@@ -18,7 +19,8 @@ final class Errors implements CommandLine.IExecutionExceptionHandler, CommandLin
     @Override
     public int handleExecutionException(Exception ex, CommandLine cmd, CommandLine.ParseResult parseResult) {
         PrintWriter err = cmd.getErr();
-        err.println("Error: " + message(ex));
+        String[] args = parseResult == null ? new String[0] : parseResult.originalArgs().toArray(String[]::new);
+        err.println("Error: " + Redaction.of(args, System.getenv()).mask(message(ex)));
         hint(ex).ifPresent(h -> err.println("hint: " + h));
         err.flush();
         return EXIT_ERROR;
@@ -28,7 +30,7 @@ final class Errors implements CommandLine.IExecutionExceptionHandler, CommandLin
     public int handleParseException(CommandLine.ParameterException ex, String[] args) {
         CommandLine cmd = ex.getCommandLine();
         PrintWriter err = cmd.getErr();
-        err.println("Error: " + ex.getMessage());
+        err.println("Error: " + Redaction.of(args, System.getenv()).mask(ex.getMessage()));
         err.println("hint: see '" + cmd.getCommandSpec().qualifiedName() + " --help'");
         err.flush();
         return EXIT_ERROR;

@@ -3,6 +3,7 @@ package dev.bhatti.engine.qemu;
 import dev.bhatti.client.AgentClient;
 import dev.bhatti.client.Transport;
 import dev.bhatti.engine.EngineException;
+import dev.bhatti.engine.GuestText;
 import dev.bhatti.engine.Thermal;
 import dev.bhatti.engine.VmInfo;
 import dev.bhatti.engine.VmState;
@@ -257,7 +258,9 @@ final class QemuVm {
     }
 
     private void died(String why) {
-        broken = Optional.of(why + tails());
+        String tails = tails();
+        broken = Optional.of(why + tails);
+        log.error("event=sandbox_broken sandbox={} reason=\"{}\"{}", id(), why, tails);
         closeAgent();
     }
 
@@ -304,10 +307,15 @@ final class QemuVm {
         return new EngineException.SnapshotUnusable(id(), reason);
     }
 
+    /**
+     * The ends of the VMM's log and of the guest's serial console, escaped onto one line and capped
+     * ({@link GuestText}): the guest writes the console, so its text is quoted, never passed on raw.
+     */
     private String tails() {
         String vmmTail = config.dir().tail(config.dir().vmmLog(), 10);
         String serialTail = config.dir().tail(config.dir().serialLog(), 10);
-        return (vmmTail.isBlank() ? "" : "\nqemu log:\n" + vmmTail) + (serialTail.isBlank() ? "" : "\nserial:\n" + serialTail);
+        return (vmmTail.isBlank() ? "" : " " + GuestText.field("qemu_log", vmmTail))
+                + (serialTail.isBlank() ? "" : " " + GuestText.field("guest_console", serialTail));
     }
 
     void markBrokenOnImport(String reason) {

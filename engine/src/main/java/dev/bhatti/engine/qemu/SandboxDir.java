@@ -42,14 +42,21 @@ record SandboxDir(Path path) {
         }
     }
 
-    /** The last {@code lines} lines of a log, for error messages. */
+    /** The last {@code lines} lines of a log (from at most its last 64 KiB), for error messages. */
     String tail(Path log, int lines) {
-        try {
-            if (!Files.exists(log)) {
-                return "";
+        try (var file = java.nio.channels.FileChannel.open(log, java.nio.file.StandardOpenOption.READ)) {
+            long size = file.size();
+            int window = (int) Math.min(size, 64 << 10);
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(window);
+            file.position(size - window);
+            while (buf.hasRemaining() && file.read(buf) >= 0) {
+                // reads until the window is full
             }
-            var all = Files.readAllLines(log, java.nio.charset.StandardCharsets.ISO_8859_1);
+            var all = new String(buf.array(), 0, buf.position(), java.nio.charset.StandardCharsets.ISO_8859_1)
+                    .lines().toList();
             return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (java.nio.file.NoSuchFileException e) {
+            return "";
         } catch (IOException e) {
             return "(cannot read " + log + ": " + e.getMessage() + ")";
         }

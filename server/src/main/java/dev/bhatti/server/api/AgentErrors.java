@@ -14,6 +14,10 @@ final class AgentErrors {
         if (m.contains("is attached")) {
             return new ApiException.Conflict("session_attached", m);
         }
-        return new ApiException.Invalid("agent_refused", m);
+        // The agent prefixes failures it did not expect with "internal error: "; the caller sees
+        // what the agent could not do, not an internal error under a 400.
+        String reason = m.startsWith("internal error: ")
+                ? "the sandbox's agent could not handle the request: " + m.substring("internal error: ".length()) : m;
+        return new ApiException.Invalid("agent_refused", reason);
     }
 }

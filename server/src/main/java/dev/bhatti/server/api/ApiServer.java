@@ -42,6 +42,7 @@ public final class ApiServer implements AutoCloseable {
             config.startup.showJavalinBanner = false;
             config.jetty.host = host;
             config.jetty.port = port;
+            config.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors()));
             config.routes.before(ctx -> {
                 ctx.header("X-Bhatti-Version", api.version());
                 if (!preview.serveByHost(ctx) && !isPublic(ctx, preview) && !isUpgrade(ctx)) {

@@ -6,6 +6,7 @@ import dev.bhatti.client.ExecListener;
 import dev.bhatti.client.ExecResult;
 import dev.bhatti.proto.ExecRequest;
 import dev.bhatti.proto.Json;
+import dev.bhatti.server.sandbox.EnvVars;
 import dev.bhatti.server.store.User;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
@@ -61,6 +62,19 @@ final class ExecRoutes implements ApiServer.Routes {
                 || body.cmd().getFirst().isEmpty()) {
             throw new ApiException.Invalid("invalid_command", "cmd must be a non-empty array of strings");
         }
+        for (int i = 0; i < body.cmd().size(); i++) {
+            String arg = body.cmd().get(i);
+            if (arg == null) {
+                throw new ApiException.Invalid("invalid_command", "cmd[" + i + "] must be a string, got null");
+            }
+            if (arg.indexOf('\0') >= 0) {
+                throw new ApiException.Invalid("invalid_command", "cmd[" + i + "] contains a NUL byte");
+            }
+        }
+        EnvVars.requireExecEnv(body.env(), "env");
+        if (body.cwd() != null && body.cwd().indexOf('\0') >= 0) {
+            throw new ApiException.Invalid("invalid_cwd", "cwd contains a NUL byte");
+        }
         int timeout = body.timeoutSec() == null ? DEFAULT_TIMEOUT_SEC : body.timeoutSec();
         if (timeout < 1 || timeout > MAX_TIMEOUT_SEC) {
             throw new ApiException.Invalid("invalid_timeout", "timeout_sec must be 1.." + MAX_TIMEOUT_SEC + ", got " + timeout);
@@ -88,7 +102,8 @@ final class ExecRoutes implements ApiServer.Routes {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("exit_code", r.exitCode());
         out.put("stdout", r.stdout());
-        out.put("stderr", r.truncated() ? r.stderr() + "\n[bhatti: output truncated at 10 MiB]\n" : r.stderr());
+        // The client already appended its marker to each stream that lost bytes (CappedOutput).
+        out.put("stderr", r.stderr());
         if (r.truncated()) {
             out.put("truncated", true);
         }

@@ -90,8 +90,11 @@ final class FileRoutes implements ApiServer.Routes {
 
     private static String path(Context ctx) {
         String path = ctx.queryParam("path");
-        if (path == null || path.isEmpty() || path.indexOf('\0') >= 0) {
+        if (path == null || path.isEmpty()) {
             throw new ApiException.Invalid("invalid_path", "query parameter path is required");
+        }
+        if (path.indexOf('\0') >= 0) {
+            throw new ApiException.Invalid("invalid_path", "query parameter path contains a NUL byte");
         }
         return path;
     }

@@ -1,5 +1,6 @@
 package dev.bhatti.server.api;
 
+import dev.bhatti.server.sandbox.EnvVars;
 import dev.bhatti.server.sandbox.Names;
 import dev.bhatti.server.store.SecretRow;
 import dev.bhatti.server.store.TemplateRow;
@@ -68,6 +69,7 @@ final class ResourceRoutes implements ApiServer.Routes {
         User user = guard.user(ctx);
         TemplateBody b = Bodies.json(ctx, TemplateBody.class, new TemplateBody(null, null, null, null, null, null, null));
         Names.requireValid(b.name());
+        EnvVars.requireSandboxEnv(b.env(), "env");
         if (b.cpus() != null && (b.cpus() < 1 || b.cpus() > user.limits().maxCpus())) {
             throw new ApiException.Invalid("invalid_cpus", "cpus must be 1.." + user.limits().maxCpus());
         }

@@ -59,7 +59,11 @@ public final class Creation {
                         "template " + request.templateId() + " not found"));
         Plan plan = Plan.of(user, request, template, () -> "sandbox-" + hex(3));
         quota.requireRootDisk(plan.diskSizeMb());
-        var existing = store.sandbox(user.id(), plan.name()).filter(r -> r.name().equals(plan.name()));
+        var existing = store.sandbox(user.id(), plan.name());
+        if (existing.isPresent() && existing.get().id().equals(plan.name())) {
+            throw Names.reserved(plan.name());
+        }
+        existing = existing.filter(r -> r.name().equals(plan.name()));
         if (existing.isPresent()) {
             return new Result(existing.get(), true);
         }

@@ -29,9 +29,27 @@ public final class Labels {
         return out;
     }
 
+    /** Every key of {@code labels} valid ({@link #requireKey}). */
+    static void requireKeys(Map<String, String> labels) {
+        labels.keySet().forEach(Labels::requireKey);
+    }
+
+    /**
+     * 1..63 characters, without {@code =} (a {@code ?label=k=v} filter splits at the first one, so such
+     * a key could never be filtered on) and without control characters.
+     */
     static String requireKey(String key) {
         if (key == null || key.isBlank() || key.length() > 63) {
-            throw new ApiException.Invalid("invalid_label", "label keys must be 1..63 characters");
+            throw new ApiException.Invalid("invalid_label", "label keys must be 1..63 characters, got \""
+                    + EnvVars.printable(key) + "\"");
+        }
+        if (key.indexOf('=') >= 0) {
+            throw new ApiException.Invalid("invalid_label", "label key \"" + EnvVars.printable(key)
+                    + "\" must not contain '='");
+        }
+        if (key.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            throw new ApiException.Invalid("invalid_label", "label key \"" + EnvVars.printable(key)
+                    + "\" contains a control character");
         }
         return key;
     }

@@ -26,7 +26,7 @@ record Plan(String name, int cpus, int memoryMb, Integer diskSizeMb, Map<String,
 
     static Plan of(User user, CreateRequest r, TemplateRow t, Supplier<String> defaultName) {
         String name = r.name() == null ? defaultName.get() : r.name();
-        Names.requireValid(name);
+        Names.requireSandboxName(name);
         int cpus = pick(r.cpus(), t == null ? null : t.cpus(), 1);
         int memory = pick(r.memoryMb(), t == null ? null : t.memoryMb(), 512);
         if (cpus < 1 || cpus > user.limits().maxCpus()) {
@@ -44,7 +44,11 @@ record Plan(String name, int cpus, int memoryMb, Integer diskSizeMb, Map<String,
         }
         Map<String, String> env = new LinkedHashMap<>(t == null ? Map.of() : t.env());
         env.putAll(r.env());
-        env.keySet().forEach(Plan::requireEnvName);
+        EnvVars.requireSandboxEnv(env, "env");
+        if (r.init() != null && r.init().indexOf('\0') >= 0) {
+            throw new ApiException.Invalid("invalid_init", "init contains a NUL byte");
+        }
+        Labels.requireKeys(r.labels());
         LinkedHashSet<String> secrets = new LinkedHashSet<>(t == null ? List.of() : t.secrets());
         secrets.addAll(r.secrets());
         return new Plan(name, cpus, memory, r.diskSizeMb(), env, r.init() != null ? r.init() : t == null ? null : t.init(),
@@ -68,13 +72,6 @@ record Plan(String name, int cpus, int memoryMb, Integer diskSizeMb, Map<String,
 
     private static int pick(Integer request, Integer template, int fallback) {
         return request != null ? request : template != null ? template : fallback;
-    }
-
-    private static void requireEnvName(String key) {
-        if (key == null || !key.matches("[A-Za-z_][A-Za-z0-9_]*")) {
-            throw new ApiException.Invalid("invalid_env", "environment variable names must match [A-Za-z_][A-Za-z0-9_]*, got \""
-                    + key + "\"");
-        }
     }
 
     private static Map<String, CreateSpec.FileSpec> files(List<CreateRequest.FileEntry> entries) {

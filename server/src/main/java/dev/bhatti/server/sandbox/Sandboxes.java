@@ -192,7 +192,11 @@ public final class Sandboxes {
     public SandboxView patch(User user, String ref, PatchRequest patch) {
         SandboxRow row = row(user, ref);
         if (patch.name() != null) {
-            Names.requireValid(patch.name());
+            Names.requireSandboxName(patch.name());
+            String taken = patch.name();
+            if (store.sandbox(user.id(), taken).filter(r -> r.id().equals(taken)).isPresent()) {
+                throw Names.reserved(taken);
+            }
             row = row.withName(patch.name());
         }
         if (!patch.labelsAdd().isEmpty() || !patch.labelsRemove().isEmpty()) {

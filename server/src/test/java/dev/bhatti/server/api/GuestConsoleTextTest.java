@@ -1,0 +1,114 @@
+package dev.bhatti.server.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The guest writes its serial console: a line it prints there must never reach the daemon's log
+ * or an API message as a line of its own. A real VM prints a forged log line, its QEMU is killed,
+ * and both the API error and every log event show that text escaped, quoted, on one line.
+ */
+class GuestConsoleTextTest {
+    private static final String FORGED = "FAKE event=admin_login";
+
+    @Test
+    void guestConsoleTextIsEscapedOnOneLineInTheLogAndTheApiErrorAfterItsVmmDies() throws Exception {
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        logs.start();
+        root.addAppender(logs);
+        try (DaemonFixture fx = new DaemonFixture()) {
+            String key = fx.adminKey;
+            HttpResponse<String> created = fx.post(key, "/sandboxes", "{\"name\":\"noisy\"}");
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+            String id = (String) SandboxApiTest.json(created.body()).get("id");
+            HttpResponse<String> printed = fx.post(key, "/sandboxes/noisy/exec", "{\"cmd\":[\"sudo\",\"sh\",\"-c\","
+                    + "\"printf 'x\\\\n" + FORGED + "\\\\n\\\\033[31mred\\\\n' > /dev/console\"]}");
+            assertThat(printed.statusCode()).as(printed.body()).isEqualTo(200);
+            assertThat(SandboxApiTest.json(printed.body())).as(printed.body()).containsEntry("exit_code", 0);
+            Path sandboxDir = fx.daemon.config().dataDir().resolve("sandboxes").resolve(id);
+            awaitContains(sandboxDir.resolve("serial.log"), FORGED);
+            killVmm(sandboxDir);
+
+            HttpResponse<String> failed = awaitFailure(fx, key);
+            String error = (String) SandboxApiTest.json(failed.body()).get("error");
+            assertThat(error).as(failed.body()).contains("guest_console=\"").contains("\\n" + FORGED)
+                    .doesNotContain("\n").doesNotContain("\u001b").contains("\\x1b[31mred");
+
+            List<String> mentions = awaitLogMentions(logs);
+            assertThat(mentions).isNotEmpty().allSatisfy(line -> assertThat(line)
+                    .doesNotContain("\n").doesNotContain("\r").doesNotContain("\u001b")
+                    .contains("guest_console=\"").contains("\\n" + FORGED));
+        } finally {
+            root.detachAppender(logs);
+        }
+    }
+
+    /** Kills the sandbox's QEMU, found by its QMP socket path under the sandbox dir, and waits for it. */
+    private static void killVmm(Path sandboxDir) throws Exception {
+        String socket = sandboxDir.resolve("qmp.sock").toString();
+        List<ProcessHandle> vmm = ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains(socket)).orElse(false)).toList();
+        assertThat(vmm).as("the VMM of " + sandboxDir).hasSize(1);
+        vmm.getFirst().destroyForcibly();
+        vmm.getFirst().onExit().get(30, TimeUnit.SECONDS);
+    }
+
+    private static void awaitContains(Path file, String text) throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+        while (!(Files.exists(file) && Files.readString(file, java.nio.charset.StandardCharsets.ISO_8859_1).contains(text))) {
+            assertThat(Instant.now()).as(file + " never showed " + text).isBefore(deadline);
+            Thread.sleep(100);
+        }
+    }
+
+    /**
+     * The answer to an exec once the daemon noticed the death (asynchronously: until then a request
+     * may still try the agent's closed port).
+     */
+    private static HttpResponse<String> awaitFailure(DaemonFixture fx, String key) throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+        while (true) {
+            HttpResponse<String> r = fx.post(key, "/sandboxes/noisy/exec", "{\"cmd\":[\"true\"]}");
+            if (r.body().contains("\"vmm_failed\"")) {
+                return r;
+            }
+            assertThat(Instant.now()).as("no vmm_failed answer after the VMM was killed: " + r.body()).isBefore(deadline);
+            Thread.sleep(200);
+        }
+    }
+
+    /** Every logged event (message and stack trace) that mentions the forged text, once there is one. */
+    private static List<String> awaitLogMentions(ListAppender<ILoggingEvent> logs) throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
+        while (true) {
+            List<String> mentions = List.copyOf(logs.list).stream().map(GuestConsoleTextTest::render)
+                    .filter(s -> s.contains(FORGED)).toList();
+            if (!mentions.isEmpty() || Instant.now().isAfter(deadline)) {
+                return mentions;
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /** The event's message and the messages of its exception chain, raw (as a log file would show them). */
+    private static String render(ILoggingEvent e) {
+        StringBuilder out = new StringBuilder(e.getFormattedMessage());
+        for (var t = e.getThrowableProxy(); t != null; t = t.getCause()) {
+            out.append(" | ").append(t.getMessage());
+        }
+        return out.toString();
+    }
+}
