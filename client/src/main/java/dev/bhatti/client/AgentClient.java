@@ -335,24 +335,48 @@ public final class AgentClient implements AutoCloseable {
 
     /** A new authenticated control connection with {@code request} sent. */
     private AgentConnection request(FrameType type, Object request) throws IOException {
-        AgentConnection conn = connect();
+        AgentConnection conn = notSent(this::connect);
         try {
             conn.send(type, request);
             return conn;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            conn.close();
+            throw notSent(e);
+        } catch (RuntimeException e) {
             conn.close();
             throw e;
         }
     }
 
     private AgentConnection request(FrameType type) throws IOException {
-        AgentConnection conn = connect();
+        AgentConnection conn = notSent(this::connect);
         try {
             conn.send(type);
             return conn;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            conn.close();
+            throw notSent(e);
+        } catch (RuntimeException e) {
             conn.close();
             throw e;
+        }
+    }
+
+    /** Failures before the request frame was written: the agent never saw the request. */
+    private static IOException notSent(IOException e) {
+        return e instanceof AgentException || e instanceof RequestNotSentException ? e : new RequestNotSentException(e);
+    }
+
+    @FunctionalInterface
+    private interface Opening {
+        AgentConnection open() throws IOException;
+    }
+
+    private static AgentConnection notSent(Opening opening) throws IOException {
+        try {
+            return opening.open();
+        } catch (IOException e) {
+            throw notSent(e);
         }
     }
 

@@ -47,10 +47,18 @@ public interface Engine extends AutoCloseable {
      */
     boolean stopIfWarm(String id);
 
-    /** cold → hot; {@code force} retries a sandbox marked as having an unusable snapshot. */
-    void start(String id, boolean force);
+    /**
+     * cold → hot; {@code force} retries a sandbox marked as having an unusable snapshot. A sandbox
+     * whose VMM died comes back without force: from its last snapshot if it has one, else booted on
+     * its disk (decision 0015). Answers which of these happened.
+     */
+    StartedFrom start(String id, boolean force);
 
-    /** Whatever the state, makes the VM hot (the daemon calls this before every VM-touching request). */
+    /**
+     * Whatever the state, makes the VM hot (the daemon calls this before every VM-touching request).
+     *
+     * @throws EngineException.VmmDied when its VMM died: only {@link #start} brings it back
+     */
     void ensureHot(String id);
 
     VmInfo status(String id);

@@ -44,6 +44,24 @@ public sealed class EngineException extends RuntimeException {
         }
     }
 
+    /**
+     * The sandbox's VMM exited while nobody asked it to (crash, SIGKILL): its processes and memory
+     * are gone, its disk is kept. Requests fail with this until {@link Engine#start} brings it back.
+     */
+    public static final class VmmDied extends EngineException {
+        private final String reason;
+
+        public VmmDied(String id, String reason) {
+            super("vmm_died", "sandbox " + id + ": " + reason, null);
+            this.reason = reason;
+        }
+
+        /** What happened, without the sandbox id (first line: the exit; then log tails). */
+        public String reason() {
+            return reason;
+        }
+    }
+
     /** Invalid create or operation arguments. */
     public static final class InvalidSpec extends EngineException {
         public InvalidSpec(String message) {

@@ -71,7 +71,7 @@ public final class ProbeEngine implements Engine {
     @Override public void destroy(String id) { real.destroy(id); }
     @Override public void pause(String id) { real.pause(id); }
     @Override public void resume(String id) { real.resume(id); }
-    @Override public void start(String id, boolean force) { real.start(id, force); }
+    @Override public dev.bhatti.engine.StartedFrom start(String id, boolean force) { return real.start(id, force); }
     @Override public void ensureHot(String id) { real.ensureHot(id); }
     @Override public VmInfo status(String id) { return real.status(id); }
     @Override public List<VmInfo> list() { return real.list(); }

@@ -22,7 +22,9 @@ public final class PowerCommands {
                               String done, Map<String, ?> body) {
         JsonNode sb = Progress.around(spec.commandLine().getErr(), doing + " " + sandbox,
                 () -> options.client().post(Paths.sandbox(sandbox) + "/" + action, body));
-        spec.commandLine().getOut().println(done + " " + sb.path("name").asText(sandbox));
+        String how = "disk".equals(sb.path("started_from").asText())
+                ? " (booted on its disk: no snapshot to restore, its processes were lost)" : "";
+        spec.commandLine().getOut().println(done + " " + sb.path("name").asText(sandbox) + how);
     }
 
     @Command(name = "stop", description = "Snapshot a sandbox to disk (cold).")

@@ -169,8 +169,8 @@ public final class QemuEngine implements Engine {
     }
 
     @Override
-    public void start(String id, boolean force) {
-        vm(id).start(force);
+    public dev.bhatti.engine.StartedFrom start(String id, boolean force) {
+        return vm(id).start(force);
     }
 
     @Override

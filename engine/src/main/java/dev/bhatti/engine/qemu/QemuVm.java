@@ -4,6 +4,7 @@ import dev.bhatti.client.AgentClient;
 import dev.bhatti.client.Transport;
 import dev.bhatti.engine.EngineException;
 import dev.bhatti.engine.GuestText;
+import dev.bhatti.engine.StartedFrom;
 import dev.bhatti.engine.Thermal;
 import dev.bhatti.engine.VmInfo;
 import dev.bhatti.engine.VmState;
@@ -20,7 +21,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One sandbox's VM and its thermal state machine. Transitions (pause, resume, stop, start,
  * destroy) are serialized by the VM's lock, which is held across the QMP exchange of that one
- * transition; reads of the state are lock-free.
+ * transition; reads of the state are lock-free. A VMM that exits unasked leaves the VM cold and
+ * "died": requests fail with {@link EngineException.VmmDied} until {@link #start} brings it back
+ * from its snapshot or by booting it on its disk (decision 0015).
  */
 final class QemuVm {
     private static final Logger log = LoggerFactory.getLogger(QemuVm.class);
@@ -31,6 +34,8 @@ final class QemuVm {
     private final ReentrantLock lock = new ReentrantLock();
     private volatile Thermal thermal = Thermal.COLD;
     private volatile Optional<String> broken = Optional.empty();
+    /** The VMM exited unasked ({@link #broken} says how); only a start brings the VM back. */
+    private volatile boolean died;
     private volatile Vmm vmm;
     private volatile AgentClient agent;
     private final NetworkMode network;
@@ -121,43 +126,92 @@ final class QemuVm {
         return bytes[0];
     }
 
-    void start(boolean force) {
+    StartedFrom start(boolean force) {
+        StartedFrom[] from = {StartedFrom.RUNNING};
         transition("start", () -> {
-            switch (thermal) {
-                case HOT -> { }
-                case WARM -> {
-                    vmm.qmp().execute("cont");
-                    thermal = Thermal.HOT;
-                    clockAfterPause();
-                }
-                case COLD -> restore(force);
+            if (died) {
+                shutdownVmm();
+                thermal = Thermal.COLD;
             }
+            from[0] = toHot(force);
         });
+        return from[0];
     }
 
-    private void restore(boolean force) throws IOException {
-        if (broken.isPresent() && !force) {
+    /** Under the lock: warm → hot by {@code cont}, cold → hot by {@link #restore}. */
+    private StartedFrom toHot(boolean force) throws IOException {
+        return switch (thermal) {
+            case HOT -> StartedFrom.RUNNING;
+            case WARM -> {
+                vmm.qmp().execute("cont");
+                thermal = Thermal.HOT;
+                clockAfterPause();
+                yield StartedFrom.RESUMED;
+            }
+            case COLD -> restore(force);
+        };
+    }
+
+    /**
+     * Cold → hot: from the last snapshot when there is one (it is deleted once restored, so one
+     * that exists was written by the last stop and no VMM ran on the disk since), else — after a
+     * VMM death or with force — by booting on the disk.
+     */
+    private StartedFrom restore(boolean force) throws IOException {
+        boolean recovering = died;
+        if (broken.isPresent() && !force && !recovering) {
             throw new EngineException.SnapshotUnusable(id(), broken.get() + " (start with force to retry)");
         }
         if (!Files.exists(config.dir().state()) || Files.size(config.dir().state()) == 0) {
+            if (recovering || force) {
+                bootOnDisk(broken.orElse("no snapshot"));
+                return StartedFrom.DISK;
+            }
             throw markBroken("device state file " + config.dir().state() + " is missing or empty");
         }
         network.beforeLaunch(id(), nic);
+        boolean loaded = false;
         try {
             launch(true);
             dev.bhatti.engine.FaultPoint.reach("start.restore_began");
             Snapshots.load(vmm.qmp(), config.dir());
+            loaded = true;
             awaitAgentAndSetClock();
         } catch (IOException | RuntimeException e) {
             shutdownVmm();
+            if (loaded) {
+                // The guest ran on the disk after the load: the snapshot no longer matches it.
+                Files.deleteIfExists(config.dir().state());
+            }
             throw markBroken("restore failed: " + e.getMessage() + tails());
         }
         // The device state is consumed: the running VM moves on from it, so a later recovery must
         // never restore it against newer memory and disk (only a new stop writes a new one).
         Files.deleteIfExists(config.dir().state());
+        hotAgain(StartedFrom.SNAPSHOT);
+        return StartedFrom.SNAPSHOT;
+    }
+
+    /** A fresh boot on the VM's disk (overlay, config drive, volumes): its processes and memory are lost. */
+    private void bootOnDisk(String why) throws IOException {
+        log.warn("event=sandbox_reboot_on_disk sandbox={} reason=\"{}\"", id(), why.lines().findFirst().orElse(why));
+        network.beforeLaunch(id(), nic);
+        try {
+            launch(false);
+            awaitAgent(BOOT_READY);
+        } catch (IOException | RuntimeException e) {
+            shutdownVmm();
+            throw markBroken("boot on its disk failed: " + e.getMessage() + tails());
+        }
+        hotAgain(StartedFrom.DISK);
+    }
+
+    private void hotAgain(StartedFrom from) {
         broken = Optional.empty();
+        died = false;
         thermal = Thermal.HOT;
         clockLag = 0;
+        log.info("event=sandbox_started sandbox={} from={}", id(), from.name().toLowerCase());
     }
 
     /** Readiness after a restore, probed with CLOCK_SET: the guest clock stood still while cold. */
@@ -195,13 +249,28 @@ final class QemuVm {
         }
     }
 
+    /**
+     * Makes the VM hot; a transition in flight (a stop) is waited out first, so the caller never
+     * takes an agent that the transition is about to close. A dead VMM is not restarted here.
+     */
     void ensureHot() {
-        if (thermal != Thermal.HOT || broken.isPresent()) {
-            start(false);
+        requireNotDied();
+        if (thermal != Thermal.HOT || broken.isPresent() || lock.isLocked()) {
+            transition("start", () -> {
+                requireNotDied();
+                toHot(false);
+            });
+        }
+    }
+
+    private void requireNotDied() {
+        if (died) {
+            throw new EngineException.VmmDied(id(), broken.orElse("its VMM exited unexpectedly"));
         }
     }
 
     AgentClient agent() {
+        requireNotDied();
         Thermal t = thermal;
         if (t != Thermal.HOT) {
             throw new EngineException.NotHot(id(), t);
@@ -257,9 +326,19 @@ final class QemuVm {
         }
     }
 
-    private void died(String why) {
+    /**
+     * The VMM exited unasked (called from its exit watcher, without the lock): the VM is cold and
+     * unusable at once; its agent's connections are closed, which ends requests waiting on them.
+     * A transition holding the lock fails on its own through the lost QMP connection.
+     */
+    private void died(Vmm dead, String why) {
+        if (vmm != dead) {
+            return;
+        }
         String tails = tails();
-        broken = Optional.of(why + tails);
+        broken = Optional.of(why + " at " + java.time.Instant.now() + tails);
+        died = true;
+        thermal = Thermal.COLD;
         log.error("event=sandbox_broken sandbox={} reason=\"{}\"{}", id(), why, tails);
         closeAgent();
     }
@@ -268,8 +347,12 @@ final class QemuVm {
         closeAgent();
         Vmm v = vmm;
         vmm = null;
-        if (v != null && v.alive()) {
-            v.quit();
+        if (v != null) {
+            if (v.alive()) {
+                v.quit();
+            } else {
+                v.kill();
+            }
         }
     }
 
@@ -303,6 +386,7 @@ final class QemuVm {
 
     private EngineException markBroken(String reason) {
         broken = Optional.of(reason);
+        died = false;
         log.error("event=sandbox_broken sandbox={} reason=\"{}\"", id(), reason);
         return new EngineException.SnapshotUnusable(id(), reason);
     }

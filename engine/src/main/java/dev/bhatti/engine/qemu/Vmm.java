@@ -8,13 +8,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One running QEMU process and its QMP connection. An exit nobody asked for (crash, SIGKILL) is
- * reported once to {@code onUnexpectedExit}; {@link #quit} and {@link #kill} are expected exits.
+ * reported once to {@code onUnexpectedExit} with this VMM; {@link #quit} and {@link #kill} are expected exits.
  */
 final class Vmm implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Vmm.class);
@@ -32,7 +32,7 @@ final class Vmm implements AutoCloseable {
     }
 
     /** Starts QEMU with {@code command} and connects to its QMP socket. */
-    static Vmm launch(String id, QemuCommand command, Path qemu, Consumer<String> onUnexpectedExit) throws IOException {
+    static Vmm launch(String id, QemuCommand command, Path qemu, BiConsumer<Vmm, String> onUnexpectedExit) throws IOException {
         SandboxDir dir = command.dir();
         java.nio.file.Files.deleteIfExists(dir.qmpSocket());
         OwnerOnly.file(dir.vmmLog());
@@ -52,11 +52,11 @@ final class Vmm implements AutoCloseable {
         return vmm;
     }
 
-    private void exited(Process p, Consumer<String> onUnexpectedExit) {
+    private void exited(Process p, BiConsumer<Vmm, String> onUnexpectedExit) {
         if (!expectingExit.get()) {
             String why = "VMM (pid " + p.pid() + ") exited unexpectedly with status " + p.exitValue();
             log.error("event=vmm_died sandbox={} reason=\"{}\"", id, why);
-            onUnexpectedExit.accept(why);
+            onUnexpectedExit.accept(this, why);
         }
     }
 

@@ -1,12 +1,13 @@
 package dev.bhatti.server.api;
 
-import dev.bhatti.client.AgentClient;
 import dev.bhatti.client.AgentException;
 import dev.bhatti.client.ExecListener;
 import dev.bhatti.client.ExecResult;
+import dev.bhatti.client.RequestNotSentException;
 import dev.bhatti.proto.ExecRequest;
 import dev.bhatti.proto.Json;
 import dev.bhatti.server.sandbox.EnvVars;
+import dev.bhatti.server.sandbox.Sandboxes;
 import dev.bhatti.server.store.User;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
@@ -25,6 +26,8 @@ final class ExecRoutes implements ApiServer.Routes {
     static final int DEFAULT_TIMEOUT_SEC = 300;
     static final int MAX_TIMEOUT_SEC = 86_400;
     private static final String NDJSON = "application/x-ndjson";
+    /** Tries of an exec whose request never reached the agent (the VM was stopped under it). */
+    private static final int SEND_ATTEMPTS = 3;
 
     private final ApiContext api;
     private final Guard guard;
@@ -46,14 +49,32 @@ final class ExecRoutes implements ApiServer.Routes {
         User user = guard.user(ctx, RateLimits.Kind.HEAVY);
         ExecBody body = Bodies.json(ctx, ExecBody.class, null);
         ExecRequest request = request(body);
-        AgentClient agent = guard.agent(ctx, user, ctx.pathParam("id"));
+        Sandboxes.Hot hot = guard.hot(ctx, user, ctx.pathParam("id"));
+        if (String.valueOf(ctx.header("Accept")).contains(NDJSON) && !Boolean.TRUE.equals(body.detach())) {
+            stream(hot, request, ctx);
+            return;
+        }
+        ExecResult r = null;
+        for (int attempt = 1; r == null; attempt++) {
+            try {
+                r = hot.agent().exec(request);
+            } catch (AgentException e) {
+                throw e;
+            } catch (RequestNotSentException e) {
+                // A stop closed the agent before the command was sent: wait for the VM and send it again.
+                if (attempt >= SEND_ATTEMPTS) {
+                    throw api.sandboxes().agentFailure(hot, e);
+                }
+                hot = guard.hot(ctx, user, ctx.pathParam("id"));
+            } catch (IOException e) {
+                // The connection broke under the command (the VMM died, a stop closed it): not internal.
+                throw api.sandboxes().agentFailure(hot, e);
+            }
+        }
         if (Boolean.TRUE.equals(body.detach())) {
-            ExecResult r = agent.exec(request);
             ctx.status(200).contentType("application/json").result(r.stdoutBytes());
-        } else if (String.valueOf(ctx.header("Accept")).contains(NDJSON)) {
-            stream(agent, request, ctx);
         } else {
-            Responses.ok(ctx, buffered(agent.exec(request)));
+            Responses.ok(ctx, buffered(r));
         }
     }
 
@@ -115,12 +136,12 @@ final class ExecRoutes implements ApiServer.Routes {
      * go to the servlet's own stream: Javalin's {@code ctx.outputStream()} (its compression
      * wrapper) ignores {@code flush()}, which held every event until the command ended.
      */
-    private static void stream(AgentClient agent, ExecRequest request, Context ctx) throws IOException {
+    private void stream(Sandboxes.Hot hot, ExecRequest request, Context ctx) throws IOException {
         ctx.status(200).contentType(NDJSON);
         OutputStream out = ctx.res().getOutputStream();
         Events events = new Events(out);
         try {
-            int code = agent.exec(request, events);
+            int code = hot.agent().exec(request, events);
             events.flushCarry();
             events.send(Map.of("type", "exit", "exit_code", code));
         } catch (AgentException e) {
@@ -130,6 +151,12 @@ final class ExecRoutes implements ApiServer.Routes {
             } else {
                 events.send(Map.of("type", "error", "data", e.getMessage()));
             }
+        } catch (IOException e) {
+            if (events.clientGone()) {
+                throw e;
+            }
+            ApiException failure = api.sandboxes().agentFailure(hot, e);
+            events.send(Map.of("type", "error", "code", failure.code(), "data", failure.getMessage()));
         }
     }
 
@@ -167,10 +194,22 @@ final class ExecRoutes implements ApiServer.Routes {
             emit("stderr", stderr.rest());
         }
 
+        private volatile boolean clientGone;
+
+        /** Whether writing to the HTTP client failed (then no event can be sent). */
+        boolean clientGone() {
+            return clientGone;
+        }
+
         synchronized void send(Object event) throws IOException {
-            out.write(Json.encode(event));
-            out.write('\n');
-            out.flush();
+            try {
+                out.write(Json.encode(event));
+                out.write('\n');
+                out.flush();
+            } catch (IOException e) {
+                clientGone = true;
+                throw e;
+            }
         }
     }
 }

@@ -22,6 +22,11 @@ final class Guard {
 
     /** The sandbox's agent, made hot and held hot until the request ends ({@link #release}). */
     AgentClient agent(Context ctx, User user, String ref) {
+        return hot(ctx, user, ref).agent();
+    }
+
+    /** Like {@link #agent} with the sandbox's id, for mapping agent failures ({@link Sandboxes#agentFailure}). */
+    Sandboxes.Hot hot(Context ctx, User user, String ref) {
         Sandboxes.Hot hot = sandboxes.hot(user, ref);
         List<Sandboxes.Hot> held = ctx.attribute(HOLDS);
         if (held == null) {
@@ -29,7 +34,7 @@ final class Guard {
             ctx.attribute(HOLDS, held);
         }
         held.add(hot);
-        return hot.agent();
+        return hot;
     }
 
     /** Ends the request's holds (an after-handler: runs also when the request failed). */

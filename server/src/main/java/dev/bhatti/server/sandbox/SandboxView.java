@@ -4,16 +4,26 @@ import dev.bhatti.server.store.SandboxRow;
 import java.util.Map;
 
 /**
- * The sandbox object of the API (SPEC §4.2); times are RFC 3339 strings. {@code reason} says why a
- * sandbox is {@code failed} or {@code unknown} (absent otherwise).
+ * The sandbox object of the API; times are RFC 3339 strings. {@code status} is {@code failed}
+ * while a running sandbox's VM is unusable (its VMM died, its restore failed) or when its create
+ * was interrupted (decision 0014), and {@code unknown} when recovery could not tell; {@code reason}
+ * says why (absent otherwise); {@code startedFrom} is set only in the answer to a start
+ * ({@code running}, {@code resumed}, {@code snapshot} or {@code disk}, decision 0015).
  */
 public record SandboxView(String id, String name, String status, String thermal, String ip, int cpus, int memoryMb,
                           Integer diskSizeMb, String image, String templateId, boolean keepHot,
-                          Map<String, String> labels, String createdAt, String stoppedAt, String reason) {
+                          Map<String, String> labels, String createdAt, String stoppedAt, String reason,
+                          String startedFrom) {
 
     static SandboxView of(SandboxRow row, String thermal, String ip, String reason) {
-        return new SandboxView(row.id(), row.name(), row.status(), thermal, ip, row.cpus(), row.memoryMb(),
+        String status = reason != null && "running".equals(row.status()) ? "failed" : row.status();
+        return new SandboxView(row.id(), row.name(), status, thermal, ip, row.cpus(), row.memoryMb(),
                 row.diskSizeMb(), row.image(), row.templateId(), row.keepHot(), row.labels(),
-                row.createdAt().toString(), row.stoppedAt() == null ? null : row.stoppedAt().toString(), reason);
+                row.createdAt().toString(), row.stoppedAt() == null ? null : row.stoppedAt().toString(), reason, null);
+    }
+
+    SandboxView startedFrom(String from) {
+        return new SandboxView(id, name, status, thermal, ip, cpus, memoryMb, diskSizeMb, image, templateId, keepHot,
+                labels, createdAt, stoppedAt, reason, from);
     }
 }

@@ -4,6 +4,7 @@ import dev.bhatti.client.AgentClient;
 import dev.bhatti.engine.Engine;
 import dev.bhatti.engine.EngineException;
 import dev.bhatti.engine.FaultPoint;
+import dev.bhatti.engine.StartedFrom;
 import dev.bhatti.engine.Thermal;
 import dev.bhatti.engine.VmInfo;
 import dev.bhatti.server.api.ApiException;
@@ -11,6 +12,7 @@ import dev.bhatti.server.recovery.Recovery;
 import dev.bhatti.server.store.SandboxRow;
 import dev.bhatti.server.store.Store;
 import dev.bhatti.server.store.User;
+import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -70,7 +72,7 @@ public final class Sandboxes {
     public SandboxView view(SandboxRow row) {
         try {
             VmInfo vm = engine.status(row.id());
-            String reason = healthy(row) ? null : vm.broken().orElse(UNCONFIRMED);
+            String reason = vm.broken().map(Sandboxes::firstLine).orElse(healthy(row) ? null : UNCONFIRMED);
             return SandboxView.of(row, vm.thermal().name().toLowerCase(), vm.ip().orElse(null), reason);
         } catch (EngineException.NotFound e) {
             return SandboxView.of(row, Thermal.COLD.name().toLowerCase(), null, healthy(row) ? null : lost(row));
@@ -125,17 +127,72 @@ public final class Sandboxes {
         return hot(row(user, ref));
     }
 
-    /** {@link #hot(User, String)} for a row already found (public preview traffic has no user). */
+    /**
+     * {@link #hot(User, String)} for a row already found (public preview traffic has no user). A
+     * stop that lands between the wake and taking the agent is waited out and the VM woken again
+     * (a few times; then 503 {@code sandbox_not_hot}).
+     */
     public Hot hot(SandboxRow row) {
         AutoCloseable hold = holds.apply(row.id());
         try {
             activity.accept(row.id());
-            ensureHot(row);
-            return new Hot(row.id(), engine.agent(row.id()), hold);
+            for (int attempt = 1; ; attempt++) {
+                ensureHot(row);
+                try {
+                    return new Hot(row.id(), engine.agent(row.id()), hold);
+                } catch (EngineException.NotHot e) {
+                    if (attempt >= WAKE_ATTEMPTS) {
+                        throw e;
+                    }
+                } catch (EngineException.VmmDied e) {
+                    throw failed(row.id(), e);
+                }
+            }
         } catch (RuntimeException e) {
             release(hold);
             throw e;
         }
+    }
+
+    private static final int WAKE_ATTEMPTS = 3;
+
+    /**
+     * What a request's failure to talk to the agent of {@code hot} means for its caller: the VMM
+     * died (409 {@code sandbox_failed}), the sandbox was stopped or restarted under the request
+     * (503 {@code sandbox_interrupted}), or the agent did not answer (503 {@code agent_unreachable}).
+     */
+    public ApiException agentFailure(Hot hot, IOException e) {
+        String id = hot.id();
+        VmInfo vm;
+        try {
+            vm = engine.status(id);
+        } catch (EngineException.NotFound gone) {
+            return new ApiException.Conflict("sandbox_unknown", "sandbox " + id + " went away while the request ran");
+        }
+        try {
+            if (engine.agent(id) == hot.agent()) {
+                return new ApiException.Unavailable("agent_unreachable", "the agent of sandbox " + id
+                        + " did not answer: " + e.getMessage() + "; retry, or start the sandbox again if it persists");
+            }
+        } catch (EngineException.VmmDied died) {
+            return failed(id, died);
+        } catch (EngineException ignored) {
+            // not hot any more: stopped (or paused) while the request ran
+        }
+        return new ApiException.Unavailable("sandbox_interrupted", "sandbox " + id + " was "
+                + (vm.thermal() == Thermal.HOT ? "restarted" : "stopped") + " while the request ran, which cut its "
+                + "connection to the agent; the command's outcome is unknown; run it again");
+    }
+
+    private static ApiException failed(String id, EngineException.VmmDied e) {
+        return new ApiException.Conflict("sandbox_failed", "sandbox " + id + " failed: " + firstLine(e.reason())
+                + "; its processes are gone, its disk is kept; POST /sandboxes/" + id
+                + "/start (bhatti start) brings it back");
+    }
+
+    private static String firstLine(String text) {
+        int nl = text.indexOf('\n');
+        return nl < 0 ? text : text.substring(0, nl);
     }
 
     private static void release(AutoCloseable hold) {
@@ -163,7 +220,11 @@ public final class Sandboxes {
     /** Wakes the sandbox if needed and brings an "unknown" or "stopped" row back to running. */
     public void ensureHot(SandboxRow row) {
         Thermal before = requireVm(row).thermal();
-        engine.ensureHot(row.id());
+        try {
+            engine.ensureHot(row.id());
+        } catch (EngineException.VmmDied e) {
+            throw failed(row.id(), e);
+        }
         if (before == Thermal.COLD || !"running".equals(row.status())) {
             store.updateSandbox(row.withStatus("running").withStoppedAt(null).withVmState(vmState(row.id())));
         }
@@ -182,11 +243,12 @@ public final class Sandboxes {
     public SandboxView start(User user, String ref, boolean force) {
         SandboxRow row = row(user, ref);
         requireVm(row);
-        engine.start(row.id(), force);
+        StartedFrom from = engine.start(row.id(), force);
         FaultPoint.reach("start.after_restore");
         SandboxRow running = row.withStatus("running").withStoppedAt(null).withVmState(vmState(row.id()));
         store.updateSandbox(running);
-        return view(running);
+        log.info("event=sandbox_start sandbox={} user={} from={}", row.id(), user.name(), from.name().toLowerCase());
+        return view(running).startedFrom(from.name().toLowerCase());
     }
 
     public SandboxView patch(User user, String ref, PatchRequest patch) {
