@@ -75,17 +75,17 @@ class GuestConsoleTextTest {
     }
 
     /**
-     * The answer to an exec once the daemon noticed the death (asynchronously: until then a request
+     * The answer to an exec once the daemon noticed the death (409 sandbox_failed, decision 0015;
      * may still try the agent's closed port).
      */
     private static HttpResponse<String> awaitFailure(DaemonFixture fx, String key) throws Exception {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
         while (true) {
             HttpResponse<String> r = fx.post(key, "/sandboxes/noisy/exec", "{\"cmd\":[\"true\"]}");
-            if (r.body().contains("\"vmm_failed\"")) {
+            if (r.body().contains("\"sandbox_failed\"")) {
                 return r;
             }
-            assertThat(Instant.now()).as("no vmm_failed answer after the VMM was killed: " + r.body()).isBefore(deadline);
+            assertThat(Instant.now()).as("no sandbox_failed answer after the VMM was killed: " + r.body()).isBefore(deadline);
             Thread.sleep(200);
         }
     }
