@@ -75,8 +75,8 @@ class GuestConsoleTextTest {
     }
 
     /**
-     * The answer to an exec once the daemon noticed the death (409 sandbox_failed, decision 0015;
-     * may still try the agent's closed port).
+     * The answer to an exec once the daemon noticed the death (409 sandbox_failed, decision 0015);
+     * until then a request may still try the agent's closed port.
      */
     private static HttpResponse<String> awaitFailure(DaemonFixture fx, String key) throws Exception {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
