@@ -34,6 +34,8 @@ class ConnectionFloodTest {
     private LoharProcess lohar;
     private final List<Flood> floods = new ArrayList<>();
     private final AtomicBoolean stop = new AtomicBoolean();
+    private final java.util.concurrent.ScheduledExecutorService trickle =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().factory());
 
     @BeforeEach
     void start() throws Exception {
@@ -43,6 +45,7 @@ class ConnectionFloodTest {
     @AfterEach
     void stopAll() throws Exception {
         stop.set(true);
+        trickle.shutdownNow();
         for (Flood f : floods) {
             f.close();
         }
@@ -73,19 +76,21 @@ class ConnectionFloodTest {
             closedAfterNanos = System.nanoTime() - openedNanos;
         }
 
-        /** Sends a frame header announcing a 32-byte AUTH and then one byte every 200 ms. */
+        /**
+         * Sends a frame header announcing a 32-byte AUTH and then one byte every 200 ms (a slow
+         * client's pace, on the test's scheduler); a write the agent refused ends the task.
+         */
         Flood trickling() {
-            Thread.ofVirtual().start(() -> {
-                byte[] header = {0, 0, 0, 33, 0x01};
+            byte[] header = {0, 0, 0, 33, 0x01};
+            java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
+            trickle.scheduleAtFixedRate(() -> {
+                int i = sent.getAndIncrement();
                 try {
-                    for (int i = 0; !stop.get(); i++) {
-                        channel.write(ByteBuffer.wrap(new byte[] {i < header.length ? header[i] : (byte) 'a'}));
-                        Thread.sleep(200);
-                    }
-                } catch (IOException | InterruptedException e) {
-                    // closed by the agent
+                    channel.write(ByteBuffer.wrap(new byte[] {i < header.length ? header[i] : (byte) 'a'}));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException("closed by the agent", e);
                 }
-            });
+            }, 0, 200, java.util.concurrent.TimeUnit.MILLISECONDS);
             return this;
         }
 

@@ -6,12 +6,15 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -39,15 +42,22 @@ class GuestConsoleTextTest {
             assertThat(printed.statusCode()).as(printed.body()).isEqualTo(200);
             assertThat(SandboxApiTest.json(printed.body())).as(printed.body()).containsEntry("exit_code", 0);
             Path sandboxDir = fx.daemon.config().dataDir().resolve("sandboxes").resolve(id);
-            awaitContains(sandboxDir.resolve("serial.log"), FORGED);
+            Path serial = sandboxDir.resolve("serial.log");
+            poll("serial.log showing the forged line", Duration.ofSeconds(30),
+                    () -> Files.exists(serial) ? Files.readString(serial, StandardCharsets.ISO_8859_1) : "", t -> t.contains(FORGED));
             killVmm(sandboxDir);
 
-            HttpResponse<String> failed = awaitFailure(fx, key);
+            // until the daemon notices the death, a request may still try the agent's closed port
+            HttpResponse<String> failed = poll("a 409 sandbox_failed answer after the VMM was killed", Duration.ofSeconds(30),
+                    () -> fx.post(key, "/sandboxes/noisy/exec", "{\"cmd\":[\"true\"]}"),
+                    r -> r.body().contains("\"sandbox_failed\""));
             String error = (String) SandboxApiTest.json(failed.body()).get("error");
             assertThat(error).as(failed.body()).contains("guest_console=\"").contains("\\n" + FORGED)
                     .doesNotContain("\n").doesNotContain("\u001b").contains("\\x1b[31mred");
 
-            List<String> mentions = awaitLogMentions(logs);
+            List<String> mentions = poll("a logged event mentioning the forged text", Duration.ofSeconds(20),
+                    () -> List.copyOf(logs.list).stream().map(GuestConsoleTextTest::render).filter(t -> t.contains(FORGED)).toList(),
+                    found -> !found.isEmpty());
             assertThat(mentions).isNotEmpty().allSatisfy(line -> assertThat(line)
                     .doesNotContain("\n").doesNotContain("\r").doesNotContain("\u001b")
                     .contains("guest_console=\"").contains("\\n" + FORGED));
@@ -66,41 +76,16 @@ class GuestConsoleTextTest {
         vmm.getFirst().onExit().get(30, TimeUnit.SECONDS);
     }
 
-    private static void awaitContains(Path file, String text) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-        while (!(Files.exists(file) && Files.readString(file, java.nio.charset.StandardCharsets.ISO_8859_1).contains(text))) {
-            assertThat(Instant.now()).as(file + " never showed " + text).isBefore(deadline);
-            Thread.sleep(100);
+    /** The first answer of {@code probe} that is {@code done}, asked every 100 ms; fails with the last one at the deadline. */
+    private static <T> T poll(String what, Duration within, Callable<T> probe, Predicate<T> done) throws Exception {
+        long deadline = System.nanoTime() + within.toNanos();
+        T last = probe.call();
+        while (!done.test(last)) {
+            assertThat(System.nanoTime() - deadline).as("no " + what + " within " + within + "; last: " + last).isNegative();
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+            last = probe.call();
         }
-    }
-
-    /**
-     * The answer to an exec once the daemon noticed the death (409 sandbox_failed, decision 0015);
-     * until then a request may still try the agent's closed port.
-     */
-    private static HttpResponse<String> awaitFailure(DaemonFixture fx, String key) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-        while (true) {
-            HttpResponse<String> r = fx.post(key, "/sandboxes/noisy/exec", "{\"cmd\":[\"true\"]}");
-            if (r.body().contains("\"sandbox_failed\"")) {
-                return r;
-            }
-            assertThat(Instant.now()).as("no sandbox_failed answer after the VMM was killed: " + r.body()).isBefore(deadline);
-            Thread.sleep(200);
-        }
-    }
-
-    /** Every logged event (message and stack trace) that mentions the forged text, once there is one. */
-    private static List<String> awaitLogMentions(ListAppender<ILoggingEvent> logs) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
-        while (true) {
-            List<String> mentions = List.copyOf(logs.list).stream().map(GuestConsoleTextTest::render)
-                    .filter(s -> s.contains(FORGED)).toList();
-            if (!mentions.isEmpty() || Instant.now().isAfter(deadline)) {
-                return mentions;
-            }
-            Thread.sleep(200);
-        }
+        return last;
     }
 
     /** The event's message and the messages of its exception chain, raw (as a log file would show them). */
