@@ -57,9 +57,19 @@ public record ExecRequest(
         requireRange("cols", cols, 1, 0xFFFF);
         requireRange("max_idle_sec", maxIdleSec, 0, Integer.MAX_VALUE);
         requireRange("timeout_sec", timeoutSec, 0, Integer.MAX_VALUE);
-        if (user != null && !user.equals(USER_LOHAR) && !user.equals(USER_ROOT)) {
-            throw new IllegalArgumentException("user must be \"lohar\" or \"root\", got \"" + user + "\"");
+        if (user != null && !knownUser(user)) {
+            throw new IllegalArgumentException(unknownUser(user));
         }
+    }
+
+    /** Whether a request may name {@code user}: {@code "lohar"} or {@code "root"}. */
+    public static boolean knownUser(String user) {
+        return USER_LOHAR.equals(user) || USER_ROOT.equals(user);
+    }
+
+    /** The message for a user no request may name. */
+    public static String unknownUser(String user) {
+        return "user must be \"lohar\" or \"root\", got \"" + user + "\"";
     }
 
     /** Whether the request runs as root rather than the lohar user. */

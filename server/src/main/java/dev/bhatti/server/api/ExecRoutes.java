@@ -108,8 +108,8 @@ final class ExecRoutes implements ApiServer.Routes {
             b.cwd(body.cwd());
         }
         if (body.user() != null) {
-            if (!body.user().equals(ExecRequest.USER_LOHAR) && !body.user().equals(ExecRequest.USER_ROOT)) {
-                throw new ApiException.Invalid("invalid_user", "user must be \"lohar\" or \"root\", got \"" + body.user() + "\"");
+            if (!ExecRequest.knownUser(body.user())) {
+                throw new ApiException.Invalid("invalid_user", ExecRequest.unknownUser(body.user()));
             }
             b.user(body.user());
         }
