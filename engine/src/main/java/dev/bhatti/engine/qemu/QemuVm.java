@@ -32,6 +32,8 @@ final class QemuVm {
 
     private final VmConfig config;
     private final ReentrantLock lock = new ReentrantLock();
+    /** Guards handing the VMM over ({@link #shutdownVmm}) against its exit watcher ({@link #died}). */
+    private final Object vmmHandle = new Object();
     private volatile Thermal thermal = Thermal.COLD;
     private volatile Optional<String> broken = Optional.empty();
     /** The VMM exited unasked ({@link #broken} says how); only a start brings the VM back. */
@@ -332,21 +334,28 @@ final class QemuVm {
      * A transition holding the lock fails on its own through the lost QMP connection.
      */
     private void died(Vmm dead, String why) {
-        if (vmm != dead) {
-            return;
-        }
         String tails = tails();
-        broken = Optional.of(why + " at " + java.time.Instant.now() + tails);
-        died = true;
-        thermal = Thermal.COLD;
+        synchronized (vmmHandle) {
+            // Checked and marked together: a transition that already let go of this VMM (and may
+            // have marked the sandbox itself, e.g. a failed restore) is not overwritten afterwards.
+            if (vmm != dead) {
+                return;
+            }
+            broken = Optional.of(why + " at " + java.time.Instant.now() + tails);
+            died = true;
+            thermal = Thermal.COLD;
+        }
         log.error("event=sandbox_broken sandbox={} reason=\"{}\"{}", id(), why, tails);
         closeAgent();
     }
 
     private void shutdownVmm() {
         closeAgent();
-        Vmm v = vmm;
-        vmm = null;
+        Vmm v;
+        synchronized (vmmHandle) {
+            v = vmm;
+            vmm = null;
+        }
         if (v != null) {
             if (v.alive()) {
                 v.quit();
