@@ -287,7 +287,12 @@ public final class AgentClient implements AutoCloseable {
                 probe.run(Duration.ofNanos(Math.min(left, MAX_READY_ATTEMPT.toNanos())));
                 return;
             } catch (AgentException e) {
-                throw e;
+                if (!e.isConnectionLimit()) {
+                    throw e;
+                }
+                // After a restore the guest may still hold connections the stop cut; keepalive
+                // ends them within seconds (decision 0019), so a full agent is retried.
+                last = e;
             } catch (IOException e) {
                 last = e;
             }

@@ -18,6 +18,12 @@ public class AgentException extends IOException {
     /** Prefix of the agent's message for an exec whose {@code timeout_sec} fired. */
     public static final String TIMEOUT_PREFIX = "timeout: ";
 
+    /**
+     * The agent's message when all its authenticated control slots are taken: transient, since
+     * connections end (and dead ones are found by keepalive) within seconds.
+     */
+    public static final String CONNECTION_LIMIT = "connection limit exceeded";
+
     public AgentException(String message) {
         super(java.util.Objects.requireNonNull(message, "message"));
     }
@@ -25,6 +31,11 @@ public class AgentException extends IOException {
     /** True when the program could not be started (buffered exec reports exit code 127). */
     public boolean isStartFailure() {
         return getMessage().startsWith(START_PREFIX);
+    }
+
+    /** True when the agent refused the connection because its slots were all taken. */
+    public boolean isConnectionLimit() {
+        return getMessage().equals(CONNECTION_LIMIT);
     }
 
     /** True when the exec's timeout fired (buffered exec reports exit code 124). */

@@ -3,7 +3,10 @@ package dev.bhatti.engine.qemu;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.bhatti.client.ExecListener;
+import dev.bhatti.client.ExecStream;
 import dev.bhatti.engine.EngineException;
+import dev.bhatti.engine.StartedFrom;
 import dev.bhatti.engine.Thermal;
 import dev.bhatti.engine.VmInfo;
 import dev.bhatti.proto.ExecRequest;
@@ -11,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -129,6 +134,47 @@ class EngineThermalTest {
         } finally {
             fx.engine.destroy(id);
         }
+    }
+
+    /**
+     * A stop cuts the host's ends of every agent connection, but the guest's ends are in the
+     * snapshot: after the restore they must not keep the agent's 50 control slots (nor their
+     * execs' processes), or the restore's own readiness probe is refused (decision 0019).
+     */
+    @Test
+    void execsAStopCutDoNotFillTheAgentAfterTheRestore() throws Exception {
+        VmInfo vm = fx.create("cut");
+        String id = vm.id();
+        int slots = 50;
+        try {
+            List<ExecStream> held = new ArrayList<>();
+            for (int i = 0; i < slots - 1; i++) {
+                held.add(fx.engine.agent(id).startExec(ExecRequest.of("sleep", "600"), ExecListener.discarding()));
+            }
+            awaitGuest(id, "pgrep -c -x sleep", String.valueOf(slots - 1), Duration.ofSeconds(60));
+            held.add(fx.engine.agent(id).startExec(ExecRequest.of("sleep", "600"), ExecListener.discarding()));
+            fx.engine.stop(id);
+            assertThat(fx.engine.start(id, false)).as("restored with every slot held by a cut connection")
+                    .isEqualTo(StartedFrom.SNAPSHOT);
+            awaitGuest(id, "pgrep -c -x sleep || true", "0", Duration.ofSeconds(30));
+            assertThat(fx.sh(id, "echo served").stdout()).isEqualTo("served\n");
+        } finally {
+            fx.engine.destroy(id);
+        }
+    }
+
+    /** Polls {@code script} in the guest until its trimmed stdout is {@code want}. */
+    private static void awaitGuest(String id, String script, String want, Duration within) throws Exception {
+        long deadline = System.nanoTime() + within.toNanos();
+        String last;
+        do {
+            last = fx.sh(id, script).stdout().trim();
+            if (last.equals(want)) {
+                return;
+            }
+            LockSupport.parkNanos(Duration.ofMillis(500).toNanos());
+        } while (System.nanoTime() < deadline);
+        assertThat(last).as(script + " in the guest after " + within).isEqualTo(want);
     }
 
     @Test
