@@ -1,5 +1,6 @@
 package dev.bhatti.server.sandbox;
 
+import dev.bhatti.api.ErrorCode;
 import dev.bhatti.client.AgentClient;
 import dev.bhatti.engine.Engine;
 import dev.bhatti.engine.EngineException;
@@ -104,9 +105,9 @@ public final class Sandboxes {
         } catch (EngineException.NotFound e) {
             String label = "sandbox " + row.name() + " (" + row.id() + ")";
             if ("failed".equals(row.status())) {
-                throw new ApiException.Conflict("sandbox_failed", label + " failed: " + lost(row));
+                throw new ApiException(ErrorCode.SANDBOX_FAILED, label + " failed: " + lost(row));
             }
-            throw new ApiException.Conflict("sandbox_unknown", label
+            throw new ApiException(ErrorCode.SANDBOX_UNKNOWN, label
                     + " has no VM this daemon can start (its state was lost); destroy it and create a new one");
         }
     }
@@ -167,11 +168,11 @@ public final class Sandboxes {
         try {
             vm = engine.status(id);
         } catch (EngineException.NotFound gone) {
-            return new ApiException.Conflict("sandbox_unknown", "sandbox " + id + " went away while the request ran");
+            return new ApiException(ErrorCode.SANDBOX_UNKNOWN, "sandbox " + id + " went away while the request ran");
         }
         try {
             if (engine.agent(id) == hot.agent()) {
-                return new ApiException.Unavailable("agent_unreachable", "the agent of sandbox " + id
+                return new ApiException(ErrorCode.AGENT_UNREACHABLE, "the agent of sandbox " + id
                         + " did not answer: " + e.getMessage() + "; retry, or start the sandbox again if it persists");
             }
         } catch (EngineException.VmmDied died) {
@@ -179,13 +180,13 @@ public final class Sandboxes {
         } catch (EngineException ignored) {
             // not hot any more: stopped (or paused) while the request ran
         }
-        return new ApiException.Unavailable("sandbox_interrupted", "sandbox " + id + " was "
+        return new ApiException(ErrorCode.SANDBOX_INTERRUPTED, "sandbox " + id + " was "
                 + (vm.thermal() == Thermal.HOT ? "restarted" : "stopped") + " while the request ran, which cut its "
                 + "connection to the agent; the command's outcome is unknown; run it again");
     }
 
     private static ApiException failed(String id, EngineException.VmmDied e) {
-        return new ApiException.Conflict("sandbox_failed", "sandbox " + id + " failed: " + firstLine(e.reason())
+        return new ApiException(ErrorCode.SANDBOX_FAILED, "sandbox " + id + " failed: " + firstLine(e.reason())
                 + "; its processes are gone, its disk is kept; POST /sandboxes/" + id
                 + "/start (bhatti start) brings it back");
     }
@@ -292,6 +293,6 @@ public final class Sandboxes {
     }
 
     static ApiException notFound(String ref) {
-        return new ApiException.NotFound("sandbox_not_found", "sandbox " + ref + " not found");
+        return new ApiException(ErrorCode.SANDBOX_NOT_FOUND, "sandbox " + ref + " not found");
     }
 }
