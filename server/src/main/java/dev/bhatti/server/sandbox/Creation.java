@@ -1,6 +1,7 @@
 package dev.bhatti.server.sandbox;
 
 import dev.bhatti.api.ErrorCode;
+import dev.bhatti.api.SandboxStatus;
 import dev.bhatti.engine.CreateSpec;
 import dev.bhatti.engine.Engine;
 import dev.bhatti.engine.EngineException;
@@ -103,7 +104,7 @@ public final class Creation {
             if (count >= max) {
                 throw new ApiException(ErrorCode.QUOTA_EXCEEDED, "sandbox limit reached (" + count + "/" + max + ")");
             }
-            SandboxRow row = new SandboxRow("sb-" + hex(6), user.id(), plan.name(), "running", plan.cpus(),
+            SandboxRow row = new SandboxRow("sb-" + hex(6), user.id(), plan.name(), SandboxStatus.RUNNING.wire(), plan.cpus(),
                     plan.memoryMb(), plan.diskSizeMb(), plan.image(), plan.templateId(), plan.keepHot(),
                     plan.labels(), clock.instant(), null, null);
             long disks = quota.rootDiskMb(plan.diskSizeMb())

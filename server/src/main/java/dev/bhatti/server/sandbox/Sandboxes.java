@@ -1,6 +1,8 @@
 package dev.bhatti.server.sandbox;
 
 import dev.bhatti.api.ErrorCode;
+import dev.bhatti.api.SandboxStatus;
+import dev.bhatti.api.ThermalState;
 import dev.bhatti.client.AgentClient;
 import dev.bhatti.engine.Engine;
 import dev.bhatti.engine.EngineException;
@@ -74,9 +76,9 @@ public final class Sandboxes {
         try {
             VmInfo vm = engine.status(row.id());
             String reason = vm.broken().map(Sandboxes::firstLine).orElse(healthy(row) ? null : UNCONFIRMED);
-            return SandboxView.of(row, vm.thermal().name().toLowerCase(), vm.ip().orElse(null), reason);
+            return SandboxView.of(row, SandboxView.thermal(vm.thermal()), vm.ip().orElse(null), reason);
         } catch (EngineException.NotFound e) {
-            return SandboxView.of(row, Thermal.COLD.name().toLowerCase(), null, healthy(row) ? null : lost(row));
+            return SandboxView.of(row, ThermalState.COLD, null, healthy(row) ? null : lost(row));
         }
     }
 
@@ -85,7 +87,7 @@ public final class Sandboxes {
             + "start it (with force if needed) or destroy it";
 
     private static boolean healthy(SandboxRow row) {
-        return !"failed".equals(row.status()) && !"unknown".equals(row.status());
+        return row.state() != SandboxStatus.FAILED && row.state() != SandboxStatus.UNKNOWN;
     }
 
     /** Why a sandbox has no VM in the engine. */
@@ -104,7 +106,7 @@ public final class Sandboxes {
             return engine.status(row.id());
         } catch (EngineException.NotFound e) {
             String label = "sandbox " + row.name() + " (" + row.id() + ")";
-            if ("failed".equals(row.status())) {
+            if (row.state() == SandboxStatus.FAILED) {
                 throw new ApiException(ErrorCode.SANDBOX_FAILED, label + " failed: " + lost(row));
             }
             throw new ApiException(ErrorCode.SANDBOX_UNKNOWN, label
@@ -226,8 +228,8 @@ public final class Sandboxes {
         } catch (EngineException.VmmDied e) {
             throw failed(row.id(), e);
         }
-        if (before == Thermal.COLD || !"running".equals(row.status())) {
-            store.updateSandbox(row.withStatus("running").withStoppedAt(null).withVmState(vmState(row.id())));
+        if (before == Thermal.COLD || row.state() != SandboxStatus.RUNNING) {
+            store.updateSandbox(row.withStatus(SandboxStatus.RUNNING).withStoppedAt(null).withVmState(vmState(row.id())));
         }
     }
 
@@ -236,7 +238,7 @@ public final class Sandboxes {
         requireVm(row);
         engine.stop(row.id());
         FaultPoint.reach("stop.after_snapshot");
-        SandboxRow stopped = row.withStatus("stopped").withStoppedAt(clock.instant()).withVmState(vmState(row.id()));
+        SandboxRow stopped = row.withStatus(SandboxStatus.STOPPED).withStoppedAt(clock.instant()).withVmState(vmState(row.id()));
         store.updateSandbox(stopped);
         return view(stopped);
     }
@@ -246,7 +248,7 @@ public final class Sandboxes {
         requireVm(row);
         StartedFrom from = engine.start(row.id(), force);
         FaultPoint.reach("start.after_restore");
-        SandboxRow running = row.withStatus("running").withStoppedAt(null).withVmState(vmState(row.id()));
+        SandboxRow running = row.withStatus(SandboxStatus.RUNNING).withStoppedAt(null).withVmState(vmState(row.id()));
         store.updateSandbox(running);
         log.info("event=sandbox_start sandbox={} user={} from={}", row.id(), user.name(), from.name().toLowerCase());
         return view(running).startedFrom(from.name().toLowerCase());
