@@ -102,6 +102,10 @@ public enum ErrorCode {
     WAKE_INTERRUPTED(Family.UNAVAILABLE, "waking the sandbox was interrupted"),
     TOO_MANY_WAKES(Family.UNAVAILABLE, "too many sandboxes are waking; retry after Retry-After seconds"),
 
+    // 504: the command ran out of time.
+    EXEC_TIMEOUT(Family.TIMED_OUT, "the command ran past its timeout_sec and was killed (the error event of a streamed exec; "
+            + "a buffered exec answers exit_code 124)"),
+
     // 507
     HOST_DISK_FULL(Family.INSUFFICIENT_STORAGE, "the host has too little free disk for this request");
 
@@ -121,6 +125,7 @@ public enum ErrorCode {
         INTERNAL(500),
         UPSTREAM(502),
         UNAVAILABLE(503),
+        TIMED_OUT(504),
         INSUFFICIENT_STORAGE(507);
 
         private final int status;

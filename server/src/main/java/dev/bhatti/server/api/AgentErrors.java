@@ -17,7 +17,8 @@ final class AgentErrors {
             // the caller sees what the agent could not do, not an internal error under a 400
             case INTERNAL -> new ApiException(ErrorCode.AGENT_REFUSED,
                     "the sandbox's agent could not handle the request: " + AgentErrorText.INTERNAL.detail(m));
-            case START, TIMEOUT, AUTH_REQUIRED, CONNECTION_LIMIT, NO_REQUEST, SESSION_LIMIT, OTHER ->
+            case TIMEOUT -> new ApiException(ErrorCode.EXEC_TIMEOUT, m);
+            case START, AUTH_REQUIRED, CONNECTION_LIMIT, NO_REQUEST, SESSION_LIMIT, OTHER ->
                     new ApiException(ErrorCode.AGENT_REFUSED, m);
         };
     }
