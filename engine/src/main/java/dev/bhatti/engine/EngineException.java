@@ -2,7 +2,6 @@ package dev.bhatti.engine;
 
 import dev.bhatti.api.ErrorCode;
 
-
 /**
  * Every engine failure, with the API error code it means for a caller. Messages say what was
  * attempted on which sandbox and why.

@@ -54,7 +54,6 @@ public record ServerConfig(Path dataDir, String host, int port, Path clientConfi
         }
     }
 
-
     /**
      * Disk limits of the host: {@code max_root_disk_mb} per sandbox (default 51200 = 50 GiB), and the
      * free space a create must leave on the data dir's filesystem: the larger of

@@ -2,10 +2,9 @@ package dev.bhatti.server.store;
 
 import dev.bhatti.api.ErrorCode;
 
-
 /**
- * Every store failure, with a stable {@link #code()} for callers to branch on (the HTTP layer maps
- * codes to statuses in one place). Messages say what was attempted on which row.
+ * Every store failure, with the {@link ErrorCode} it means for an API caller (the HTTP layer turns
+ * it into a status in one place). Messages say what was attempted on which row.
  */
 public sealed class StoreException extends RuntimeException {
     private final ErrorCode code;

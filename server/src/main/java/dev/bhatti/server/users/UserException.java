@@ -2,8 +2,7 @@ package dev.bhatti.server.users;
 
 import dev.bhatti.api.ErrorCode;
 
-
-/** Failures of user management, with stable codes. Store conflicts come as StoreException. */
+/** Failures of user management, each with its {@link ErrorCode}. Store conflicts come as StoreException. */
 public sealed class UserException extends RuntimeException {
     private final ErrorCode code;
 
