@@ -3,6 +3,7 @@ package dev.bhatti.agent;
 import dev.bhatti.agent.conn.Admission;
 import dev.bhatti.agent.conn.Connection;
 import dev.bhatti.agent.conn.PlatformThreads;
+import dev.bhatti.proto.AgentErrorText;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
@@ -146,7 +147,7 @@ public final class AgentServer implements AutoCloseable {
     /** A pending connection pushed out of a full pool: it had its chance to authenticate. */
     private void evict(Connection conn) {
         log.debug("event=pending_evicted");
-        conn.tryError(options.token().isPresent() ? "auth required" : "connection limit exceeded");
+        conn.tryError(options.token().isPresent() ? AgentErrorText.AUTH_REQUIRED.text() : AgentErrorText.CONNECTION_LIMIT.text());
         conn.close();
     }
 

@@ -10,6 +10,7 @@ import dev.bhatti.agent.posix.GuestSystem;
 import dev.bhatti.agent.process.Launcher;
 import dev.bhatti.agent.tty.Sessions;
 import dev.bhatti.proto.ActivityInfo;
+import dev.bhatti.proto.AgentErrorText;
 import dev.bhatti.proto.ExecKillRequest;
 import dev.bhatti.proto.ExecRequest;
 import dev.bhatti.proto.FileReadRequest;
@@ -87,7 +88,7 @@ final class Dispatcher implements AutoCloseable {
             log.debug("event=connection_dropped error=\"{}\"", e.getMessage());
         } catch (RuntimeException e) {
             log.error("event=request_failed", e);
-            conn.tryError("internal error: " + e.getMessage());
+            conn.tryError(AgentErrorText.INTERNAL.with(String.valueOf(e.getMessage())));
         }
     }
 
@@ -113,12 +114,12 @@ final class Dispatcher implements AutoCloseable {
         boolean isAuth = first.get().is(FrameType.AUTH);
         if (token.isPresent()) {
             if (!isAuth || !MessageDigest.isEqual(token.get(), first.get().payload())) {
-                conn.tryError("auth required");
+                conn.tryError(AgentErrorText.AUTH_REQUIRED.text());
                 return Optional.empty();
             }
         }
         if (!ticket.authenticate()) {
-            conn.tryError("connection limit exceeded");
+            conn.tryError(AgentErrorText.CONNECTION_LIMIT.text());
             return Optional.empty();
         }
         return isAuth ? readWithDeadline(conn, deadline) : first;
@@ -134,7 +135,7 @@ final class Dispatcher implements AutoCloseable {
     }
 
     private void expired(Connection conn) {
-        conn.tryError(token.isPresent() ? "auth required" : "no request within the deadline");
+        conn.tryError(token.isPresent() ? AgentErrorText.AUTH_REQUIRED.text() : AgentErrorText.NO_REQUEST.text());
         conn.close();
     }
 

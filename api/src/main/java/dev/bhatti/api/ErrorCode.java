@@ -33,8 +33,9 @@ public enum ErrorCode {
     INVALID_TIMEOUT(Family.INVALID, "timeout_sec is not a positive number within the limit"),
     INVALID_PATH(Family.INVALID, "a guest path is missing, relative, or contains NUL or '..'"),
     INVALID_FILE(Family.INVALID, "a file to place at create is malformed"),
-    INVALID_OFFSET(Family.INVALID, "offset is not a non-negative integer"),
-    INVALID_LENGTH(Family.INVALID, "length is not a non-negative integer"),
+    INVALID_OFFSET(Family.INVALID, "offset (of a file read) is not a non-negative integer"),
+    INVALID_LIMIT(Family.INVALID, "limit (of a file read) is not a non-negative integer"),
+    INVALID_MAX_BYTES(Family.INVALID, "max_bytes (of a file read) is not a non-negative integer"),
     INVALID_MODE(Family.INVALID, "a file mode is not an octal permission"),
     INVALID_SIZE(Family.INVALID, "a size is not a positive integer within the limit"),
     INVALID_PORT(Family.INVALID, "a port is outside 1-65535"),
@@ -71,9 +72,12 @@ public enum ErrorCode {
     SANDBOX_FAILED(Family.CONFLICT, "the sandbox failed (its VMM died or a create was interrupted); POST /start brings it back"),
     SANDBOX_UNKNOWN(Family.CONFLICT, "the sandbox's state is unknown after an interrupted operation; POST /start with force"),
 
-    // 411, 413
+    // 411, 413, 414, 426, 431: the HTTP request itself cannot be served.
     LENGTH_REQUIRED(Family.LENGTH_REQUIRED, "an upload without Content-Length"),
     PAYLOAD_TOO_LARGE(Family.TOO_LARGE, "a body over its cap"),
+    URI_TOO_LONG(Family.URI_TOO_LONG, "the request line is over the server's limit"),
+    UPGRADE_REQUIRED(Family.UPGRADE_REQUIRED, "an HTTP/2 request on the HTTP/1.1 port"),
+    HEADERS_TOO_LARGE(Family.HEADERS_TOO_LARGE, "the request headers are over the server's limit"),
 
     // 429: a quota or a rate.
     QUOTA_EXCEEDED(Family.LIMITED, "the user's sandbox, cpu or memory quota is used up"),
@@ -98,6 +102,10 @@ public enum ErrorCode {
     WAKE_INTERRUPTED(Family.UNAVAILABLE, "waking the sandbox was interrupted"),
     TOO_MANY_WAKES(Family.UNAVAILABLE, "too many sandboxes are waking; retry after Retry-After seconds"),
 
+    // 504: the command ran out of time.
+    EXEC_TIMEOUT(Family.TIMED_OUT, "the command ran past its timeout_sec and was killed (the error event of a streamed exec; "
+            + "a buffered exec answers exit_code 124)"),
+
     // 507
     HOST_DISK_FULL(Family.INSUFFICIENT_STORAGE, "the host has too little free disk for this request");
 
@@ -110,10 +118,14 @@ public enum ErrorCode {
         CONFLICT(409),
         LENGTH_REQUIRED(411),
         TOO_LARGE(413),
+        URI_TOO_LONG(414),
+        UPGRADE_REQUIRED(426),
+        HEADERS_TOO_LARGE(431),
         LIMITED(429),
         INTERNAL(500),
         UPSTREAM(502),
         UNAVAILABLE(503),
+        TIMED_OUT(504),
         INSUFFICIENT_STORAGE(507);
 
         private final int status;

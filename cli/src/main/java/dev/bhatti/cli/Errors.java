@@ -1,7 +1,7 @@
 package dev.bhatti.cli;
 
+import dev.bhatti.api.ErrorCode;
 import dev.bhatti.cli.api.ApiError;
-import dev.bhatti.server.secrets.SecretBoxException;
 import dev.bhatti.server.store.StoreException;
 import dev.bhatti.server.users.UserException;
 import java.io.PrintWriter;
@@ -43,49 +43,55 @@ final class Errors implements CommandLine.IExecutionExceptionHandler, CommandLin
     /** Hints by stable code; the same code can mean different things locally and from the API. */
     private static Optional<String> hint(Exception ex) {
         return Optional.ofNullable(switch (ex) {
-            case ApiError e -> apiHint(e.code());
+            case ApiError e -> ErrorCode.of(e.code()).map(Errors::apiHint).orElseGet(() -> clientHint(e.code()));
+            case StoreException.Failed e -> "check --data-dir (or BHATTI_DATA_DIR) and its permissions";
             case StoreException e -> localHint(e.code());
             case UserException e -> localHint(e.code());
-            case SecretBoxException e -> localHint(e.code());
             default -> null;
         });
     }
 
-    private static String localHint(String code) {
+    private static String localHint(ErrorCode code) {
         return switch (code) {
-            case "user_not_found" -> "'bhatti user list' shows the existing users";
-            case "name_conflict" -> "choose another name, or 'bhatti user rotate-key NAME' for a new key";
-            case "user_has_sandboxes" -> "destroy the user's sandboxes first";
-            case "invalid_name" -> "for example: alice, ci-bot, team.a";
-            case "store_failed" -> "check --data-dir (or BHATTI_DATA_DIR) and its permissions";
+            case USER_NOT_FOUND -> "'bhatti user list' shows the existing users";
+            case NAME_CONFLICT -> "choose another name, or 'bhatti user rotate-key NAME' for a new key";
+            case USER_HAS_SANDBOXES -> "destroy the user's sandboxes first";
+            case INVALID_NAME -> "for example: alice, ci-bot, team.a";
             default -> null;
         };
     }
 
-    private static String apiHint(String code) {
+    /** Hints for the CLI's own failures (no daemon reached, bad URL), which have no API code. */
+    private static String clientHint(String code) {
         return switch (code) {
             case "connection_refused" -> "is the daemon running? start it with 'scripts/quickstart' or 'bhatti serve', "
                     + "or point --url (or 'bhatti setup') at it";
             case "connection_failed" -> "check the daemon URL (--url, ~/.bhatti/config.yaml or BHATTI_URL)";
-            case "unauthorized" -> "the key comes from --token, else $BHATTI_TOKEN, else the config file; fix it with 'bhatti setup --url URL --token KEY'";
             case "token_required" -> "pass --token KEY ('bhatti user create --name NAME' on the server prints one)";
             case "invalid_url" -> "for example: --url http://localhost:8080";
-            case "sandbox_not_found" -> "'bhatti list' shows your sandboxes";
-            case "secret_not_found" -> "'bhatti secret list' shows your secrets";
-            case "volume_not_found" -> "'bhatti volume list' shows your volumes";
-            case "template_not_found" -> "'bhatti template list' shows your templates";
-            case "name_conflict" -> "choose another name";
-            case "volume_attached" -> "destroy the sandboxes using it first ('bhatti volume list' shows them)";
-            case "quota_exceeded" -> "your user's limits are reached: free some with 'bhatti destroy' or "
+            default -> null;
+        };
+    }
+
+    private static String apiHint(ErrorCode code) {
+        return switch (code) {
+            case UNAUTHORIZED -> "the key comes from --token, else $BHATTI_TOKEN, else the config file; fix it with 'bhatti setup --url URL --token KEY'";
+            case SANDBOX_NOT_FOUND -> "'bhatti list' shows your sandboxes";
+            case SECRET_NOT_FOUND -> "'bhatti secret list' shows your secrets";
+            case VOLUME_NOT_FOUND -> "'bhatti volume list' shows your volumes";
+            case TEMPLATE_NOT_FOUND -> "'bhatti template list' shows your templates";
+            case NAME_CONFLICT -> "choose another name";
+            case VOLUME_ATTACHED -> "destroy the sandboxes using it first ('bhatti volume list' shows them)";
+            case QUOTA_EXCEEDED -> "your user's limits are reached: free some with 'bhatti destroy' or "
                     + "'bhatti volume delete' ('bhatti list', 'bhatti volume list'), or ask the daemon's admin";
-            case "storage_quota_exceeded" -> "root disks and volumes share your storage quota: destroy sandboxes or "
+            case STORAGE_QUOTA_EXCEEDED -> "root disks and volumes share your storage quota: destroy sandboxes or "
                     + "delete volumes you no longer need, ask for smaller disks, or ask the daemon's admin";
-            case "host_disk_full" -> "the daemon's host is short of disk space: ask for smaller disks, or ask its admin";
-            case "rate_limited" -> "too many requests for now: wait a moment and try again";
-            case "payload_too_large" -> "requests are limited to 1 MiB; copy big files with 'bhatti file write'";
-            case "snapshot_unusable" -> "'bhatti start SANDBOX --force' clears the mark and boots it afresh";
-            case "internal" -> "the daemon's log has the details under that request id";
-            case "route_not_found" -> "the daemon may be older than this client: compare 'bhatti version'";
+            case HOST_DISK_FULL -> "the daemon's host is short of disk space: ask for smaller disks, or ask its admin";
+            case RATE_LIMITED -> "too many requests for now: wait a moment and try again";
+            case PAYLOAD_TOO_LARGE -> "requests are limited to 1 MiB; copy big files with 'bhatti file write'";
+            case SNAPSHOT_UNUSABLE -> "'bhatti start SANDBOX --force' clears the mark and boots it afresh";
+            case INTERNAL_ERROR -> "the daemon's log has the details under that request id";
+            case ROUTE_NOT_FOUND -> "the daemon may be older than this client: compare 'bhatti version'";
             default -> null;
         };
     }

@@ -35,7 +35,7 @@ class ErrorsTest {
                         "Error: not enough free disk on the host\n", "hint: the daemon's host is short of disk space"),
                 new Case(429, "{\"error\":\"rate limit exceeded\",\"code\":\"rate_limited\"}",
                         "Error: rate limit exceeded\n", "hint: too many requests for now"),
-                new Case(500, "{\"error\":\"internal error\",\"request_id\":\"req_0123abcd\"}",
+                new Case(500, "{\"error\":\"internal error\",\"code\":\"internal_error\",\"request_id\":\"req_0123abcd\"}",
                         "Error: internal error (request id req_0123abcd)\n", "hint: the daemon's log has the details"),
                 new Case(409, "{\"error\":\"volume name v is already in use\",\"code\":\"name_conflict\"}",
                         "Error: volume name v is already in use\n", "hint: choose another name\n"),

@@ -1,22 +1,20 @@
 package dev.bhatti.client;
 
+import dev.bhatti.proto.AgentErrorText;
 import java.io.IOException;
+import java.util.Objects;
 
 /**
- * The agent answered with an {@code ERROR} frame; {@link #getMessage()} is its
- * message, verbatim.
+ * The agent answered with an {@code ERROR} frame; {@link #getMessage()} is its message, verbatim.
  *
- * <p>Two kinds of error are told apart by the message prefix the agent uses
- * (SPEC §2.3); this class is the one place in the client that knows them:
- * {@value #START_PREFIX} (the program could not be started: missing binary or
- * working directory; no EXIT follows) and {@value #TIMEOUT_PREFIX} (the
- * request's {@code timeout_sec} fired and the process group was killed).
+ * <p>{@link #kind()} is the one place on the host that reads an agent message to tell the kinds of
+ * failure apart ({@link AgentErrorText}, SPEC §2.3): {@link AgentErrorText#START} (the program could
+ * not be started: missing binary or working directory; no EXIT follows), {@link AgentErrorText#TIMEOUT}
+ * (the request's {@code timeout_sec} fired and the process group was killed), a missing file or
+ * session, an attached session, and the rest.
  */
 public class AgentException extends IOException {
-    /** Prefix of the agent's message for a program that cannot be started. */
-    public static final String START_PREFIX = "start: ";
-    /** Prefix of the agent's message for an exec whose {@code timeout_sec} fired. */
-    public static final String TIMEOUT_PREFIX = "timeout: ";
+    private final AgentErrorText kind;
 
     /**
      * The agent's message when all its authenticated control slots are taken: transient, since
@@ -25,12 +23,18 @@ public class AgentException extends IOException {
     public static final String CONNECTION_LIMIT = "connection limit exceeded";
 
     public AgentException(String message) {
-        super(java.util.Objects.requireNonNull(message, "message"));
+        super(Objects.requireNonNull(message, "message"));
+        this.kind = AgentErrorText.of(message);
+    }
+
+    /** What kind of failure the agent reported. */
+    public AgentErrorText kind() {
+        return kind;
     }
 
     /** True when the program could not be started (buffered exec reports exit code 127). */
     public boolean isStartFailure() {
-        return getMessage().startsWith(START_PREFIX);
+        return kind == AgentErrorText.START;
     }
 
     /** True when the agent refused the connection because its slots were all taken. */
@@ -40,6 +44,6 @@ public class AgentException extends IOException {
 
     /** True when the exec's timeout fired (buffered exec reports exit code 124). */
     public boolean isTimeout() {
-        return getMessage().startsWith(TIMEOUT_PREFIX);
+        return kind == AgentErrorText.TIMEOUT;
     }
 }

@@ -7,9 +7,9 @@
  * <ul>
  *   <li>One connection per operation, AUTH first when a token is held; nothing is pooled, so a
  *       failed operation never poisons the next one.</li>
- *   <li>Start failures and timeouts are told apart from other agent errors only by the ERROR
- *       message prefixes {@code "start: "} and {@code "timeout: "}, kept in
- *       {@link dev.bhatti.client.AgentException} and nowhere else. Buffered exec maps them to exit
+ *   <li>Agent errors are told apart only by {@link dev.bhatti.client.AgentException#kind()}, which
+ *       reads the ERROR message against {@link dev.bhatti.proto.AgentErrorText} (start failures,
+ *       timeouts, missing files and sessions, ...) and is the only place that does. Buffered exec maps them to exit
  *       codes 127 and 124 (SPEC §4.2); streaming calls throw them.</li>
  *   <li>Buffered exec keeps at most 10 MiB of stdout and stderr together; later bytes are read and
  *       dropped (the command is not killed) and each stream that lost bytes ends with a marker

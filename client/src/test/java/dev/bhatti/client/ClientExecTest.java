@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bhatti.agent.LoharProcess;
 import dev.bhatti.proto.ActivityInfo;
+import dev.bhatti.proto.AgentErrorText;
 import dev.bhatti.proto.ExecRequest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -74,7 +75,7 @@ class ClientExecTest {
         ExecResult r = client.exec(ExecRequest.of("no-such-program-bhatti"));
         assertThat(r.exitCode()).isEqualTo(127);
         assertThat(r.startFailed()).isTrue();
-        assertThat(r.stderr()).startsWith(AgentException.START_PREFIX).contains("no-such-program-bhatti");
+        assertThat(r.stderr()).startsWith(AgentErrorText.START.text()).contains("no-such-program-bhatti");
         assertThat(r.stdout()).isEmpty();
     }
 
@@ -96,7 +97,7 @@ class ClientExecTest {
         assertThat(r.exitCode()).isEqualTo(124);
         assertThat(r.timedOut()).isTrue();
         assertThat(r.stdout()).isEqualTo("before\n");
-        assertThat(r.stderr()).startsWith(AgentException.TIMEOUT_PREFIX);
+        assertThat(r.stderr()).startsWith(AgentErrorText.TIMEOUT.text());
     }
 
     @Test

@@ -1,46 +1,48 @@
 package dev.bhatti.engine;
 
+import dev.bhatti.api.ErrorCode;
+
 /**
- * Every engine failure, with a stable code for callers to branch on. Messages say what was
+ * Every engine failure, with the API error code it means for a caller. Messages say what was
  * attempted on which sandbox and why.
  */
 public sealed class EngineException extends RuntimeException {
-    private final String code;
+    private final ErrorCode code;
 
-    private EngineException(String code, String message, Throwable cause) {
+    private EngineException(ErrorCode code, String message, Throwable cause) {
         super(message, cause);
         this.code = code;
     }
 
-    public String code() {
+    public ErrorCode code() {
         return code;
     }
 
     /** No sandbox with that id. */
     public static final class NotFound extends EngineException {
         public NotFound(String id) {
-            super("sandbox_not_found", "sandbox " + id + " not found", null);
+            super(ErrorCode.SANDBOX_NOT_FOUND, "sandbox " + id + " not found", null);
         }
     }
 
     /** A VM-touching operation on a VM that is warm or cold; call ensureHot first. */
     public static final class NotHot extends EngineException {
         public NotHot(String id, Thermal thermal) {
-            super("sandbox_not_hot", "sandbox " + id + " is " + thermal.name().toLowerCase() + ", not hot", null);
+            super(ErrorCode.SANDBOX_NOT_HOT, "sandbox " + id + " is " + thermal.name().toLowerCase() + ", not hot", null);
         }
     }
 
     /** The snapshot cannot be restored; later starts fail fast until a forced start. */
     public static final class SnapshotUnusable extends EngineException {
         public SnapshotUnusable(String id, String reason) {
-            super("snapshot_unusable", "sandbox " + id + ": snapshot unusable: " + reason, null);
+            super(ErrorCode.SNAPSHOT_UNUSABLE, "sandbox " + id + ": snapshot unusable: " + reason, null);
         }
     }
 
     /** The VMM failed: did not start, died, or refused a command. */
     public static final class VmmFailed extends EngineException {
         public VmmFailed(String message, Throwable cause) {
-            super("vmm_failed", message, cause);
+            super(ErrorCode.VMM_FAILED, message, cause);
         }
     }
 
@@ -52,7 +54,7 @@ public sealed class EngineException extends RuntimeException {
         private final String reason;
 
         public VmmDied(String id, String reason) {
-            super("vmm_died", "sandbox " + id + ": " + reason, null);
+            super(ErrorCode.SANDBOX_FAILED, "sandbox " + id + ": " + reason, null);
             this.reason = reason;
         }
 
@@ -65,14 +67,14 @@ public sealed class EngineException extends RuntimeException {
     /** Invalid create or operation arguments. */
     public static final class InvalidSpec extends EngineException {
         public InvalidSpec(String message) {
-            super("invalid_spec", message, null);
+            super(ErrorCode.INVALID_REQUEST, message, null);
         }
     }
 
     /** Bridge networking has no address (or no user subnet) left to hand out. */
     public static final class PoolExhausted extends EngineException {
         public PoolExhausted(String message) {
-            super("ip_pool_exhausted", message, null);
+            super(ErrorCode.IP_POOL_EXHAUSTED, message, null);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.bhatti.server;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import dev.bhatti.api.SandboxStatus;
 import dev.bhatti.engine.Engine;
 import dev.bhatti.engine.VmState;
 import dev.bhatti.proto.Json;
@@ -75,7 +76,7 @@ final class Startup {
             @Override
             public void markedUnknown(String id, String reason) {
                 log.warn("event=sandbox_unrecoverable sandbox={} reason=\"{}\"", id, reason);
-                store.sandboxById(id).filter(SandboxRow::live).ifPresent(r -> store.updateSandbox(r.withStatus("unknown")));
+                store.sandboxById(id).filter(SandboxRow::live).ifPresent(r -> store.updateSandbox(r.withStatus(SandboxStatus.UNKNOWN)));
             }
 
             @Override
@@ -83,7 +84,7 @@ final class Startup {
                 store.detachAll(id);
                 Orphans.removeSandboxDir(sandboxes, id).ifPresent(failure ->
                         log.error("event=interrupted_create_cleanup_failed sandbox={} reason=\"{}\"", id, failure));
-                store.sandboxById(id).filter(SandboxRow::live).ifPresent(r -> store.updateSandbox(r.withStatus("failed")));
+                store.sandboxById(id).filter(SandboxRow::live).ifPresent(r -> store.updateSandbox(r.withStatus(SandboxStatus.FAILED)));
                 log.warn("event=sandbox_failed sandbox={} reason=\"{}\"", id, reason);
             }
         };

@@ -1,5 +1,6 @@
 package dev.bhatti.server;
 
+import dev.bhatti.api.SandboxStatus;
 import dev.bhatti.engine.Engine;
 import dev.bhatti.server.sandbox.VmStateJson;
 import dev.bhatti.server.store.SandboxRow;
@@ -31,18 +32,18 @@ final class StoreThermalTargets implements ThermalTargets {
     public List<Target> targets() {
         Set<String> known = engine.list().stream().map(v -> v.id()).collect(Collectors.toSet());
         return store.allSandboxes().stream().filter(SandboxRow::live).filter(r -> r.vmState() != null && known.contains(r.id()))
-                .filter(r -> !"unknown".equals(r.status())).map(r -> new Target(r.id(), r.keepHot())).toList();
+                .filter(r -> r.state() != SandboxStatus.UNKNOWN).map(r -> new Target(r.id(), r.keepHot())).toList();
     }
 
     @Override
     public void markUnknown(String id, String reason) {
         log.error("event=sandbox_unknown sandbox={} reason=\"{}\"", id, reason);
-        store.sandboxById(id).filter(SandboxRow::live).ifPresent(r -> store.updateSandbox(r.withStatus("unknown")));
+        store.sandboxById(id).filter(SandboxRow::live).ifPresent(r -> store.updateSandbox(r.withStatus(SandboxStatus.UNKNOWN)));
     }
 
     @Override
     public void markRunning(String id) {
-        store.sandboxById(id).filter(SandboxRow::live).ifPresent(r -> store.updateSandbox(r.withStatus("running")));
+        store.sandboxById(id).filter(SandboxRow::live).ifPresent(r -> store.updateSandbox(r.withStatus(SandboxStatus.RUNNING)));
     }
 
     /** Cold by the thermal manager: still "running" to its user; the new VM state is what recovery needs. */

@@ -11,6 +11,7 @@ import dev.bhatti.agent.posix.Signals;
 import dev.bhatti.agent.process.Launcher;
 import dev.bhatti.agent.process.OutputPump;
 import dev.bhatti.agent.process.StartException;
+import dev.bhatti.proto.AgentErrorText;
 import dev.bhatti.proto.ExecRequest;
 import dev.bhatti.proto.Frame;
 import dev.bhatti.proto.FrameType;
@@ -103,7 +104,8 @@ final class PipedRun {
 
     private void finish(int code) throws IOException {
         if (timedOut.get()) {
-            conn.out().error("timeout: " + String.join(" ", request.argv()) + " exceeded " + request.timeoutSec() + " s");
+            conn.out().error(AgentErrorText.TIMEOUT.with(
+                    String.join(" ", request.argv()) + " exceeded " + request.timeoutSec() + " s"));
             return;
         }
         if (syncBeforeExit) {

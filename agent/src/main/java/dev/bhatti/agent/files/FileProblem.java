@@ -1,5 +1,6 @@
 package dev.bhatti.agent.files;
 
+import dev.bhatti.proto.AgentErrorText;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
@@ -28,7 +29,7 @@ final class FileProblem extends Exception {
 
     private static String describe(IOException e) {
         return switch (e) {
-            case NoSuchFileException x -> "no such file or directory";
+            case NoSuchFileException x -> AgentErrorText.NO_SUCH_FILE.text();
             case AccessDeniedException x -> "permission denied";
             case NotDirectoryException x -> "not a directory";
             case FileSystemException f when f.getReason() != null -> f.getReason().toLowerCase(Locale.ROOT);

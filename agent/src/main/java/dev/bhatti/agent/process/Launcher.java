@@ -5,6 +5,7 @@ import dev.bhatti.agent.posix.FdAction;
 import dev.bhatti.agent.posix.PosixException;
 import dev.bhatti.agent.posix.SpawnRequest;
 import dev.bhatti.agent.posix.Spawner;
+import dev.bhatti.proto.AgentErrorText;
 import dev.bhatti.proto.ExecRequest;
 import dev.bhatti.agent.conn.PlatformThreads;
 import java.io.IOException;
@@ -99,11 +100,11 @@ public final class Launcher implements AutoCloseable {
         Map<String, String> env = environment(request.asRoot() ? ROOT_ENV : Map.of(), request.env());
         Path cwd = request.cwd() == null ? workspace : workspace.resolve(request.cwd());
         if (!Files.isDirectory(cwd)) {
-            throw new StartException("start: chdir " + cwd + ": no such directory");
+            throw new StartException(AgentErrorText.START.with("chdir " + cwd + ": no such directory"));
         }
         String program = request.argv().getFirst();
         Path executable = Executables.resolve(program, env.get("PATH"), cwd)
-                .orElseThrow(() -> new StartException("start: " + program + ": executable file not found in $PATH"));
+                .orElseThrow(() -> new StartException(AgentErrorText.START.with(program + ": executable file not found in $PATH")));
         List<String> prefix = request.asRoot() ? List.of() : runAs;
         List<String> argv = new ArrayList<>(prefix);
         if (!prefix.isEmpty()) {
@@ -116,7 +117,7 @@ public final class Launcher implements AutoCloseable {
         try {
             return Spawner.spawn(new SpawnRequest(binary, argv, envList, cwd, io, newSession));
         } catch (PosixException e) {
-            throw new StartException("start: " + e.getMessage());
+            throw new StartException(AgentErrorText.START.with(e.getMessage()));
         }
     }
 

@@ -7,6 +7,7 @@ import dev.bhatti.agent.posix.Pipe;
 import dev.bhatti.agent.posix.Pty;
 import dev.bhatti.agent.process.Launcher;
 import dev.bhatti.agent.process.StartException;
+import dev.bhatti.proto.AgentErrorText;
 import dev.bhatti.proto.ExecRequest;
 import java.io.IOException;
 import java.util.List;
@@ -29,7 +30,7 @@ final class SessionStarter {
         try {
             pty = Pty.open(request.rowsOrDefault(), request.colsOrDefault());
         } catch (IOException e) {
-            throw new StartException("start: no terminal for the session: " + e.getMessage());
+            throw new StartException(AgentErrorText.START.with("no terminal for the session: " + e.getMessage()));
         }
         try {
             Child child = launcher.start(request, List.of(

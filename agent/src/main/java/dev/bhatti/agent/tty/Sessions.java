@@ -5,6 +5,7 @@ import dev.bhatti.agent.conn.Connection;
 import dev.bhatti.agent.posix.Signals;
 import dev.bhatti.agent.process.Launcher;
 import dev.bhatti.agent.process.StartException;
+import dev.bhatti.proto.AgentErrorText;
 import dev.bhatti.proto.ExecKillRequest;
 import dev.bhatti.proto.ExecRequest;
 import dev.bhatti.proto.Frame;
@@ -80,7 +81,7 @@ public final class Sessions implements AutoCloseable {
     public void create(ExecRequest request, Connection conn) throws IOException {
         String id = reserveId();
         if (id == null) {
-            conn.out().error("session limit reached (" + maxSessions + ")");
+            conn.out().error(AgentErrorText.SESSION_LIMIT.with(maxSessions + ")"));
             return;
         }
         Session session;
@@ -121,7 +122,7 @@ public final class Sessions implements AutoCloseable {
     public void attach(ExecRequest request, Connection conn) throws IOException {
         Session session = sessions.get(request.sessionId());
         if (session == null) {
-            conn.out().error("session not found");
+            conn.out().error(AgentErrorText.SESSION_NOT_FOUND.text());
             return;
         }
         serveClient(session, conn, request.onlyIfDetached());
@@ -139,7 +140,7 @@ public final class Sessions implements AutoCloseable {
     private void attachAndRelay(Session session, Subscriber client, boolean onlyIfDetached) {
         switch (session.attach(client, onlyIfDetached)) {
             case Session.AttachOutcome.Refused r ->
-                    client.offer(Frame.of(FrameType.ERROR, "session is attached".getBytes(StandardCharsets.UTF_8)));
+                    client.offer(Frame.of(FrameType.ERROR, AgentErrorText.SESSION_ATTACHED.text().getBytes(StandardCharsets.UTF_8)));
             case Session.AttachOutcome.Attached a -> {
                 a.replaced().ifPresent(old -> {
                     old.offer(Frame.of(FrameType.EXIT, Payloads.exit(0)));
@@ -210,7 +211,7 @@ public final class Sessions implements AutoCloseable {
     public void kill(ExecKillRequest request, Connection conn) throws IOException {
         Session session = sessions.get(request.sessionId());
         if (session == null) {
-            conn.out().error("session not found");
+            conn.out().error(AgentErrorText.SESSION_NOT_FOUND.text());
             return;
         }
         if (session.running()) {

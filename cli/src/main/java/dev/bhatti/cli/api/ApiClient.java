@@ -2,6 +2,7 @@ package dev.bhatti.cli.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bhatti.api.ErrorCode;
 import dev.bhatti.proto.Json;
 import java.io.IOException;
 import java.io.InputStream;
@@ -211,7 +212,7 @@ public final class ApiClient {
             JsonNode node = json.readTree(body);
             String message = node.path("error").asText("HTTP " + status);
             if (node.hasNonNull("request_id")) {
-                return new ApiError(status, "internal", message + " (request id " + node.path("request_id").asText() + ")");
+                return new ApiError(status, ErrorCode.INTERNAL_ERROR.code(), message + " (request id " + node.path("request_id").asText() + ")");
             }
             return new ApiError(status, node.path("code").asText(""), message);
         } catch (IOException | RuntimeException e) {

@@ -2,6 +2,7 @@ package dev.bhatti.cli.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bhatti.api.ErrorCode;
 import dev.bhatti.cli.api.ApiClient;
 import dev.bhatti.cli.api.ApiError;
 import dev.bhatti.cli.api.Body;
@@ -100,7 +101,7 @@ public final class ExecCommand implements Callable<Integer> {
             case "error" -> {
                 System.out.flush();
                 System.err.println("Error: " + data);
-                yield data.toLowerCase().contains("timeout") || data.toLowerCase().contains("timed out")
+                yield ErrorCode.of(event.path("code").asText("")).filter(c -> c == ErrorCode.EXEC_TIMEOUT).isPresent()
                         ? EXIT_TIMEOUT : 1;
             }
             default -> null;

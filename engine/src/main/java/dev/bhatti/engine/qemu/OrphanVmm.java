@@ -1,6 +1,7 @@
 package dev.bhatti.engine.qemu;
 
 import dev.bhatti.engine.qemu.qmp.QmpClient;
+import dev.bhatti.engine.qemu.qmp.QmpCommand;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
@@ -46,7 +47,7 @@ final class OrphanVmm {
             }
             long bytes = Snapshots.save(qmp, dir, Snapshots.Mode.SHARED_MEMORY);
             try {
-                qmp.execute("quit");
+                qmp.execute(QmpCommand.QUIT);
             } catch (IOException e) {
                 log.debug("event=orphan_quit_reply_lost sandbox={} error=\"{}\"", id, e.getMessage());
             }
@@ -59,12 +60,12 @@ final class OrphanVmm {
 
     /** Whether the VMM waits for an incoming migration (started with {@code -incoming defer}, state not loaded). */
     private static boolean incoming(QmpClient qmp) throws IOException {
-        return "inmigrate".equals(qmp.execute("query-status").path("status").asText());
+        return "inmigrate".equals(qmp.execute(QmpCommand.QUERY_STATUS).path("status").asText());
     }
 
     private static void quit(String id, QmpClient qmp) {
         try {
-            qmp.execute("quit");
+            qmp.execute(QmpCommand.QUIT);
         } catch (IOException e) {
             log.debug("event=orphan_quit_reply_lost sandbox={} error=\"{}\"", id, e.getMessage());
         }

@@ -8,6 +8,7 @@ import dev.bhatti.engine.StartedFrom;
 import dev.bhatti.engine.Thermal;
 import dev.bhatti.engine.VmInfo;
 import dev.bhatti.engine.VmState;
+import dev.bhatti.engine.qemu.qmp.QmpCommand;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -81,7 +82,7 @@ final class QemuVm {
         transition("pause", () -> {
             requireAlive();
             if (thermal == Thermal.HOT) {
-                vmm.qmp().execute("stop");
+                vmm.qmp().execute(QmpCommand.STOP);
                 thermal = Thermal.WARM;
                 pausedAt = System.nanoTime();
             }
@@ -92,7 +93,7 @@ final class QemuVm {
         transition("resume", () -> {
             requireAlive();
             if (thermal == Thermal.WARM) {
-                vmm.qmp().execute("cont");
+                vmm.qmp().execute(QmpCommand.CONT);
                 thermal = Thermal.HOT;
                 clockAfterPause();
             }
@@ -145,7 +146,7 @@ final class QemuVm {
         return switch (thermal) {
             case HOT -> StartedFrom.RUNNING;
             case WARM -> {
-                vmm.qmp().execute("cont");
+                vmm.qmp().execute(QmpCommand.CONT);
                 thermal = Thermal.HOT;
                 clockAfterPause();
                 yield StartedFrom.RESUMED;

@@ -3,6 +3,7 @@ package dev.bhatti.engine.qemu;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bhatti.engine.OwnerOnly;
 import dev.bhatti.engine.qemu.qmp.QmpClient;
+import dev.bhatti.engine.qemu.qmp.QmpCommand;
 import dev.bhatti.engine.qemu.qmp.QmpException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,9 +30,9 @@ final class Snapshots {
     /** Pauses (if running) and writes device state to {@code dir.state()} atomically. */
     static long save(QmpClient qmp, SandboxDir dir, Mode mode) throws IOException {
         setCapability(qmp, mode);
-        qmp.execute("stop");
+        qmp.execute(QmpCommand.STOP);
         Files.deleteIfExists(dir.stateInProgress());
-        qmp.execute("migrate", Map.of("uri", "exec:cat > " + quoted(dir.stateInProgress())));
+        qmp.execute(QmpCommand.MIGRATE, Map.of("uri", "exec:cat > " + quoted(dir.stateInProgress())));
         awaitMigration(qmp, "save");
         Files.move(dir.stateInProgress(), dir.state(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         OwnerOnly.write(dir.path().resolve("state.mode"), mode.name().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
@@ -41,10 +42,10 @@ final class Snapshots {
     /** Loads {@code dir.state()} into a VMM started with {@code -incoming defer}, then runs it. */
     static void load(QmpClient qmp, SandboxDir dir) throws IOException {
         setCapability(qmp, mode(dir));
-        qmp.execute("migrate-incoming", Map.of("uri", "exec:cat " + quoted(dir.state())));
+        qmp.execute(QmpCommand.MIGRATE_INCOMING, Map.of("uri", "exec:cat " + quoted(dir.state())));
         awaitMigration(qmp, "restore");
-        if (!qmp.execute("query-status").path("running").asBoolean()) {
-            qmp.execute("cont");
+        if (!qmp.execute(QmpCommand.QUERY_STATUS).path("running").asBoolean()) {
+            qmp.execute(QmpCommand.CONT);
         }
     }
 
@@ -54,7 +55,7 @@ final class Snapshots {
     }
 
     private static void setCapability(QmpClient qmp, Mode mode) throws IOException {
-        qmp.execute("migrate-set-capabilities", Map.of("capabilities",
+        qmp.execute(QmpCommand.MIGRATE_SET_CAPABILITIES, Map.of("capabilities",
                 List.of(Map.of("capability", "x-ignore-shared", "state", mode == Mode.SHARED_MEMORY))));
     }
 
@@ -62,7 +63,7 @@ final class Snapshots {
         long deadline = System.nanoTime() + MIGRATION_TIMEOUT.toNanos();
         long pause = 200_000;
         while (System.nanoTime() < deadline) {
-            JsonNode info = qmp.execute("query-migrate");
+            JsonNode info = qmp.execute(QmpCommand.QUERY_MIGRATE);
             String status = info.path("status").asText("none");
             switch (status) {
                 case "completed" -> {

@@ -3,6 +3,7 @@ package dev.bhatti.engine.qemu;
 import dev.bhatti.engine.EngineException;
 import dev.bhatti.engine.OwnerOnly;
 import dev.bhatti.engine.qemu.qmp.QmpClient;
+import dev.bhatti.engine.qemu.qmp.QmpCommand;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -76,7 +77,7 @@ final class Vmm implements AutoCloseable {
     void quit() {
         expectingExit.set(true);
         try {
-            qmp.execute("quit");
+            qmp.execute(QmpCommand.QUIT);
         } catch (IOException e) {
             log.debug("event=vmm_quit_reply_lost sandbox={} error=\"{}\"", id, e.getMessage());
         }

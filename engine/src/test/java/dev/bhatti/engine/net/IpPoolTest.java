@@ -3,6 +3,7 @@ package dev.bhatti.engine.net;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.bhatti.api.ErrorCode;
 import dev.bhatti.engine.EngineException;
 import java.util.HashSet;
 import java.util.Set;
@@ -38,7 +39,7 @@ class IpPoolTest {
         assertThat(all).hasSize(253).contains("10.200.7.2", "10.200.7.254").doesNotContain("10.200.7.1", "10.200.7.255");
         assertThatThrownBy(pool::allocate).isInstanceOf(EngineException.PoolExhausted.class)
                 .hasMessageContaining("IP pool exhausted").hasMessageContaining("10.200.7.0/24")
-                .extracting(e -> ((EngineException) e).code()).isEqualTo("ip_pool_exhausted");
+                .extracting(e -> ((EngineException) e).code()).isEqualTo(ErrorCode.IP_POOL_EXHAUSTED);
         pool.release("10.200.7.100");
         assertThat(pool.allocate()).isEqualTo("10.200.7.100");
     }

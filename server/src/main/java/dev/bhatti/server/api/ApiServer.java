@@ -1,8 +1,5 @@
 package dev.bhatti.server.api;
 
-import dev.bhatti.client.AgentException;
-import dev.bhatti.engine.EngineException;
-import dev.bhatti.server.store.StoreException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -58,12 +55,9 @@ public final class ApiServer implements AutoCloseable {
             config.routes.after(Guard::release);
             config.routes.get("/health", ctx -> Responses.ok(ctx, api.health().get()));
             groups.forEach(g -> g.register(config.routes));
-            config.routes.exception(ApiException.class, errors::answer);
-            config.routes.exception(EngineException.class, (e, ctx) -> errors.answer(ErrorResponses.fromEngine(e), ctx));
-            config.routes.exception(StoreException.class, (e, ctx) -> store(errors, e, ctx));
-            config.routes.exception(AgentException.class, (e, ctx) -> errors.answer(AgentErrors.map(e), ctx));
-            config.routes.exception(HttpResponseException.class, (e, ctx) -> framework(errors, e, ctx));
-            config.routes.exception(Exception.class, errors::internal);
+            // every failure, and Javalin's own (HttpResponseException), is answered in ErrorResponses
+            config.routes.exception(HttpResponseException.class, errors::answer);
+            config.routes.exception(Exception.class, errors::answer);
         });
     }
 
@@ -74,26 +68,6 @@ public final class ApiServer implements AutoCloseable {
     /** WebSocket upgrades are authenticated in {@code wsBeforeUpgrade}, where {@code ?token=} is accepted. */
     private static boolean isUpgrade(Context ctx) {
         return "websocket".equalsIgnoreCase(ctx.header("Upgrade"));
-    }
-
-    private static void store(ErrorResponses errors, StoreException e, Context ctx) {
-        if (e instanceof StoreException.Failed) {
-            errors.internal(e, ctx);
-        } else {
-            errors.answer(new ApiException.Conflict(e.code(), e.getMessage()), ctx);
-        }
-    }
-
-    /** Javalin's own answers (no such route, wrong method, oversized body) in the API's error shape. */
-    private static void framework(ErrorResponses errors, HttpResponseException e, Context ctx) {
-        ApiException mapped = switch (e.getStatus()) {
-            case 404 -> new ApiException.NotFound("route_not_found", "no route " + ctx.method() + " " + ctx.path());
-            case 405 -> new ApiException.MethodNotAllowed("method " + ctx.method() + " is not allowed on " + ctx.path());
-            case 413 -> new ApiException.TooLarge("request body too large");
-            case 401 -> new ApiException.Unauthenticated("authorization required");
-            default -> new ApiException.Invalid("bad_request", e.getMessage());
-        };
-        errors.answer(mapped, ctx);
     }
 
     public ApiServer start() {

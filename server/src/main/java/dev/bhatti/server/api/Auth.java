@@ -1,5 +1,6 @@
 package dev.bhatti.server.api;
 
+import dev.bhatti.api.ErrorCode;
 import dev.bhatti.server.store.User;
 import dev.bhatti.server.users.Users;
 import io.javalin.http.Context;
@@ -24,10 +25,10 @@ final class Auth {
             key = Optional.ofNullable(ctx.queryParam("token")).filter(t -> !t.isEmpty());
         }
         if (key.isEmpty()) {
-            throw new ApiException.Unauthenticated("authorization required");
+            throw new ApiException(ErrorCode.UNAUTHORIZED, "authorization required");
         }
         User user = users.authenticate(key.get())
-                .orElseThrow(() -> new ApiException.Unauthenticated("invalid api key"));
+                .orElseThrow(() -> new ApiException(ErrorCode.UNAUTHORIZED, "invalid api key"));
         ctx.attribute(Caller.ATTRIBUTE, user);
         return user;
     }

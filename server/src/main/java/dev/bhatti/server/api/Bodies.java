@@ -1,6 +1,7 @@
 package dev.bhatti.server.api;
 
 import com.fasterxml.jackson.core.JacksonException;
+import dev.bhatti.api.ErrorCode;
 import dev.bhatti.proto.Json;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -22,31 +23,31 @@ final class Bodies {
         try {
             T value = Json.mapper().readValue(raw, type);
             if (value == null) {
-                throw new ApiException.Invalid("invalid_json", "request body must be a JSON object");
+                throw new ApiException(ErrorCode.INVALID_JSON, "request body must be a JSON object");
             }
             return value;
         } catch (JacksonException e) {
-            throw new ApiException.Invalid("invalid_json", "malformed JSON body: " + e.getOriginalMessage());
+            throw new ApiException(ErrorCode.INVALID_JSON, "malformed JSON body: " + e.getOriginalMessage());
         } catch (IOException e) {
-            throw new ApiException.Invalid("invalid_json", "cannot read the JSON body: " + e.getMessage());
+            throw new ApiException(ErrorCode.INVALID_JSON, "cannot read the JSON body: " + e.getMessage());
         } catch (IllegalArgumentException e) {
-            throw new ApiException.Invalid("invalid_request", e.getMessage());
+            throw new ApiException(ErrorCode.INVALID_REQUEST, e.getMessage());
         }
     }
 
     private static byte[] read(Context ctx) {
         long declared = ctx.req().getContentLengthLong();
         if (declared > MAX_JSON) {
-            throw new ApiException.TooLarge("JSON body of " + declared + " bytes is over the 1 MiB limit");
+            throw new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "JSON body of " + declared + " bytes is over the 1 MiB limit");
         }
         try (InputStream in = ctx.bodyInputStream()) {
             byte[] raw = in.readNBytes(MAX_JSON + 1);
             if (raw.length > MAX_JSON) {
-                throw new ApiException.TooLarge("JSON body is over the 1 MiB limit");
+                throw new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "JSON body is over the 1 MiB limit");
             }
             return raw;
         } catch (IOException e) {
-            throw new ApiException.Invalid("invalid_json", "cannot read the request body: " + e.getMessage());
+            throw new ApiException(ErrorCode.INVALID_JSON, "cannot read the request body: " + e.getMessage());
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.bhatti.server.api;
 
+import dev.bhatti.api.ErrorCode;
 import dev.bhatti.server.store.User;
 import io.javalin.http.Context;
 
@@ -12,7 +13,7 @@ final class Caller {
     static User of(Context ctx) {
         User user = ctx.attribute(ATTRIBUTE);
         if (user == null) {
-            throw new ApiException.Unauthenticated("authorization required");
+            throw new ApiException(ErrorCode.UNAUTHORIZED, "authorization required");
         }
         return user;
     }

@@ -1,7 +1,13 @@
 package dev.bhatti.server.api;
 
+import dev.bhatti.api.ErrorCode;
+import dev.bhatti.client.AgentException;
 import dev.bhatti.engine.EngineException;
+import dev.bhatti.server.secrets.SecretBoxException;
+import dev.bhatti.server.store.StoreException;
+import dev.bhatti.server.users.UserException;
 import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -9,59 +15,72 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The one place where failures become HTTP statuses and `{"error", "code"}` bodies (SPEC §4). */
+/**
+ * The one place where failures become HTTP: each failure type has its {@link ErrorCode}, the code
+ * has its status, and the body is {@code {"error": message, "code": code}} (SPEC §4). An internal
+ * error answers only {@code internal_error} and a request id; the details go to the log.
+ */
 final class ErrorResponses {
     private static final Logger log = LoggerFactory.getLogger(ErrorResponses.class);
+    private static final String INTERNAL_MESSAGE = "internal error";
     private final SecureRandom random = new SecureRandom();
 
-    static int status(ApiException e) {
+    /** What a failure means to the caller: {@link ErrorCode#INTERNAL_ERROR} for anything unexpected. */
+    static ApiException of(Exception e, Context ctx) {
         return switch (e) {
-            case ApiException.Invalid i -> 400;
-            case ApiException.Unauthenticated u -> 401;
-            case ApiException.NotFound n -> 404;
-            case ApiException.MethodNotAllowed m -> 405;
-            case ApiException.Conflict c -> 409;
-            case ApiException.LengthRequired l -> 411;
-            case ApiException.TooLarge t -> 413;
-            case ApiException.Limited l -> 429;
-            case ApiException.Unavailable u -> 503;
-            case ApiException.BadGateway b -> 502;
-            case ApiException.Busy b -> 503;
-            case ApiException.InsufficientStorage s -> 507;
+            case ApiException a -> a;
+            case EngineException.VmmFailed v -> new ApiException(v.code(), firstLine(v.getMessage()));
+            case EngineException.VmmDied d -> new ApiException(d.code(), firstLine(d.getMessage()));
+            case EngineException x -> new ApiException(x.code(), x.getMessage());
+            case StoreException s -> new ApiException(s.code(), s.getMessage());
+            case UserException u -> new ApiException(u.code(), u.getMessage());
+            case AgentException a -> AgentErrors.map(a);
+            case HttpResponseException h -> framework(h, ctx);
+            case SecretBoxException _ -> internal();
+            default -> internal();
         };
     }
 
-    /** Engine failures the API can explain; anything else is internal. */
-    static ApiException fromEngine(EngineException e) {
-        return switch (e) {
-            case EngineException.NotFound n -> new ApiException.NotFound("sandbox_not_found", n.getMessage());
-            case EngineException.InvalidSpec i -> new ApiException.Invalid("invalid_request", i.getMessage());
-            case EngineException.PoolExhausted p -> new ApiException.Limited(p.code(), p.getMessage());
-            case EngineException.SnapshotUnusable s -> new ApiException.Unavailable(s.code(), s.getMessage());
-            case EngineException.NotHot h -> new ApiException.Unavailable(h.code(), h.getMessage());
-            case EngineException.VmmFailed v -> new ApiException.Unavailable(v.code(), firstLine(v.getMessage()));
-            default -> new ApiException.Unavailable(e.code(), firstLine(e.getMessage()));
+    /** The code of Jetty's own answer with this status, for requests that never reach a route. */
+    static ErrorCode ofJettyStatus(int status) {
+        return switch (status) {
+            case 414 -> ErrorCode.URI_TOO_LONG;
+            case 426 -> ErrorCode.UPGRADE_REQUIRED;
+            case 431 -> ErrorCode.HEADERS_TOO_LARGE;
+            default -> ErrorCode.BAD_REQUEST;
         };
     }
 
-    void answer(ApiException e, Context ctx) {
+    /** Answers {@code e}; an internal error is logged under the request id that the body names. */
+    void answer(Exception e, Context ctx) {
+        ApiException failure = of(e, ctx);
+        boolean internal = failure.code() == ErrorCode.INTERNAL_ERROR;
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", e.getMessage());
-        body.put("code", e.code());
-        if (e instanceof ApiException.Busy busy) {
-            ctx.header("Retry-After", Integer.toString(busy.retryAfterSec()));
+        body.put("error", internal ? INTERNAL_MESSAGE : failure.getMessage());
+        body.put("code", failure.code().code());
+        if (internal) {
+            String requestId = "req_" + HexFormat.of().formatHex(bytes(8));
+            log.error("event=internal_error request_id={} method={} path={}", requestId, ctx.method(), ctx.path(), e);
+            body.put("request_id", requestId);
         }
-        Responses.json(ctx, status(e), body);
+        failure.retryAfterSec().ifPresent(s -> ctx.header("Retry-After", Integer.toString(s)));
+        Responses.json(ctx, failure.code().status(), body);
     }
 
-    /** 500 with only a request id; the details go to the log under that id. */
-    void internal(Exception e, Context ctx) {
-        String requestId = "req_" + HexFormat.of().formatHex(bytes(8));
-        log.error("event=internal_error request_id={} method={} path={}", requestId, ctx.method(), ctx.path(), e);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", "internal error");
-        body.put("request_id", requestId);
-        Responses.json(ctx, 500, body);
+    private static ApiException internal() {
+        return new ApiException(ErrorCode.INTERNAL_ERROR, INTERNAL_MESSAGE);
+    }
+
+    /** Javalin's own answers (no such route, wrong method, oversized body) in the API's error shape. */
+    private static ApiException framework(HttpResponseException e, Context ctx) {
+        return switch (e.getStatus()) {
+            case 404 -> new ApiException(ErrorCode.ROUTE_NOT_FOUND, "no route " + ctx.method() + " " + ctx.path());
+            case 405 -> new ApiException(ErrorCode.METHOD_NOT_ALLOWED,
+                    "method " + ctx.method() + " is not allowed on " + ctx.path());
+            case 413 -> new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "request body too large");
+            case 401 -> new ApiException(ErrorCode.UNAUTHORIZED, "authorization required");
+            default -> new ApiException(ErrorCode.BAD_REQUEST, e.getMessage());
+        };
     }
 
     private byte[] bytes(int n) {

@@ -1,5 +1,6 @@
 package dev.bhatti.server.api;
 
+import dev.bhatti.api.ErrorCode;
 import dev.bhatti.client.AgentException;
 import dev.bhatti.client.ExecListener;
 import dev.bhatti.client.ExecResult;
@@ -81,24 +82,24 @@ final class ExecRoutes implements ApiServer.Routes {
     static ExecRequest request(ExecBody body) {
         if (body == null || body.cmd() == null || body.cmd().isEmpty() || body.cmd().getFirst() == null
                 || body.cmd().getFirst().isEmpty()) {
-            throw new ApiException.Invalid("invalid_command", "cmd must be a non-empty array of strings");
+            throw new ApiException(ErrorCode.INVALID_COMMAND, "cmd must be a non-empty array of strings");
         }
         for (int i = 0; i < body.cmd().size(); i++) {
             String arg = body.cmd().get(i);
             if (arg == null) {
-                throw new ApiException.Invalid("invalid_command", "cmd[" + i + "] must be a string, got null");
+                throw new ApiException(ErrorCode.INVALID_COMMAND, "cmd[" + i + "] must be a string, got null");
             }
             if (arg.indexOf('\0') >= 0) {
-                throw new ApiException.Invalid("invalid_command", "cmd[" + i + "] contains a NUL byte");
+                throw new ApiException(ErrorCode.INVALID_COMMAND, "cmd[" + i + "] contains a NUL byte");
             }
         }
         EnvVars.requireExecEnv(body.env(), "env");
         if (body.cwd() != null && body.cwd().indexOf('\0') >= 0) {
-            throw new ApiException.Invalid("invalid_cwd", "cwd contains a NUL byte");
+            throw new ApiException(ErrorCode.INVALID_CWD, "cwd contains a NUL byte");
         }
         int timeout = body.timeoutSec() == null ? DEFAULT_TIMEOUT_SEC : body.timeoutSec();
         if (timeout < 1 || timeout > MAX_TIMEOUT_SEC) {
-            throw new ApiException.Invalid("invalid_timeout", "timeout_sec must be 1.." + MAX_TIMEOUT_SEC + ", got " + timeout);
+            throw new ApiException(ErrorCode.INVALID_TIMEOUT, "timeout_sec must be 1.." + MAX_TIMEOUT_SEC + ", got " + timeout);
         }
         ExecRequest.Builder b = ExecRequest.builder(body.cmd().toArray(String[]::new)).timeoutSec(timeout);
         if (body.env() != null) {
@@ -109,7 +110,7 @@ final class ExecRoutes implements ApiServer.Routes {
         }
         if (body.user() != null) {
             if (!ExecRequest.knownUser(body.user())) {
-                throw new ApiException.Invalid("invalid_user", ExecRequest.unknownUser(body.user()));
+                throw new ApiException(ErrorCode.INVALID_USER, ExecRequest.unknownUser(body.user()));
             }
             b.user(body.user());
         }
@@ -149,14 +150,13 @@ final class ExecRoutes implements ApiServer.Routes {
                 events.send(Map.of("type", "stderr", "data", e.getMessage() + "\n"));
                 events.send(Map.of("type", "exit", "exit_code", ExecResult.START_FAILED_EXIT));
             } else {
-                events.send(Map.of("type", "error", "data", e.getMessage()));
+                events.error(AgentErrors.map(e));
             }
         } catch (IOException e) {
             if (events.clientGone()) {
                 throw e;
             }
-            ApiException failure = api.sandboxes().agentFailure(hot, e);
-            events.send(Map.of("type", "error", "code", failure.code(), "data", failure.getMessage()));
+            events.error(api.sandboxes().agentFailure(hot, e));
         }
     }
 
@@ -192,6 +192,11 @@ final class ExecRoutes implements ApiServer.Routes {
         void flushCarry() throws IOException {
             emit("stdout", stdout.rest());
             emit("stderr", stderr.rest());
+        }
+
+        /** The {@code error} event that ends the stream: the failure's code and message. */
+        void error(ApiException failure) throws IOException {
+            send(Map.of("type", "error", "code", failure.code().code(), "data", failure.getMessage()));
         }
 
         private volatile boolean clientGone;

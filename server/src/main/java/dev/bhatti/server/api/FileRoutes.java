@@ -1,5 +1,6 @@
 package dev.bhatti.server.api;
 
+import dev.bhatti.api.ErrorCode;
 import dev.bhatti.client.AgentClient;
 import dev.bhatti.client.FileReadStream;
 import dev.bhatti.proto.FileInfo;
@@ -45,8 +46,8 @@ final class FileRoutes implements ApiServer.Routes {
             Responses.ok(ctx, agent.list(path));
             return;
         }
-        FileReadRequest request = new FileReadRequest(path, number(ctx, "offset"), number(ctx, "limit"),
-                number(ctx, "max_bytes"));
+        FileReadRequest request = new FileReadRequest(path, number(ctx, "offset", ErrorCode.INVALID_OFFSET), number(ctx, "limit", ErrorCode.INVALID_LIMIT),
+                number(ctx, "max_bytes", ErrorCode.INVALID_MAX_BYTES));
         boolean truncated = request.offset() != null || request.limit() != null || request.maxBytes() != null;
         try (FileReadStream in = agent.openRead(request)) {
             long size = in.response().size();
@@ -72,14 +73,14 @@ final class FileRoutes implements ApiServer.Routes {
         String path = path(ctx);
         long length = ctx.req().getContentLengthLong();
         if (length < 0) {
-            throw new ApiException.LengthRequired("PUT of " + path + " needs a Content-Length header");
+            throw new ApiException(ErrorCode.LENGTH_REQUIRED, "PUT of " + path + " needs a Content-Length header");
         }
         if (length > MAX_WRITE) {
-            throw new ApiException.TooLarge("file of " + length + " bytes is over the 100 MiB limit");
+            throw new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "file of " + length + " bytes is over the 100 MiB limit");
         }
         String mode = ctx.queryParam("mode");
         if (mode != null && !mode.matches("0?[0-7]{3,4}")) {
-            throw new ApiException.Invalid("invalid_mode", "mode must be octal like 0644, got " + mode);
+            throw new ApiException(ErrorCode.INVALID_MODE, "mode must be octal like 0644, got " + mode);
         }
         AgentClient agent = guard.agent(ctx, user, ctx.pathParam("id"));
         try (InputStream body = ctx.bodyInputStream()) {
@@ -91,15 +92,15 @@ final class FileRoutes implements ApiServer.Routes {
     private static String path(Context ctx) {
         String path = ctx.queryParam("path");
         if (path == null || path.isEmpty()) {
-            throw new ApiException.Invalid("invalid_path", "query parameter path is required");
+            throw new ApiException(ErrorCode.INVALID_PATH, "query parameter path is required");
         }
         if (path.indexOf('\0') >= 0) {
-            throw new ApiException.Invalid("invalid_path", "query parameter path contains a NUL byte");
+            throw new ApiException(ErrorCode.INVALID_PATH, "query parameter path contains a NUL byte");
         }
         return path;
     }
 
-    private static Long number(Context ctx, String name) {
+    private static Long number(Context ctx, String name, ErrorCode invalid) {
         String v = ctx.queryParam(name);
         if (v == null) {
             return null;
@@ -111,7 +112,7 @@ final class FileRoutes implements ApiServer.Routes {
             }
             return n == 0 ? null : n;
         } catch (NumberFormatException e) {
-            throw new ApiException.Invalid("invalid_" + name, name + " must be a non-negative integer, got " + v);
+            throw new ApiException(invalid, name + " must be a non-negative integer, got " + v);
         }
     }
 }

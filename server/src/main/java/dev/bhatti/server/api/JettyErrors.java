@@ -25,8 +25,7 @@ final class JettyErrors extends ErrorHandler {
         String reason = HttpStatus.getMessage(code);
         body.put("error", code == 426 ? "HTTP/2 is not served on this port: use HTTP/1.1"
                 : "malformed HTTP request (" + code + " " + reason + ")");
-        body.put("code", code == 426 ? "upgrade_required" : code == 431 ? "headers_too_large"
-                : code == 414 ? "uri_too_long" : "bad_request");
+        body.put("code", ErrorResponses.ofJettyStatus(code).code());
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.write(true, ByteBuffer.wrap(Json.encode(body)), callback);
     }

@@ -1,8 +1,8 @@
 package dev.bhatti.server.api;
 
+import dev.bhatti.api.ThermalState;
 import dev.bhatti.client.AgentClient;
 import dev.bhatti.client.ExecResult;
-import dev.bhatti.engine.Thermal;
 import dev.bhatti.proto.ExecRequest;
 import dev.bhatti.proto.Wire;
 import dev.bhatti.server.sandbox.SandboxView;
@@ -49,7 +49,7 @@ final class Ports {
     static List<Map<String, Object>> acrossHot(Sandboxes sandboxes, User user) {
         List<Map<String, Object>> out = new ArrayList<>();
         for (SandboxView s : sandboxes.list(user, Map.of())) {
-            if (!Thermal.HOT.name().toLowerCase().equals(s.thermal())) {
+            if (!ThermalState.HOT.wire().equals(s.thermal())) {
                 continue;
             }
             try {

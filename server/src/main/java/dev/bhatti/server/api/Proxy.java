@@ -1,5 +1,6 @@
 package dev.bhatti.server.api;
 
+import dev.bhatti.api.ErrorCode;
 import dev.bhatti.server.proxy.BodyTooLargeException;
 import dev.bhatti.server.proxy.HttpRelay;
 import dev.bhatti.server.proxy.ProxyRequest;
@@ -49,7 +50,7 @@ final class Proxy {
         } catch (NumberFormatException e) {
             // answered below
         }
-        throw new ApiException.Invalid("invalid_port", "port must be a number from 1 to 65535, got '" + raw + "'");
+        throw new ApiException(ErrorCode.INVALID_PORT, "port must be a number from 1 to 65535, got '" + raw + "'");
     }
 
     /**
@@ -64,10 +65,10 @@ final class Proxy {
         try {
             HttpRelay.exchange(request, "localhost:" + port, channel, ctx.res(), maxBody);
         } catch (BodyTooLargeException e) {
-            throw new ApiException.TooLarge(e.getMessage());
+            throw new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, e.getMessage());
         } catch (UpstreamException e) {
             if (!ctx.res().isCommitted()) {
-                throw new ApiException.BadGateway("upstream_failed", "port " + port + " in sandbox " + sandboxId + ": " + e.getMessage());
+                throw new ApiException(ErrorCode.UPSTREAM_FAILED, "port " + port + " in sandbox " + sandboxId + ": " + e.getMessage());
             }
             log.info("event=proxy_upstream_failed sandbox={} port={} error=\"{}\"", sandboxId, port, e.getMessage());
         } catch (IOException e) {
@@ -91,7 +92,7 @@ final class Proxy {
         try {
             return tunnel.open(port);
         } catch (IOException e) {
-            throw new ApiException.BadGateway("upstream_unreachable",
+            throw new ApiException(ErrorCode.UPSTREAM_UNREACHABLE,
                     "could not connect to port " + port + " in sandbox " + sandboxId + ": " + e.getMessage());
         }
     }
@@ -111,7 +112,7 @@ final class Proxy {
                 upstream = WsUpstream.connect(request, "localhost:" + port, ctx.header("Sec-WebSocket-Protocol"),
                         open(sandboxId, tunnel, port));
             } catch (IOException e) {
-                throw new ApiException.BadGateway("upstream_failed", "WebSocket to port " + port + " in sandbox "
+                throw new ApiException(ErrorCode.UPSTREAM_FAILED, "WebSocket to port " + port + " in sandbox "
                         + sandboxId + ": " + e.getMessage());
             }
             if (upstream.protocol() != null) {

@@ -1,5 +1,6 @@
 package dev.bhatti.server.api;
 
+import dev.bhatti.api.ErrorCode;
 import dev.bhatti.server.proxy.ProxyRequest;
 import dev.bhatti.server.sandbox.Sandboxes;
 import dev.bhatti.server.store.PublishRow;
@@ -89,7 +90,7 @@ final class PublicPreview implements ApiServer.Routes {
     private void http(Context ctx, String alias, String target) throws Exception {
         Published p = resolve(ctx, alias);
         if (ctx.req().getContentLengthLong() > MAX_BODY) {
-            throw new ApiException.TooLarge("request body is larger than " + (MAX_BODY >> 20) + " MiB");
+            throw new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "request body is larger than " + (MAX_BODY >> 20) + " MiB");
         }
         ProxyRequest request = ProxyRequest.of(ctx.req(), target, false);
         try (Sandboxes.Hot hot = api.sandboxes().hot(p.sandbox())) {
@@ -117,6 +118,6 @@ final class PublicPreview implements ApiServer.Routes {
     }
 
     private static ApiException notFound(String alias) {
-        return new ApiException.NotFound("alias_not_found", "nothing is published under '" + alias + "'");
+        return new ApiException(ErrorCode.ALIAS_NOT_FOUND, "nothing is published under '" + alias + "'");
     }
 }

@@ -1,6 +1,7 @@
 package dev.bhatti.server.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.bhatti.api.ErrorCode;
 import dev.bhatti.server.store.PublishRow;
 import dev.bhatti.server.store.SandboxRow;
 import dev.bhatti.server.store.StoreException;
@@ -51,7 +52,7 @@ final class PublishRoutes implements ApiServer.Routes {
             SandboxRow row = api.sandboxes().row(user, ctx.pathParam("id"));
             int port = Proxy.port(ctx.pathParam("port"));
             if (!api.store().deletePublish(user.id(), row.id(), port)) {
-                throw new ApiException.NotFound("publish_not_found", "port " + port + " of sandbox " + row.name() + " is not published");
+                throw new ApiException(ErrorCode.PUBLISH_NOT_FOUND, "port " + port + " of sandbox " + row.name() + " is not published");
             }
             ctx.status(204);
         });
@@ -62,7 +63,7 @@ final class PublishRoutes implements ApiServer.Routes {
         SandboxRow row = api.sandboxes().row(user, ctx.pathParam("id"));
         PublishRequest body = Bodies.json(ctx, PublishRequest.class, new PublishRequest(null, null));
         if (body.port() == null) {
-            throw new ApiException.Invalid("invalid_port", "port is required");
+            throw new ApiException(ErrorCode.INVALID_PORT, "port is required");
         }
         int port = Proxy.port(body.port().toString());
         if (body.alias() != null) {
@@ -89,11 +90,11 @@ final class PublishRoutes implements ApiServer.Routes {
 
     static void validate(String alias) {
         if (!ALIAS.matcher(alias).matches()) {
-            throw new ApiException.Invalid("invalid_alias", "alias '" + alias
+            throw new ApiException(ErrorCode.INVALID_ALIAS, "alias '" + alias
                     + "' must be 1-63 lowercase letters, digits or '-', starting with a letter or digit");
         }
         if (RESERVED.contains(alias)) {
-            throw new ApiException.Invalid("invalid_alias", "alias '" + alias + "' is reserved");
+            throw new ApiException(ErrorCode.INVALID_ALIAS, "alias '" + alias + "' is reserved");
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.bhatti.server.api;
 
+import dev.bhatti.api.ErrorCode;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,7 +38,7 @@ final class RateLimits {
         Bucket b = buckets.computeIfAbsent(key + "/" + kind, k -> new Bucket(kind.burst * scale,
                 kind.perMinute * scale / 60_000.0, clock.millis()));
         if (!b.take(clock.millis())) {
-            throw new ApiException.Limited("rate_limited", "rate limit exceeded");
+            throw new ApiException(ErrorCode.RATE_LIMITED, "rate limit exceeded");
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.bhatti.server.api;
 
+import dev.bhatti.api.ErrorCode;
 import dev.bhatti.server.sandbox.EnvVars;
 import dev.bhatti.server.sandbox.Names;
 import dev.bhatti.server.store.SecretRow;
@@ -48,7 +49,7 @@ final class ResourceRoutes implements ApiServer.Routes {
                 .map(ResourceRoutes::secretView).toList()));
         r.delete("/secrets/{name}", ctx -> {
             if (!api.store().deleteSecret(guard.user(ctx).id(), ctx.pathParam("name"))) {
-                throw new ApiException.NotFound("secret_not_found", "secret " + ctx.pathParam("name") + " not found");
+                throw new ApiException(ErrorCode.SECRET_NOT_FOUND, "secret " + ctx.pathParam("name") + " not found");
             }
             Responses.ok(ctx, Map.of("status", "deleted"));
         });
@@ -71,10 +72,10 @@ final class ResourceRoutes implements ApiServer.Routes {
         Names.requireValid(b.name());
         EnvVars.requireSandboxEnv(b.env(), "env");
         if (b.cpus() != null && (b.cpus() < 1 || b.cpus() > user.limits().maxCpus())) {
-            throw new ApiException.Invalid("invalid_cpus", "cpus must be 1.." + user.limits().maxCpus());
+            throw new ApiException(ErrorCode.INVALID_CPUS, "cpus must be 1.." + user.limits().maxCpus());
         }
         if (b.memoryMb() != null && (b.memoryMb() < 128 || b.memoryMb() > user.limits().maxMemoryMb())) {
-            throw new ApiException.Invalid("invalid_memory", "memory_mb must be 128.." + user.limits().maxMemoryMb());
+            throw new ApiException(ErrorCode.INVALID_MEMORY, "memory_mb must be 128.." + user.limits().maxMemoryMb());
         }
         TemplateRow row = new TemplateRow("tpl_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12),
                 user.id(), b.name(), b.image(), b.cpus(), b.memoryMb(), b.env(), b.init(), b.secrets(), api.clock().instant());
@@ -85,11 +86,11 @@ final class ResourceRoutes implements ApiServer.Routes {
         User user = guard.user(ctx);
         SecretBody b = Bodies.json(ctx, SecretBody.class, new SecretBody(null, null));
         if (b.name() == null || !b.name().matches("[A-Za-z_][A-Za-z0-9_]{0,127}")) {
-            throw new ApiException.Invalid("invalid_name", "secret names are environment variable names "
+            throw new ApiException(ErrorCode.INVALID_NAME, "secret names are environment variable names "
                     + "([A-Za-z_][A-Za-z0-9_]*), got \"" + b.name() + "\"");
         }
         if (b.value() == null) {
-            throw new ApiException.Invalid("invalid_secret", "value is required");
+            throw new ApiException(ErrorCode.INVALID_SECRET, "value is required");
         }
         Instant now = api.clock().instant();
         SecretRow stored = api.store().upsertSecret(new SecretRow(user.id(), b.name(), api.secrets().seal(b.value()), now, now));
@@ -119,6 +120,6 @@ final class ResourceRoutes implements ApiServer.Routes {
     }
 
     private static ApiException templateNotFound(Context ctx) {
-        return new ApiException.NotFound("template_not_found", "template " + ctx.pathParam("id") + " not found");
+        return new ApiException(ErrorCode.TEMPLATE_NOT_FOUND, "template " + ctx.pathParam("id") + " not found");
     }
 }

@@ -1,5 +1,6 @@
 package dev.bhatti.server.api;
 
+import dev.bhatti.api.SandboxStatus;
 import dev.bhatti.server.sandbox.Creation;
 import dev.bhatti.server.sandbox.CreateRequest;
 import dev.bhatti.server.sandbox.Labels;
@@ -34,7 +35,7 @@ final class SandboxRoutes implements ApiServer.Routes {
         });
         r.delete("/sandboxes/{id}", ctx -> {
             api.sandboxes().destroy(guard.user(ctx), ctx.pathParam("id"));
-            Responses.ok(ctx, Map.of("status", "destroyed"));
+            Responses.ok(ctx, Map.of("status", SandboxStatus.DESTROYED.wire()));
         });
         r.post("/sandboxes/{id}/stop", ctx -> Responses.ok(ctx, api.sandboxes().stop(guard.user(ctx), ctx.pathParam("id"))));
         r.post("/sandboxes/{id}/start", ctx -> {

@@ -1,5 +1,6 @@
 package dev.bhatti.server.api;
 
+import dev.bhatti.api.ErrorCode;
 import dev.bhatti.server.sandbox.Sandboxes;
 import dev.bhatti.server.store.SandboxRow;
 import java.util.Map;
@@ -44,7 +45,7 @@ final class Wakes {
         }
         try {
             if (!slots.tryAcquire()) {
-                throw new ApiException.Busy("too_many_wakes", MAX_CONCURRENT
+                throw new ApiException(ErrorCode.TOO_MANY_WAKES, MAX_CONCURRENT
                         + " sandboxes are being woken already; retry in " + RETRY_AFTER_SEC + " s", RETRY_AFTER_SEC);
             }
             try {
@@ -72,10 +73,10 @@ final class Wakes {
             }
             throw new IllegalStateException("waking sandbox " + id + " failed", e.getCause());
         } catch (TimeoutException e) {
-            throw new ApiException.Unavailable("wake_timeout", "sandbox " + id + " did not wake within " + WAIT_MINUTES + " min");
+            throw new ApiException(ErrorCode.WAKE_TIMEOUT, "sandbox " + id + " did not wake within " + WAIT_MINUTES + " min");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ApiException.Unavailable("wake_interrupted", "waiting for sandbox " + id + " to wake was interrupted");
+            throw new ApiException(ErrorCode.WAKE_INTERRUPTED, "waiting for sandbox " + id + " to wake was interrupted");
         }
     }
 }

@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.bhatti.api.NetworkMode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -31,23 +33,26 @@ public record ServerConfig(Path dataDir, String host, int port, Path clientConfi
                            Disk disk) {
 
     /** How sandboxes are networked (SPEC §6). */
-    public record Network(String mode, String bridgeRange) {
-        public static final Network USER = new Network("user", "10.200");
+    public record Network(NetworkMode mode, String bridgeRange) {
+        public static final Network USER = new Network(NetworkMode.USER, "10.200");
 
         public Network {
-            if (!mode.equals("user") && !mode.equals("bridge")) {
-                throw new IllegalArgumentException("network must be user or bridge, got " + mode);
-            }
+            Objects.requireNonNull(mode, "network mode");
             if (!bridgeRange.matches("^(25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)$")) {
                 throw new IllegalArgumentException("bridge_range must be the first two octets, like 10.200, got " + bridgeRange);
             }
         }
 
+        /** The config file's {@code network} value: {@code user} or {@code bridge}. */
+        public static NetworkMode mode(String wire) {
+            return Arrays.stream(NetworkMode.values()).filter(m -> m.wire().equals(wire)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("network must be user or bridge, got " + wire));
+        }
+
         public boolean bridge() {
-            return mode.equals("bridge");
+            return mode == NetworkMode.BRIDGE;
         }
     }
-
 
     /**
      * Disk limits of the host: {@code max_root_disk_mb} per sandbox (default 51200 = 50 GiB), and the
@@ -123,7 +128,7 @@ public record ServerConfig(Path dataDir, String host, int port, Path clientConfi
                 seconds(f.thermalIntervalSec(), c.thermalInterval()), seconds(f.warmAfterSec(), c.warmAfter()),
                 seconds(f.coldAfterSec(), c.coldAfter()), f.rateScale() != null ? f.rateScale() : c.rateScale(),
                 f.proxyZone() != null && !f.proxyZone().isBlank() ? f.proxyZone() : c.proxyZone(),
-                new Network(f.network() != null ? f.network() : c.network().mode(),
+                new Network(f.network() != null ? Network.mode(f.network()) : c.network().mode(),
                         f.bridgeRange() != null ? f.bridgeRange() : c.network().bridgeRange()),
                 new Disk(f.maxRootDiskMb() != null ? f.maxRootDiskMb() : c.disk().maxRootDiskMb(),
                         f.diskReserveMb() != null ? f.diskReserveMb() : c.disk().reserveMb(),

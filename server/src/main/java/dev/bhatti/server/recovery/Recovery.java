@@ -3,6 +3,7 @@ package dev.bhatti.server.recovery;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bhatti.api.SandboxStatus;
 import dev.bhatti.engine.VmState;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,7 +66,7 @@ public final class Recovery {
     }
 
     private static RecoveryOutcome decide(StoredSandbox s, VmStateProvider provider) {
-        if (s.status().equals("destroyed")) {
+        if (s.state() == SandboxStatus.DESTROYED) {
             return new RecoveryOutcome.Skipped("destroyed");
         }
         if (s.vmStateJson() == null || s.vmStateJson().isBlank()) {
@@ -79,10 +80,10 @@ public final class Recovery {
         }
         boolean complete = provider.snapshotComplete(state);
         provider.register(state);
-        if (s.status().equals("failed")) {
+        if (s.state() == SandboxStatus.FAILED) {
             return new RecoveryOutcome.StaysFailed("sandbox " + s.id() + " was already failed before the restart");
         }
-        if (s.status().equals("unknown")) {
+        if (s.state() == SandboxStatus.UNKNOWN) {
             return new RecoveryOutcome.MarkedUnknown("sandbox " + s.id() + " was already unknown before the restart");
         }
         return complete ? new RecoveryOutcome.RestoredCold()

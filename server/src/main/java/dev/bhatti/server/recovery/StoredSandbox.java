@@ -1,7 +1,10 @@
 package dev.bhatti.server.recovery;
 
+import dev.bhatti.api.SandboxStatus;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * A sandbox as the store remembers it at daemon start.
@@ -12,7 +15,13 @@ import java.util.Set;
  */
 public record StoredSandbox(String id, String status, String vmStateJson) {
     /** The statuses the store knows. */
-    public static final Set<String> STATUSES = Set.of("running", "stopped", "unknown", "destroyed", "failed");
+    public static final Set<String> STATUSES =
+            Arrays.stream(SandboxStatus.values()).map(SandboxStatus::wire).collect(Collectors.toUnmodifiableSet());
+
+    /** The status as the API's status. */
+    public SandboxStatus state() {
+        return SandboxStatus.ofWire(status);
+    }
 
     public StoredSandbox {
         Objects.requireNonNull(id, "id");

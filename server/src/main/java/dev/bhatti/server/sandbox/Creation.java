@@ -1,5 +1,7 @@
 package dev.bhatti.server.sandbox;
 
+import dev.bhatti.api.ErrorCode;
+import dev.bhatti.api.SandboxStatus;
 import dev.bhatti.engine.CreateSpec;
 import dev.bhatti.engine.Engine;
 import dev.bhatti.engine.EngineException;
@@ -55,7 +57,7 @@ public final class Creation {
 
     Result create(User user, CreateRequest request) {
         TemplateRow template = request.templateId() == null ? null : store.template(user.id(), request.templateId())
-                .orElseThrow(() -> new ApiException.Invalid("template_not_found",
+                .orElseThrow(() -> new ApiException(ErrorCode.TEMPLATE_NOT_FOUND,
                         "template " + request.templateId() + " not found"));
         Plan plan = Plan.of(user, request, template, () -> "sandbox-" + hex(3));
         quota.requireRootDisk(plan.diskSizeMb());
@@ -85,7 +87,7 @@ public final class Creation {
         } catch (RuntimeException e) {
             undo(row);
             throw e instanceof EngineException.InvalidSpec bad
-                    ? new ApiException.Invalid("invalid_request", bad.getMessage()) : e;
+                    ? new ApiException(ErrorCode.INVALID_REQUEST, bad.getMessage()) : e;
         }
     }
 
@@ -100,9 +102,9 @@ public final class Creation {
             int count = store.countSandboxes(user.id());
             int max = user.limits().maxSandboxes();
             if (count >= max) {
-                throw new ApiException.Limited("quota_exceeded", "sandbox limit reached (" + count + "/" + max + ")");
+                throw new ApiException(ErrorCode.QUOTA_EXCEEDED, "sandbox limit reached (" + count + "/" + max + ")");
             }
-            SandboxRow row = new SandboxRow("sb-" + hex(6), user.id(), plan.name(), "running", plan.cpus(),
+            SandboxRow row = new SandboxRow("sb-" + hex(6), user.id(), plan.name(), SandboxStatus.RUNNING.wire(), plan.cpus(),
                     plan.memoryMb(), plan.diskSizeMb(), plan.image(), plan.templateId(), plan.keepHot(),
                     plan.labels(), clock.instant(), null, null);
             long disks = quota.rootDiskMb(plan.diskSizeMb())

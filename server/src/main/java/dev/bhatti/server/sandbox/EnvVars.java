@@ -1,5 +1,6 @@
 package dev.bhatti.server.sandbox;
 
+import dev.bhatti.api.ErrorCode;
 import dev.bhatti.server.api.ApiException;
 import java.util.Map;
 
@@ -21,13 +22,13 @@ public final class EnvVars {
         }
         env.forEach((k, v) -> {
             if (k == null || k.isEmpty()) {
-                throw new ApiException.Invalid("invalid_env", field + " keys must not be empty");
+                throw new ApiException(ErrorCode.INVALID_ENV, field + " keys must not be empty");
             }
             if (k.indexOf('=') >= 0) {
-                throw new ApiException.Invalid("invalid_env", field + " key \"" + printable(k) + "\" must not contain '='");
+                throw new ApiException(ErrorCode.INVALID_ENV, field + " key \"" + printable(k) + "\" must not contain '='");
             }
             if (k.indexOf('\0') >= 0) {
-                throw new ApiException.Invalid("invalid_env", field + " key \"" + printable(k) + "\" contains a NUL byte");
+                throw new ApiException(ErrorCode.INVALID_ENV, field + " key \"" + printable(k) + "\" contains a NUL byte");
             }
             requireValue(field, k, v);
         });
@@ -43,7 +44,7 @@ public final class EnvVars {
         }
         env.forEach((k, v) -> {
             if (k == null || !k.matches("[A-Za-z_][A-Za-z0-9_]*")) {
-                throw new ApiException.Invalid("invalid_env", field + ": environment variable names must match "
+                throw new ApiException(ErrorCode.INVALID_ENV, field + ": environment variable names must match "
                         + "[A-Za-z_][A-Za-z0-9_]*, got \"" + printable(k) + "\"");
             }
             requireValue(field, k, v);
@@ -52,10 +53,10 @@ public final class EnvVars {
 
     private static void requireValue(String field, String key, String value) {
         if (value == null) {
-            throw new ApiException.Invalid("invalid_env", field + " value of " + printable(key) + " must be a string");
+            throw new ApiException(ErrorCode.INVALID_ENV, field + " value of " + printable(key) + " must be a string");
         }
         if (value.indexOf('\0') >= 0) {
-            throw new ApiException.Invalid("invalid_env", field + " value of " + printable(key) + " contains a NUL byte");
+            throw new ApiException(ErrorCode.INVALID_ENV, field + " value of " + printable(key) + " contains a NUL byte");
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.bhatti.server.sandbox;
 
+import dev.bhatti.api.ErrorCode;
 import dev.bhatti.server.api.ApiException;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -22,7 +23,7 @@ public final class Labels {
         for (String p : params) {
             int eq = p.indexOf('=');
             if (eq <= 0) {
-                throw new ApiException.Invalid("invalid_label", "label filter must be key=value, got \"" + p + "\"");
+                throw new ApiException(ErrorCode.INVALID_LABEL, "label filter must be key=value, got \"" + p + "\"");
             }
             out.put(p.substring(0, eq), p.substring(eq + 1));
         }
@@ -40,15 +41,15 @@ public final class Labels {
      */
     static String requireKey(String key) {
         if (key == null || key.isBlank() || key.length() > 63) {
-            throw new ApiException.Invalid("invalid_label", "label keys must be 1..63 characters, got \""
+            throw new ApiException(ErrorCode.INVALID_LABEL, "label keys must be 1..63 characters, got \""
                     + EnvVars.printable(key) + "\"");
         }
         if (key.indexOf('=') >= 0) {
-            throw new ApiException.Invalid("invalid_label", "label key \"" + EnvVars.printable(key)
+            throw new ApiException(ErrorCode.INVALID_LABEL, "label key \"" + EnvVars.printable(key)
                     + "\" must not contain '='");
         }
         if (key.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-            throw new ApiException.Invalid("invalid_label", "label key \"" + EnvVars.printable(key)
+            throw new ApiException(ErrorCode.INVALID_LABEL, "label key \"" + EnvVars.printable(key)
                     + "\" contains a control character");
         }
         return key;

@@ -1,5 +1,6 @@
 package dev.bhatti.server.sandbox;
 
+import dev.bhatti.api.ErrorCode;
 import dev.bhatti.server.api.ApiException;
 import java.util.regex.Pattern;
 
@@ -18,7 +19,7 @@ public final class Names {
 
     public static void requireValid(String name) {
         if (!valid(name)) {
-            throw new ApiException.Invalid("invalid_name", "name must match " + NAME.pattern() + ", got \""
+            throw new ApiException(ErrorCode.INVALID_NAME, "name must match " + NAME.pattern() + ", got \""
                     + (name == null ? "" : name) + "\"");
         }
     }
@@ -36,7 +37,7 @@ public final class Names {
 
     /** The answer to a sandbox name that is (or looks like) a sandbox id. */
     static ApiException reserved(String name) {
-        return new ApiException.Invalid("name_is_sandbox_id", "name \"" + name
+        return new ApiException(ErrorCode.NAME_IS_SANDBOX_ID, "name \"" + name
                 + "\" is a sandbox id (or looks like one: sb- and 12 hex digits); sandbox names must not be ids");
     }
 }

@@ -1,5 +1,6 @@
 package dev.bhatti.server.sandbox;
 
+import dev.bhatti.api.ErrorCode;
 import dev.bhatti.engine.CreateSpec;
 import dev.bhatti.server.api.ApiException;
 import dev.bhatti.server.store.TemplateRow;
@@ -30,23 +31,23 @@ record Plan(String name, int cpus, int memoryMb, Integer diskSizeMb, Map<String,
         int cpus = pick(r.cpus(), t == null ? null : t.cpus(), 1);
         int memory = pick(r.memoryMb(), t == null ? null : t.memoryMb(), 512);
         if (cpus < 1 || cpus > user.limits().maxCpus()) {
-            throw new ApiException.Invalid("invalid_cpus", "cpus must be 1.." + user.limits().maxCpus() + ", got " + cpus);
+            throw new ApiException(ErrorCode.INVALID_CPUS, "cpus must be 1.." + user.limits().maxCpus() + ", got " + cpus);
         }
         if (memory < MIN_MEMORY_MB || memory > user.limits().maxMemoryMb()) {
-            throw new ApiException.Invalid("invalid_memory", "memory_mb must be " + MIN_MEMORY_MB + ".."
+            throw new ApiException(ErrorCode.INVALID_MEMORY, "memory_mb must be " + MIN_MEMORY_MB + ".."
                     + user.limits().maxMemoryMb() + ", got " + memory);
         }
         if (r.diskSizeMb() != null && r.diskSizeMb() < 1) {
-            throw new ApiException.Invalid("invalid_disk_size", "disk_size_mb must be positive, got " + r.diskSizeMb());
+            throw new ApiException(ErrorCode.INVALID_DISK_SIZE, "disk_size_mb must be positive, got " + r.diskSizeMb());
         }
         if (r.volumes().size() + r.newVolumes().size() > CreateSpec.MAX_VOLUMES) {
-            throw new ApiException.Invalid("too_many_volumes", "at most " + CreateSpec.MAX_VOLUMES + " volumes");
+            throw new ApiException(ErrorCode.TOO_MANY_VOLUMES, "at most " + CreateSpec.MAX_VOLUMES + " volumes");
         }
         Map<String, String> env = new LinkedHashMap<>(t == null ? Map.of() : t.env());
         env.putAll(r.env());
         EnvVars.requireSandboxEnv(env, "env");
         if (r.init() != null && r.init().indexOf('\0') >= 0) {
-            throw new ApiException.Invalid("invalid_init", "init contains a NUL byte");
+            throw new ApiException(ErrorCode.INVALID_INIT, "init contains a NUL byte");
         }
         Labels.requireKeys(r.labels());
         LinkedHashSet<String> secrets = new LinkedHashSet<>(t == null ? List.of() : t.secrets());
@@ -79,13 +80,13 @@ record Plan(String name, int cpus, int memoryMb, Integer diskSizeMb, Map<String,
         for (CreateRequest.FileEntry f : entries) {
             requireAbsolute(f.path(), "file path");
             if (f.mode() != null && !f.mode().matches("0?[0-7]{3,4}")) {
-                throw new ApiException.Invalid("invalid_file", "file mode must be octal like 0644, got " + f.mode());
+                throw new ApiException(ErrorCode.INVALID_FILE, "file mode must be octal like 0644, got " + f.mode());
             }
             try {
                 out.put(f.path(), new CreateSpec.FileSpec(Base64.getDecoder().decode(f.content() == null ? "" : f.content()),
                         f.mode()));
             } catch (IllegalArgumentException e) {
-                throw new ApiException.Invalid("invalid_file", "content of " + f.path() + " is not base64: " + e.getMessage());
+                throw new ApiException(ErrorCode.INVALID_FILE, "content of " + f.path() + " is not base64: " + e.getMessage());
             }
         }
         return out;
@@ -94,7 +95,7 @@ record Plan(String name, int cpus, int memoryMb, Integer diskSizeMb, Map<String,
     private static List<CreateRequest.VolumeRef> mounts(List<CreateRequest.VolumeRef> refs) {
         for (CreateRequest.VolumeRef v : refs) {
             if (v.name() == null) {
-                throw new ApiException.Invalid("invalid_volume", "volume name is required");
+                throw new ApiException(ErrorCode.INVALID_VOLUME, "volume name is required");
             }
             requireAbsolute(v.mount(), "mount of volume " + v.name());
         }
@@ -104,7 +105,7 @@ record Plan(String name, int cpus, int memoryMb, Integer diskSizeMb, Map<String,
     private static List<CreateRequest.NewVolume> newVolumes(List<CreateRequest.NewVolume> vols) {
         for (CreateRequest.NewVolume v : vols) {
             if (v.sizeMb() == null || v.sizeMb() < 1 || v.sizeMb() > CreateSpec.MAX_DISK_MB) {
-                throw new ApiException.Invalid("invalid_volume", "new volume size_mb must be 1.." + CreateSpec.MAX_DISK_MB);
+                throw new ApiException(ErrorCode.INVALID_VOLUME, "new volume size_mb must be 1.." + CreateSpec.MAX_DISK_MB);
             }
             requireAbsolute(v.mount(), "mount of new volume " + v.name());
         }
@@ -114,7 +115,7 @@ record Plan(String name, int cpus, int memoryMb, Integer diskSizeMb, Map<String,
     private static void requireAbsolute(String path, String what) {
         if (path == null || !path.startsWith("/") || path.contains("\0") || path.split("/").length == 0
                 || List.of(path.split("/")).contains("..")) {
-            throw new ApiException.Invalid("invalid_path", what + " must be an absolute path without .., got \"" + path + "\"");
+            throw new ApiException(ErrorCode.INVALID_PATH, what + " must be an absolute path without .., got \"" + path + "\"");
         }
     }
 }

@@ -1,5 +1,8 @@
 package dev.bhatti.server.sandbox;
 
+import dev.bhatti.api.SandboxStatus;
+import dev.bhatti.api.ThermalState;
+import dev.bhatti.engine.Thermal;
 import dev.bhatti.server.store.SandboxRow;
 import java.util.Map;
 
@@ -15,11 +18,20 @@ public record SandboxView(String id, String name, String status, String thermal,
                           Map<String, String> labels, String createdAt, String stoppedAt, String reason,
                           String startedFrom) {
 
-    static SandboxView of(SandboxRow row, String thermal, String ip, String reason) {
-        String status = reason != null && "running".equals(row.status()) ? "failed" : row.status();
-        return new SandboxView(row.id(), row.name(), status, thermal, ip, row.cpus(), row.memoryMb(),
+    static SandboxView of(SandboxRow row, ThermalState thermal, String ip, String reason) {
+        SandboxStatus status = reason != null && row.state() == SandboxStatus.RUNNING ? SandboxStatus.FAILED : row.state();
+        return new SandboxView(row.id(), row.name(), status.wire(), thermal.wire(), ip, row.cpus(), row.memoryMb(),
                 row.diskSizeMb(), row.image(), row.templateId(), row.keepHot(), row.labels(),
                 row.createdAt().toString(), row.stoppedAt() == null ? null : row.stoppedAt().toString(), reason, null);
+    }
+
+    /** The engine's thermal state as the API shows it. */
+    static ThermalState thermal(Thermal t) {
+        return switch (t) {
+            case HOT -> ThermalState.HOT;
+            case WARM -> ThermalState.WARM;
+            case COLD -> ThermalState.COLD;
+        };
     }
 
     SandboxView startedFrom(String from) {

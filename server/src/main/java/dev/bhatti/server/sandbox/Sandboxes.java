@@ -1,5 +1,8 @@
 package dev.bhatti.server.sandbox;
 
+import dev.bhatti.api.ErrorCode;
+import dev.bhatti.api.SandboxStatus;
+import dev.bhatti.api.ThermalState;
 import dev.bhatti.client.AgentClient;
 import dev.bhatti.engine.Engine;
 import dev.bhatti.engine.EngineException;
@@ -73,9 +76,9 @@ public final class Sandboxes {
         try {
             VmInfo vm = engine.status(row.id());
             String reason = vm.broken().map(Sandboxes::firstLine).orElse(healthy(row) ? null : UNCONFIRMED);
-            return SandboxView.of(row, vm.thermal().name().toLowerCase(), vm.ip().orElse(null), reason);
+            return SandboxView.of(row, SandboxView.thermal(vm.thermal()), vm.ip().orElse(null), reason);
         } catch (EngineException.NotFound e) {
-            return SandboxView.of(row, Thermal.COLD.name().toLowerCase(), null, healthy(row) ? null : lost(row));
+            return SandboxView.of(row, ThermalState.COLD, null, healthy(row) ? null : lost(row));
         }
     }
 
@@ -84,7 +87,7 @@ public final class Sandboxes {
             + "start it (with force if needed) or destroy it";
 
     private static boolean healthy(SandboxRow row) {
-        return !"failed".equals(row.status()) && !"unknown".equals(row.status());
+        return row.state() != SandboxStatus.FAILED && row.state() != SandboxStatus.UNKNOWN;
     }
 
     /** Why a sandbox has no VM in the engine. */
@@ -103,10 +106,10 @@ public final class Sandboxes {
             return engine.status(row.id());
         } catch (EngineException.NotFound e) {
             String label = "sandbox " + row.name() + " (" + row.id() + ")";
-            if ("failed".equals(row.status())) {
-                throw new ApiException.Conflict("sandbox_failed", label + " failed: " + lost(row));
+            if (row.state() == SandboxStatus.FAILED) {
+                throw new ApiException(ErrorCode.SANDBOX_FAILED, label + " failed: " + lost(row));
             }
-            throw new ApiException.Conflict("sandbox_unknown", label
+            throw new ApiException(ErrorCode.SANDBOX_UNKNOWN, label
                     + " has no VM this daemon can start (its state was lost); destroy it and create a new one");
         }
     }
@@ -167,11 +170,11 @@ public final class Sandboxes {
         try {
             vm = engine.status(id);
         } catch (EngineException.NotFound gone) {
-            return new ApiException.Conflict("sandbox_unknown", "sandbox " + id + " went away while the request ran");
+            return new ApiException(ErrorCode.SANDBOX_UNKNOWN, "sandbox " + id + " went away while the request ran");
         }
         try {
             if (engine.agent(id) == hot.agent()) {
-                return new ApiException.Unavailable("agent_unreachable", "the agent of sandbox " + id
+                return new ApiException(ErrorCode.AGENT_UNREACHABLE, "the agent of sandbox " + id
                         + " did not answer: " + e.getMessage() + "; retry, or start the sandbox again if it persists");
             }
         } catch (EngineException.VmmDied died) {
@@ -179,13 +182,13 @@ public final class Sandboxes {
         } catch (EngineException ignored) {
             // not hot any more: stopped (or paused) while the request ran
         }
-        return new ApiException.Unavailable("sandbox_interrupted", "sandbox " + id + " was "
+        return new ApiException(ErrorCode.SANDBOX_INTERRUPTED, "sandbox " + id + " was "
                 + (vm.thermal() == Thermal.HOT ? "restarted" : "stopped") + " while the request ran, which cut its "
                 + "connection to the agent; the command's outcome is unknown; run it again");
     }
 
     private static ApiException failed(String id, EngineException.VmmDied e) {
-        return new ApiException.Conflict("sandbox_failed", "sandbox " + id + " failed: " + firstLine(e.reason())
+        return new ApiException(ErrorCode.SANDBOX_FAILED, "sandbox " + id + " failed: " + firstLine(e.reason())
                 + "; its processes are gone, its disk is kept; POST /sandboxes/" + id
                 + "/start (bhatti start) brings it back");
     }
@@ -225,8 +228,8 @@ public final class Sandboxes {
         } catch (EngineException.VmmDied e) {
             throw failed(row.id(), e);
         }
-        if (before == Thermal.COLD || !"running".equals(row.status())) {
-            store.updateSandbox(row.withStatus("running").withStoppedAt(null).withVmState(vmState(row.id())));
+        if (before == Thermal.COLD || row.state() != SandboxStatus.RUNNING) {
+            store.updateSandbox(row.withStatus(SandboxStatus.RUNNING).withStoppedAt(null).withVmState(vmState(row.id())));
         }
     }
 
@@ -235,7 +238,7 @@ public final class Sandboxes {
         requireVm(row);
         engine.stop(row.id());
         FaultPoint.reach("stop.after_snapshot");
-        SandboxRow stopped = row.withStatus("stopped").withStoppedAt(clock.instant()).withVmState(vmState(row.id()));
+        SandboxRow stopped = row.withStatus(SandboxStatus.STOPPED).withStoppedAt(clock.instant()).withVmState(vmState(row.id()));
         store.updateSandbox(stopped);
         return view(stopped);
     }
@@ -245,7 +248,7 @@ public final class Sandboxes {
         requireVm(row);
         StartedFrom from = engine.start(row.id(), force);
         FaultPoint.reach("start.after_restore");
-        SandboxRow running = row.withStatus("running").withStoppedAt(null).withVmState(vmState(row.id()));
+        SandboxRow running = row.withStatus(SandboxStatus.RUNNING).withStoppedAt(null).withVmState(vmState(row.id()));
         store.updateSandbox(running);
         log.info("event=sandbox_start sandbox={} user={} from={}", row.id(), user.name(), from.name().toLowerCase());
         return view(running).startedFrom(from.name().toLowerCase());
@@ -292,6 +295,6 @@ public final class Sandboxes {
     }
 
     static ApiException notFound(String ref) {
-        return new ApiException.NotFound("sandbox_not_found", "sandbox " + ref + " not found");
+        return new ApiException(ErrorCode.SANDBOX_NOT_FOUND, "sandbox " + ref + " not found");
     }
 }

@@ -1,5 +1,6 @@
 package dev.bhatti.server.sandbox;
 
+import dev.bhatti.api.ErrorCode;
 import dev.bhatti.server.api.ApiException;
 import dev.bhatti.server.secrets.SecretBox;
 import dev.bhatti.server.store.SecretRow;
@@ -23,7 +24,7 @@ public final class SecretEnv {
     Map<String, String> env(User user, Map<String, String> env, List<String> names) {
         Map<String, String> out = new LinkedHashMap<>(env);
         for (String name : names) {
-            SecretRow row = store.secret(user.id(), name).orElseThrow(() -> new ApiException.Invalid("secret_not_found",
+            SecretRow row = store.secret(user.id(), name).orElseThrow(() -> new ApiException(ErrorCode.SECRET_NOT_FOUND,
                     "secret " + name + " not found"));
             out.put(name, box.open(row.ciphertext()));
         }

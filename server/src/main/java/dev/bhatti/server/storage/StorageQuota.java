@@ -1,5 +1,6 @@
 package dev.bhatti.server.storage;
 
+import dev.bhatti.api.ErrorCode;
 import dev.bhatti.server.api.ApiException;
 import dev.bhatti.server.config.ServerConfig;
 import dev.bhatti.server.store.Store;
@@ -46,7 +47,7 @@ public final class StorageQuota {
     /** Refuses a requested root disk over {@code max_root_disk_mb}. */
     public void requireRootDisk(Integer requestedMb) {
         if (requestedMb != null && requestedMb > disk.maxRootDiskMb()) {
-            throw new ApiException.Invalid("disk_too_large", "disk_size_mb " + requestedMb
+            throw new ApiException(ErrorCode.DISK_TOO_LARGE, "disk_size_mb " + requestedMb
                     + " is over the per-sandbox maximum of " + disk.maxRootDiskMb() + " MiB (max_root_disk_mb)");
         }
     }
@@ -78,7 +79,7 @@ public final class StorageQuota {
         long used = usedMb(user);
         long max = user.limits().maxStorageMb();
         if (used + need.quotaMb() > max) {
-            throw new ApiException.Limited("storage_quota_exceeded", "storage quota exceeded: " + used
+            throw new ApiException(ErrorCode.STORAGE_QUOTA_EXCEEDED, "storage quota exceeded: " + used
                     + " MiB in use (root disks and volumes) + " + need.quotaMb() + " MiB for " + need.what() + " > "
                     + max + " MiB");
         }
@@ -88,7 +89,7 @@ public final class StorageQuota {
         long freeMb = space.usableBytes() / MIB;
         long reserveMb = Math.max(disk.reserveMb(), space.totalBytes() / MIB * disk.reservePercent() / 100);
         if (freeMb - need.hostMb() < reserveMb) {
-            throw new ApiException.InsufficientStorage("host_disk_full", "not enough free disk on the host for "
+            throw new ApiException(ErrorCode.HOST_DISK_FULL, "not enough free disk on the host for "
                     + need.what() + ": it needs up to " + need.hostMb() + " MiB, " + freeMb
                     + " MiB are free on the data dir's filesystem and " + reserveMb + " MiB must stay free");
         }

@@ -1,9 +1,12 @@
 package dev.bhatti.server.store;
 
+import dev.bhatti.api.SandboxStatus;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * A sandbox as stored. {@code status} is one of {@code running}, {@code stopped}, {@code unknown},
@@ -15,8 +18,9 @@ public record SandboxRow(String id, String userId, String name, String status, i
                          Integer diskSizeMb, String image, String templateId, boolean keepHot,
                          Map<String, String> labels, Instant createdAt, Instant stoppedAt, String vmState) {
 
-    /** The statuses a row may have. */
-    public static final Set<String> STATUSES = Set.of("running", "stopped", "unknown", "destroyed", "failed");
+    /** The statuses a row may have: the wire forms of {@link SandboxStatus}. */
+    public static final Set<String> STATUSES =
+            Arrays.stream(SandboxStatus.values()).map(SandboxStatus::wire).collect(Collectors.toUnmodifiableSet());
 
     public SandboxRow {
         Check.text(id, "sandbox id");
@@ -33,6 +37,15 @@ public record SandboxRow(String id, String userId, String name, String status, i
         }
         labels = labels == null ? Map.of() : Map.copyOf(labels);
         Objects.requireNonNull(createdAt, "created_at is required");
+    }
+
+    /** The status column as the API's status. */
+    public SandboxStatus state() {
+        return SandboxStatus.ofWire(status);
+    }
+
+    public SandboxRow withStatus(SandboxStatus newStatus) {
+        return withStatus(newStatus.wire());
     }
 
     public SandboxRow withStatus(String newStatus) {
@@ -67,6 +80,6 @@ public record SandboxRow(String id, String userId, String name, String status, i
 
     /** True unless the sandbox is destroyed. */
     public boolean live() {
-        return !"destroyed".equals(status);
+        return state() != SandboxStatus.DESTROYED;
     }
 }

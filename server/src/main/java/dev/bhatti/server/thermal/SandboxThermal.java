@@ -1,5 +1,6 @@
 package dev.bhatti.server.thermal;
 
+import dev.bhatti.api.ErrorCode;
 import dev.bhatti.engine.Engine;
 import dev.bhatti.engine.Thermal;
 import dev.bhatti.engine.VmInfo;
@@ -79,7 +80,7 @@ final class SandboxThermal {
         } else if (agentFailures < PAUSE_AFTER_AGENT_FAILURES) {
             return;
         } else {
-            reason = "agent_unreachable";
+            reason = ErrorCode.AGENT_UNREACHABLE.code(); // the API's word for it, in the log too
         }
         if (transition(Thermal.HOT, Thermal.WARM, reason, now, () -> {
             cx.engine().pause(id);

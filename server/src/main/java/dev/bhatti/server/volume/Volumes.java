@@ -1,5 +1,6 @@
 package dev.bhatti.server.volume;
 
+import dev.bhatti.api.ErrorCode;
 import dev.bhatti.engine.CreateSpec;
 import dev.bhatti.engine.OwnerOnly;
 import dev.bhatti.server.api.ApiException;
@@ -43,10 +44,10 @@ public final class Volumes {
 
     public View create(User user, String name, Integer sizeMb) {
         if (name == null || !NAME.matcher(name).matches()) {
-            throw new ApiException.Invalid("invalid_name", "volume name must match " + NAME.pattern() + ", got \"" + name + "\"");
+            throw new ApiException(ErrorCode.INVALID_NAME, "volume name must match " + NAME.pattern() + ", got \"" + name + "\"");
         }
         if (sizeMb == null || sizeMb < 1 || sizeMb > CreateSpec.MAX_DISK_MB) {
-            throw new ApiException.Invalid("invalid_size", "size_mb must be 1.." + CreateSpec.MAX_DISK_MB + ", got " + sizeMb);
+            throw new ApiException(ErrorCode.INVALID_SIZE, "size_mb must be 1.." + CreateSpec.MAX_DISK_MB + ", got " + sizeMb);
         }
         VolumeRow row = quota.reserve(user, new StorageQuota.Need("volume " + name, sizeMb, sizeMb),
                 () -> store.insertVolume(new VolumeRow(user.id(), name, sizeMb, clock.instant())));
@@ -86,12 +87,12 @@ public final class Volumes {
                                              String sandboxId) {
         List<CreateSpec.VolumeSpec> specs = new ArrayList<>();
         for (VolumeRequest v : existing) {
-            store.volume(user.id(), v.name()).orElseThrow(() -> new ApiException.Invalid("volume_not_found",
+            store.volume(user.id(), v.name()).orElseThrow(() -> new ApiException(ErrorCode.VOLUME_NOT_FOUND,
                     "volume " + v.name() + " not found"));
             try {
                 store.attach(new Attachment(user.id(), v.name(), sandboxId, v.mount(), v.readOnly()));
             } catch (StoreException.VolumeAttached e) {
-                throw new ApiException.Conflict("volume_attached", e.getMessage());
+                throw new ApiException(ErrorCode.VOLUME_ATTACHED, e.getMessage());
             }
             specs.add(new CreateSpec.VolumeSpec(image(user, v.name()), v.mount(), v.readOnly(), 0));
         }
@@ -118,7 +119,7 @@ public final class Volumes {
     }
 
     private static ApiException notFound(String name) {
-        return new ApiException.NotFound("volume_not_found", "volume " + name + " not found");
+        return new ApiException(ErrorCode.VOLUME_NOT_FOUND, "volume " + name + " not found");
     }
 
     private static void deleteQuietly(Path image, Exception cause) {

@@ -3,6 +3,7 @@ package dev.bhatti.server.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.bhatti.api.ErrorCode;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -40,12 +41,13 @@ class ApiPartsTest {
             limits.acquire("u1", RateLimits.Kind.CREATE);
         }
         assertThatThrownBy(() -> limits.acquire("u1", RateLimits.Kind.CREATE))
-                .isInstanceOf(ApiException.Limited.class).hasMessage("rate limit exceeded");
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.RATE_LIMITED))
+                .hasMessage("rate limit exceeded");
         limits.acquire("u2", RateLimits.Kind.CREATE);
         limits.acquire("u1", RateLimits.Kind.OTHER);
         clock.millis += 2_000;
         limits.acquire("u1", RateLimits.Kind.CREATE);
-        assertThatThrownBy(() -> limits.acquire("u1", RateLimits.Kind.CREATE)).isInstanceOf(ApiException.Limited.class);
+        assertThatThrownBy(() -> limits.acquire("u1", RateLimits.Kind.CREATE)).isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.RATE_LIMITED));
     }
 
     @Test
@@ -54,11 +56,11 @@ class ApiPartsTest {
         for (int i = 0; i < 30; i++) {
             limits.acquire("u", RateLimits.Kind.HEAVY);
         }
-        assertThatThrownBy(() -> limits.acquire("u", RateLimits.Kind.HEAVY)).isInstanceOf(ApiException.Limited.class);
+        assertThatThrownBy(() -> limits.acquire("u", RateLimits.Kind.HEAVY)).isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.RATE_LIMITED));
         for (int i = 0; i < 60; i++) {
             limits.acquire("u", RateLimits.Kind.OTHER);
         }
-        assertThatThrownBy(() -> limits.acquire("u", RateLimits.Kind.OTHER)).isInstanceOf(ApiException.Limited.class);
+        assertThatThrownBy(() -> limits.acquire("u", RateLimits.Kind.OTHER)).isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.RATE_LIMITED));
     }
 
     @Test

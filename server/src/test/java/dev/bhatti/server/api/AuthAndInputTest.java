@@ -102,12 +102,12 @@ class AuthAndInputTest {
         "{\"memory_mb\":1000000000000}          | 400 | invalid_json",
         "{\"memory_mb\":100000}                 | 400 | invalid_memory",
         "{\"disk_size_mb\":0}                   | 400 | invalid_disk_size",
-        "{\"secrets\":[\"NOPE\"]}               | 400 | secret_not_found",
-        "{\"template_id\":\"tpl_missing\"}      | 400 | template_not_found",
+        "{\"secrets\":[\"NOPE\"]}               | 404 | secret_not_found",
+        "{\"template_id\":\"tpl_missing\"}      | 404 | template_not_found",
         "{\"env\":{\"1BAD\":\"x\"}}             | 400 | invalid_env",
         "{\"files\":[{\"path\":\"rel\",\"content\":\"\"}]} | 400 | invalid_path",
-        "{\"volumes\":[{\"name\":\"nope\",\"mount\":\"/v\"}]} | 400 | volume_not_found"})
-    void badCreateRequestsAre400AndCreateNothing(String body, int status, String code) throws Exception {
+        "{\"volumes\":[{\"name\":\"nope\",\"mount\":\"/v\"}]} | 404 | volume_not_found"})
+    void badCreateRequestsAreRefusedAndCreateNothing(String body, int status, String code) throws Exception {
         HttpResponse<String> r = fx.post(fx.adminKey, "/sandboxes", body);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
         assertThat(json(r)).containsEntry("code", code);

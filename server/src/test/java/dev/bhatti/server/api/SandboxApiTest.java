@@ -234,7 +234,8 @@ class SandboxApiTest {
         assertThat(((String) json(ps.body()).get("stdout")).trim()).as("the whole process group was killed").isEqualTo("0");
         HttpResponse<String> stream = fx.send(fx.request(admin, "/sandboxes/alpha/exec").header("Accept", "application/x-ndjson")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"cmd\":[\"sleep\",\"30\"],\"timeout_sec\":1}")));
-        assertThat(stream.body().lines().toList().getLast()).contains("\"type\":\"error\"").contains("timeout");
+        assertThat(stream.body().lines().toList().getLast()).contains("\"type\":\"error\"")
+                .contains("\"code\":\"exec_timeout\"").contains("timeout");
     }
 
     @Test

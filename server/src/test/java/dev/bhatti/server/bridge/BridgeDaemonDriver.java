@@ -39,7 +39,7 @@ public final class BridgeDaemonDriver {
     private void run(Path dir) throws Exception {
         ServerConfig config = ServerConfig.defaults().withDataDir(dir.resolve("data")).withListen("0.0.0.0:0")
                 .withClientConfig(dir.resolve("client.yaml")).withRateScale(100)
-                .withNetwork(new ServerConfig.Network("bridge", "10.200"));
+                .withNetwork(new ServerConfig.Network(dev.bhatti.api.NetworkMode.BRIDGE, "10.200"));
         Daemon daemon = Daemon.start(config);
         String admin = Files.readAllLines(config.clientConfig()).stream().filter(l -> l.startsWith("auth_token: "))
                 .map(l -> l.substring("auth_token: ".length())).findFirst().orElseThrow();

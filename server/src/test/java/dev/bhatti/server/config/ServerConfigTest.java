@@ -3,6 +3,7 @@ package dev.bhatti.server.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.bhatti.api.NetworkMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,7 +49,7 @@ class ServerConfigTest {
         assertThat(c.port()).isEqualTo(9090);
         assertThat(c.warmAfter()).isEqualTo(Duration.ofSeconds(5));
         assertThat(c.proxyZone()).isEqualTo("preview.example.com");
-        assertThat(c.network()).isEqualTo(new ServerConfig.Network("bridge", "10.77"));
+        assertThat(c.network()).isEqualTo(new ServerConfig.Network(NetworkMode.BRIDGE, "10.77"));
         assertThat(c.withListen(":7000").port()).isEqualTo(7000);
         assertThat(c.withListen(":7000").host()).isEqualTo("0.0.0.0");
     }
@@ -64,9 +65,9 @@ class ServerConfigTest {
         for (String zone : new String[] {"Preview.Example", "*.example.com", "example.com.", "a..b"}) {
             assertThatThrownBy(() -> ServerConfig.defaults().withProxyZone(zone)).as(zone).hasMessageContaining("proxy_zone");
         }
-        assertThatThrownBy(() -> new ServerConfig.Network("tap", "10.200")).hasMessageContaining("network must be user or bridge");
+        assertThatThrownBy(() -> ServerConfig.Network.mode("tap")).hasMessageContaining("network must be user or bridge");
         for (String range : new String[] {"10", "10.256", "10.200.0", "ten.one"}) {
-            assertThatThrownBy(() -> new ServerConfig.Network("bridge", range)).as(range).hasMessageContaining("bridge_range");
+            assertThatThrownBy(() -> new ServerConfig.Network(NetworkMode.BRIDGE, range)).as(range).hasMessageContaining("bridge_range");
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.bhatti.server.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.bhatti.api.ErrorCode;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -38,7 +39,7 @@ class PublishStoreTest extends TwoUserStore {
         store.insertPublish(new PublishRow("pub_1", alice.id(), "sb_a", 8080, "shared", Rows.T0));
 
         assertThatThrownBy(() -> store.insertPublish(new PublishRow("pub_2", bob.id(), "sb_b", 80, "shared", Rows.T0)))
-                .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.code()).isEqualTo("alias_conflict"));
+                .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.ALIAS_CONFLICT));
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.bhatti.server.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.bhatti.api.ErrorCode;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -35,7 +36,7 @@ class SandboxStoreTest extends TwoUserStore {
         store.insertSandbox(Rows.sandbox(alice, "sb_1", "web"));
 
         assertThatThrownBy(() -> store.insertSandbox(Rows.sandbox(alice, "sb_2", "web")))
-                .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.code()).isEqualTo("name_conflict"));
+                .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NAME_CONFLICT));
         store.insertSandbox(Rows.sandbox(bob, "sb_3", "web"));
         assertThat(store.sandbox(bob.id(), "web")).map(SandboxRow::id).contains("sb_3");
     }
@@ -94,7 +95,7 @@ class SandboxStoreTest extends TwoUserStore {
         SandboxRow api = store.insertSandbox(Rows.sandbox(alice, "sb_2", "api"));
 
         assertThatThrownBy(() -> store.updateSandbox(api.withName("web")))
-                .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.code()).isEqualTo("name_conflict"));
+                .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NAME_CONFLICT));
         assertThat(store.sandbox(alice.id(), "sb_2")).map(SandboxRow::name).contains("api");
     }
 

@@ -3,6 +3,7 @@ package dev.bhatti.server.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.bhatti.api.ErrorCode;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -31,7 +32,7 @@ class TemplateAndSecretStoreTest extends TwoUserStore {
 
         assertThat(store.templates(alice.id())).extracting(TemplateRow::name).containsExactly("new", "old");
         assertThatThrownBy(() -> store.insertTemplate(template(alice, "tpl_4", "old", 0)))
-                .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.code()).isEqualTo("name_conflict"));
+                .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NAME_CONFLICT));
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.bhatti.server.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.bhatti.api.ErrorCode;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,7 +36,7 @@ class UserStoreTest {
         Rows.user(store, "alice");
 
         assertThatThrownBy(() -> store.createUser(new User("usr_2", "alice", Rows.hash(), Limits.DEFAULT, Rows.T0)))
-                .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.code()).isEqualTo("name_conflict"))
+                .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NAME_CONFLICT))
                 .hasMessageContaining("alice");
     }
 
@@ -66,7 +67,7 @@ class UserStoreTest {
         store.insertSandbox(Rows.sandbox(alice, "sb_1", "one"));
 
         assertThatThrownBy(() -> store.deleteUser(alice.id()))
-                .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.code()).isEqualTo("user_has_sandboxes"));
+                .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.USER_HAS_SANDBOXES));
         assertThat(store.userById(alice.id())).isPresent();
     }
 

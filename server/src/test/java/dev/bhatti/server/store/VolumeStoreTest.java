@@ -3,6 +3,7 @@ package dev.bhatti.server.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.bhatti.api.ErrorCode;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +15,7 @@ class VolumeStoreTest extends TwoUserStore {
         store.insertVolume(new VolumeRow(alice.id(), "data", 100, Rows.T0));
     }
 
-    private static void assertCode(Runnable r, String code) {
+    private static void assertCode(Runnable r, ErrorCode code) {
         assertThatThrownBy(r::run)
                 .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.code()).isEqualTo(code));
     }
@@ -23,7 +24,7 @@ class VolumeStoreTest extends TwoUserStore {
     void volumesAreScopedAndNamesUniquePerUser() {
         store.insertVolume(new VolumeRow(bob.id(), "data", 5, Rows.T0));
 
-        assertCode(() -> store.insertVolume(new VolumeRow(alice.id(), "data", 1, Rows.T0)), "name_conflict");
+        assertCode(() -> store.insertVolume(new VolumeRow(alice.id(), "data", 1, Rows.T0)), ErrorCode.NAME_CONFLICT);
         assertThat(store.volume(alice.id(), "data")).contains(new VolumeRow(alice.id(), "data", 100, Rows.T0));
         assertThat(store.volumes(bob.id())).extracting(VolumeRow::sizeMb).containsExactly(5);
         assertThat(store.deleteVolume(bob.id(), "nope")).isFalse();
@@ -59,7 +60,7 @@ class VolumeStoreTest extends TwoUserStore {
     void deleteIsRefusedWhileAttachedAndAllowedAfterDetach() {
         store.attach(new Attachment(alice.id(), "data", "sb_1", "/data", false));
 
-        assertCode(() -> store.deleteVolume(alice.id(), "data"), "volume_attached");
+        assertCode(() -> store.deleteVolume(alice.id(), "data"), ErrorCode.VOLUME_ATTACHED);
         store.detachAll("sb_1");
 
         assertThat(store.deleteVolume(alice.id(), "data")).isTrue();
@@ -71,8 +72,8 @@ class VolumeStoreTest extends TwoUserStore {
         Attachment rw = new Attachment(alice.id(), "data", "sb_1", "/data", false);
         assertThat(store.attach(rw)).isTrue();
 
-        assertCode(() -> store.attach(new Attachment(alice.id(), "data", "sb_2", "/data", true)), "volume_attached");
-        assertCode(() -> store.attach(new Attachment(alice.id(), "data", "sb_2", "/data", false)), "volume_attached");
+        assertCode(() -> store.attach(new Attachment(alice.id(), "data", "sb_2", "/data", true)), ErrorCode.VOLUME_ATTACHED);
+        assertCode(() -> store.attach(new Attachment(alice.id(), "data", "sb_2", "/data", false)), ErrorCode.VOLUME_ATTACHED);
         assertThat(store.attachments(alice.id(), "data")).containsExactly(rw);
     }
 
@@ -83,7 +84,7 @@ class VolumeStoreTest extends TwoUserStore {
 
         assertThat(store.attachments(alice.id(), "data")).extracting(Attachment::sandboxId)
                 .containsExactly("sb_1", "sb_2");
-        assertCode(() -> store.attach(new Attachment(alice.id(), "data", "sb_1", "/x", false)), "volume_attached");
+        assertCode(() -> store.attach(new Attachment(alice.id(), "data", "sb_1", "/x", false)), ErrorCode.VOLUME_ATTACHED);
     }
 
     @Test

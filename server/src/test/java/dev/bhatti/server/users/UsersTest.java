@@ -3,6 +3,7 @@ package dev.bhatti.server.users;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.bhatti.api.ErrorCode;
 import dev.bhatti.server.store.Limits;
 import dev.bhatti.server.store.SandboxRow;
 import dev.bhatti.server.store.SqliteStore;
@@ -61,14 +62,14 @@ class UsersTest {
         users.create("alice", Limits.DEFAULT);
 
         assertThatThrownBy(() -> users.create("alice", Limits.DEFAULT))
-                .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.code()).isEqualTo("name_conflict"));
+                .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NAME_CONFLICT));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"", "-alice", ".x", "has space", "a/b", "é"})
     void invalidNamesAreRejected(String name) {
         assertThatThrownBy(() -> users.create(name, Limits.DEFAULT))
-                .isInstanceOfSatisfying(UserException.class, e -> assertThat(e.code()).isEqualTo("invalid_name"));
+                .isInstanceOfSatisfying(UserException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_NAME));
     }
 
     @Test
@@ -93,9 +94,9 @@ class UsersTest {
     @Test
     void unknownUserCannotBeRotatedOrDeleted() {
         assertThatThrownBy(() -> users.rotate("ghost"))
-                .isInstanceOfSatisfying(UserException.class, e -> assertThat(e.code()).isEqualTo("user_not_found"));
+                .isInstanceOfSatisfying(UserException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.USER_NOT_FOUND));
         assertThatThrownBy(() -> users.delete("ghost"))
-                .isInstanceOfSatisfying(UserException.class, e -> assertThat(e.code()).isEqualTo("user_not_found"));
+                .isInstanceOfSatisfying(UserException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.USER_NOT_FOUND));
     }
 
     @Test
@@ -105,7 +106,7 @@ class UsersTest {
                 Map.of(), NOW, null, null));
 
         assertThatThrownBy(() -> users.delete("alice"))
-                .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.code()).isEqualTo("user_has_sandboxes"));
+                .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.USER_HAS_SANDBOXES));
         store.deleteSandbox("sb_1");
         users.delete("alice");
         assertThat(users.list()).isEmpty();

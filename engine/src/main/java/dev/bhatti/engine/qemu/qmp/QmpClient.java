@@ -85,32 +85,32 @@ public final class QmpClient implements AutoCloseable {
         qmp.pending.put("greeting", greeting);
         Thread.ofVirtual().name("qmp-" + name).start(qmp::readLoop);
         qmp.await("greeting", greeting, timeout);
-        qmp.execute("qmp_capabilities");
+        qmp.execute(QmpCommand.QMP_CAPABILITIES);
         return qmp;
     }
 
     /** Runs a command without arguments; answers its {@code return} value. */
-    public JsonNode execute(String command) throws IOException {
+    public JsonNode execute(QmpCommand command) throws IOException {
         return execute(command, Map.of());
     }
 
     /** Runs a command; answers its {@code return} value or throws the QMP error's description. */
-    public JsonNode execute(String command, Map<String, ?> arguments) throws IOException {
+    public JsonNode execute(QmpCommand command, Map<String, ?> arguments) throws IOException {
         return execute(command, arguments, Duration.ofSeconds(30));
     }
 
-    public JsonNode execute(String command, Map<String, ?> arguments, Duration timeout) throws IOException {
+    public JsonNode execute(QmpCommand command, Map<String, ?> arguments, Duration timeout) throws IOException {
         String id = Long.toString(ids.incrementAndGet());
-        ObjectNode request = JSON.createObjectNode().put("execute", command).put("id", id);
+        ObjectNode request = JSON.createObjectNode().put("execute", command.wire()).put("id", id);
         if (!arguments.isEmpty()) {
             request.set("arguments", JSON.valueToTree(arguments));
         }
         CompletableFuture<JsonNode> reply = new CompletableFuture<>();
         pending.put(id, reply);
         send(request, id);
-        JsonNode answer = await(command, reply, timeout);
+        JsonNode answer = await(command.wire(), reply, timeout);
         if (answer.has("error")) {
-            throw new QmpException(name + ": " + command + ": " + answer.path("error").path("desc").asText());
+            throw new QmpException(name + ": " + command.wire() + ": " + answer.path("error").path("desc").asText());
         }
         return answer.path("return");
     }
