@@ -16,12 +16,6 @@ import java.util.Objects;
 public class AgentException extends IOException {
     private final AgentErrorText kind;
 
-    /**
-     * The agent's message when all its authenticated control slots are taken: transient, since
-     * connections end (and dead ones are found by keepalive) within seconds.
-     */
-    public static final String CONNECTION_LIMIT = "connection limit exceeded";
-
     public AgentException(String message) {
         super(Objects.requireNonNull(message, "message"));
         this.kind = AgentErrorText.of(message);
@@ -37,9 +31,12 @@ public class AgentException extends IOException {
         return kind == AgentErrorText.START;
     }
 
-    /** True when the agent refused the connection because its slots were all taken. */
+    /**
+     * True when the agent refused the connection because its slots were all taken: transient, since
+     * connections end (and dead ones are found by keepalive, decision 0019) within seconds.
+     */
     public boolean isConnectionLimit() {
-        return getMessage().equals(CONNECTION_LIMIT);
+        return kind == AgentErrorText.CONNECTION_LIMIT;
     }
 
     /** True when the exec's timeout fired (buffered exec reports exit code 124). */
