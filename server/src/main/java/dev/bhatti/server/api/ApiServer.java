@@ -57,6 +57,7 @@ public final class ApiServer implements AutoCloseable {
             });
             config.routes.after(Guard::release);
             config.routes.get("/health", ctx -> Responses.ok(ctx, api.health().get()));
+            config.routes.get(OpenApiDocument.PATH, OpenApiDocument::serve);
             groups.forEach(g -> g.register(config.routes));
             config.routes.exception(ApiException.class, errors::answer);
             config.routes.exception(EngineException.class, (e, ctx) -> errors.answer(ErrorResponses.fromEngine(e), ctx));
@@ -68,7 +69,7 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private static boolean isPublic(Context ctx, PublicPreview preview) {
-        return ctx.path().equals("/health") || preview.isPreview(ctx);
+        return ctx.path().equals("/health") || ctx.path().equals(OpenApiDocument.PATH) || preview.isPreview(ctx);
     }
 
     /** WebSocket upgrades are authenticated in {@code wsBeforeUpgrade}, where {@code ?token=} is accepted. */
@@ -94,6 +95,14 @@ public final class ApiServer implements AutoCloseable {
             default -> new ApiException.Invalid("bad_request", e.getMessage());
         };
         errors.answer(mapped, ctx);
+    }
+
+    /** Every registered route as {@code "METHOD path"} (WebSocket routes as GET), for the OpenAPI coverage test. */
+    List<String> endpoints() {
+        var router = app.unsafe.internalRouter;
+        var http = router.allHttpHandlers().stream().map(e -> e.endpoint.method.name() + " " + e.endpoint.path);
+        var ws = router.allWsHandlers().stream().map(e -> "GET " + e.getPath());
+        return java.util.stream.Stream.concat(http, ws).distinct().sorted().toList();
     }
 
     public ApiServer start() {
