@@ -54,6 +54,7 @@ public final class ApiServer implements AutoCloseable {
             });
             config.routes.after(Guard::release);
             config.routes.get("/health", ctx -> Responses.ok(ctx, api.health().get()));
+            config.routes.get(OpenApiDocument.PATH, OpenApiDocument::serve);
             groups.forEach(g -> g.register(config.routes));
             // every failure, and Javalin's own (HttpResponseException), is answered in ErrorResponses
             config.routes.exception(HttpResponseException.class, errors::answer);
@@ -62,12 +63,20 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private static boolean isPublic(Context ctx, PublicPreview preview) {
-        return ctx.path().equals("/health") || preview.isPreview(ctx);
+        return ctx.path().equals("/health") || ctx.path().equals(OpenApiDocument.PATH) || preview.isPreview(ctx);
     }
 
     /** WebSocket upgrades are authenticated in {@code wsBeforeUpgrade}, where {@code ?token=} is accepted. */
     private static boolean isUpgrade(Context ctx) {
         return "websocket".equalsIgnoreCase(ctx.header("Upgrade"));
+    }
+
+    /** Every registered route as {@code "METHOD path"} (WebSocket routes as GET), for the OpenAPI coverage test. */
+    List<String> endpoints() {
+        var router = app.unsafe.internalRouter;
+        var http = router.allHttpHandlers().stream().map(e -> e.endpoint.method.name() + " " + e.endpoint.path);
+        var ws = router.allWsHandlers().stream().map(e -> "GET " + e.getPath());
+        return java.util.stream.Stream.concat(http, ws).distinct().sorted().toList();
     }
 
     public ApiServer start() {

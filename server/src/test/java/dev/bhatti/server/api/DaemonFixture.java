@@ -59,8 +59,11 @@ final class DaemonFixture implements AutoCloseable {
         return key == null ? b : b.header("Authorization", "Bearer " + key);
     }
 
+    /** Sends the request; every answer is checked against openapi.json ({@link OpenApiContract}). */
     HttpResponse<String> send(HttpRequest.Builder b) throws IOException, InterruptedException {
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        OpenApiContract.verify(r.request().method(), r.uri().getRawPath(), r);
+        return r;
     }
 
     HttpResponse<String> get(String key, String path) throws IOException, InterruptedException {
