@@ -1,6 +1,6 @@
 package dev.bhatti.cli;
 
-import dev.bhatti.cli.api.ApiError;
+import dev.bhatti.sdk.BhattiException;
 import dev.bhatti.server.secrets.SecretBoxException;
 import dev.bhatti.server.store.StoreException;
 import dev.bhatti.server.users.UserException;
@@ -40,10 +40,19 @@ final class Errors implements CommandLine.IExecutionExceptionHandler, CommandLin
         return ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
     }
 
-    /** Hints by stable code; the same code can mean different things locally and from the API. */
+    /**
+     * Hints by stable code; the same code can mean different things locally and from the API. An
+     * API failure is matched first, so a client call never loads the server's exception classes.
+     */
     private static Optional<String> hint(Exception ex) {
+        if (ex instanceof BhattiException e) {
+            return Optional.ofNullable(apiHint(e.rawCode()));
+        }
+        return localHint(ex);
+    }
+
+    private static Optional<String> localHint(Exception ex) {
         return Optional.ofNullable(switch (ex) {
-            case ApiError e -> apiHint(e.code());
             case StoreException e -> localHint(e.code());
             case UserException e -> localHint(e.code());
             case SecretBoxException e -> localHint(e.code());
@@ -84,7 +93,7 @@ final class Errors implements CommandLine.IExecutionExceptionHandler, CommandLin
             case "rate_limited" -> "too many requests for now: wait a moment and try again";
             case "payload_too_large" -> "requests are limited to 1 MiB; copy big files with 'bhatti file write'";
             case "snapshot_unusable" -> "'bhatti start SANDBOX --force' clears the mark and boots it afresh";
-            case "internal" -> "the daemon's log has the details under that request id";
+            case "internal_error" -> "the daemon's log has the details under that request id";
             case "route_not_found" -> "the daemon may be older than this client: compare 'bhatti version'";
             default -> null;
         };
