@@ -8,6 +8,8 @@ import static dev.bhatti.bench.Measure.time;
 import dev.bhatti.agent.floor.Latencies;
 import dev.bhatti.client.AgentClient;
 import dev.bhatti.proto.ExecRequest;
+import dev.bhatti.sdk.Bhatti;
+import dev.bhatti.sdk.Raw;
 import dev.bhatti.server.Daemon;
 import dev.bhatti.server.config.ServerConfig;
 import dev.bhatti.server.store.Limits;
@@ -16,10 +18,6 @@ import dev.bhatti.server.store.SqliteStore;
 import dev.bhatti.server.store.Store;
 import dev.bhatti.server.users.ApiKeys;
 import dev.bhatti.server.users.Users;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -48,11 +46,10 @@ final class ServerBench {
         Path dir = Files.createTempDirectory("bhatti-bench-server-");
         ServerConfig config = ServerConfig.defaults().withDataDir(dir.resolve("data")).withListen("127.0.0.1:0")
                 .withClientConfig(dir.resolve("client.yaml")).withRateScale(1000);
-        HttpClient http = HttpClient.newHttpClient();
         try {
             Daemon daemon = Daemon.start(config);
             String key = adminKey(config);
-            Api api = new Api(http, daemon.port(), key);
+            Api api = new Api(daemon.port(), key);
             check(api.post("/sandboxes", "{\"name\":\"bench\"}"), 201);
             String id = daemon.engine().list().getFirst().id();
             AgentClient agent = daemon.engine().agent(id);
@@ -74,13 +71,13 @@ final class ServerBench {
             }
             proxy(agent, api);
             String listKey = fiftySandboxes(config.dataDir());
-            Api lister = new Api(http, daemon.port(), listKey);
+            Api lister = new Api(daemon.port(), listKey);
             check(lister.get("/sandboxes"), 200);
             for (int run = 1; run <= RUNS; run++) {
                 print("GET /sandboxes (50 in store), run " + run, sample(LISTS, () -> time(() ->
                         check(lister.get("/sandboxes"), 200))));
             }
-            restart(daemon, config, key, http);
+            restart(daemon, config, key);
         } finally {
             deleteTree(dir);
         }
@@ -114,7 +111,7 @@ final class ServerBench {
         check(api.post("/sandboxes/bench/exec", "{\"cmd\":[\"python3\",\"-m\",\"http.server\",\"8000\",\"--bind\","
                 + "\"127.0.0.1\",\"--directory\",\"/etc\"],\"detach\":true}"), 200);
         long deadline = System.nanoTime() + 60_000_000_000L;
-        while (api.get("/sandboxes/bench/proxy/8000/hostname").statusCode() != 200) {
+        while (api.get("/sandboxes/bench/proxy/8000/hostname").status() != 200) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("the guest's http.server did not answer within 60 s");
             }
@@ -155,14 +152,14 @@ final class ServerBench {
     }
 
     /** Closes the daemon abruptly (its VMM dies with it) after a stop, then measures start-up recovery and the first exec. */
-    private static void restart(Daemon daemon, ServerConfig config, String key, HttpClient http) throws Exception {
-        check(new Api(http, daemon.port(), key).post("/sandboxes/bench/stop", ""), 200);
+    private static void restart(Daemon daemon, ServerConfig config, String key) throws Exception {
+        check(new Api(daemon.port(), key).post("/sandboxes/bench/stop", ""), 200);
         daemon.close();
         for (int run = 1; run <= RUNS; run++) {
             long t0 = System.nanoTime();
             Daemon again = Daemon.start(config);
             long started = System.nanoTime() - t0;
-            Api api = new Api(http, again.port(), key);
+            Api api = new Api(again.port(), key);
             long t1 = System.nanoTime();
             check(api.post("/sandboxes/bench/exec", "{\"cmd\":[\"true\"]}"), 200);
             long firstExec = System.nanoTime() - t1;
@@ -172,7 +169,7 @@ final class ServerBench {
             again.close();
         }
         Daemon last = Daemon.start(config);
-        check(new Api(http, last.port(), key).delete("/sandboxes/bench"), 200);
+        check(new Api(last.port(), key).delete("/sandboxes/bench"), 200);
         last.close();
     }
 
@@ -187,22 +184,22 @@ final class ServerBench {
         }
     }
 
-    private record Api(HttpClient http, int port, String key) {
-        HttpResponse<String> post(String path, String body) throws Exception {
-            return http.send(base(path).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+    /** The API over the SDK's plain HTTP (one connection per call, as the CLI makes them). */
+    private record Api(Raw raw) {
+        Api(int port, String key) {
+            this(Bhatti.connect("http://127.0.0.1:" + port, key).raw());
         }
 
-        HttpResponse<String> get(String path) throws Exception {
-            return http.send(base(path).GET().build(), HttpResponse.BodyHandlers.ofString());
+        Raw.Response post(String path, String body) {
+            return raw.json("POST", path, body);
         }
 
-        HttpResponse<String> delete(String path) throws Exception {
-            return http.send(base(path).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        Raw.Response get(String path) {
+            return raw.send("GET", path, Map.of(), null);
         }
 
-        private HttpRequest.Builder base(String path) {
-            return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).header("Authorization", "Bearer " + key);
+        Raw.Response delete(String path) {
+            return raw.send("DELETE", path, Map.of(), null);
         }
     }
 
@@ -211,9 +208,9 @@ final class ServerBench {
                 .map(l -> l.substring(12)).findFirst().orElseThrow();
     }
 
-    private static HttpResponse<String> check(HttpResponse<String> r, int status) {
-        if (r.statusCode() != status) {
-            throw new IllegalStateException("expected " + status + ", got " + r.statusCode() + ": " + r.body());
+    private static Raw.Response check(Raw.Response r, int status) {
+        if (r.status() != status) {
+            throw new IllegalStateException("expected " + status + ", got " + r.status() + ": " + r.text());
         }
         return r;
     }

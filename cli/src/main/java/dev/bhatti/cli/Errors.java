@@ -1,7 +1,7 @@
 package dev.bhatti.cli;
 
 import dev.bhatti.api.ErrorCode;
-import dev.bhatti.cli.api.ApiError;
+import dev.bhatti.sdk.BhattiException;
 import dev.bhatti.server.store.StoreException;
 import dev.bhatti.server.users.UserException;
 import java.io.PrintWriter;
@@ -40,10 +40,15 @@ final class Errors implements CommandLine.IExecutionExceptionHandler, CommandLin
         return ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
     }
 
-    /** Hints by stable code; the same code can mean different things locally and from the API. */
+    /**
+     * Hints by stable code; the same code can mean different things locally and from the API. An
+     * API failure is matched first, so a client call never loads the server's exception classes.
+     */
     private static Optional<String> hint(Exception ex) {
+        if (ex instanceof BhattiException e) {
+            return Optional.ofNullable(e.code() == null ? clientHint(e.rawCode()) : apiHint(e.code()));
+        }
         return Optional.ofNullable(switch (ex) {
-            case ApiError e -> ErrorCode.of(e.code()).map(Errors::apiHint).orElseGet(() -> clientHint(e.code()));
             case StoreException.Failed e -> "check --data-dir (or BHATTI_DATA_DIR) and its permissions";
             case StoreException e -> localHint(e.code());
             case UserException e -> localHint(e.code());

@@ -1,7 +1,6 @@
 package dev.bhatti.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.bhatti.cli.api.ApiError;
+import dev.bhatti.sdk.BhattiException;
 import dev.bhatti.cli.api.ClientOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,9 +18,9 @@ final class VersionCommand implements Runnable {
         var out = spec.commandLine().getOut();
         out.println("client: " + new Version().getVersion()[0]);
         try {
-            JsonNode health = options.client().get("/health");
-            out.println("server: bhatti " + health.path("version").asText("unknown"));
-        } catch (ApiError e) {
+            String version = options.bhatti().health().version();
+            out.println("server: bhatti " + (version == null ? "unknown" : version));
+        } catch (BhattiException e) {
             out.println("server: unreachable (" + e.getMessage() + ")");
         }
     }

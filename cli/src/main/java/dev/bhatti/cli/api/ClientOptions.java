@@ -1,5 +1,7 @@
 package dev.bhatti.cli.api;
 
+import dev.bhatti.sdk.Bhatti;
+import dev.bhatti.sdk.Endpoint;
 import picocli.CommandLine.Option;
 
 /** {@code --url} and {@code --token}, mixed into every command that talks to the daemon. */
@@ -10,12 +12,13 @@ public final class ClientOptions {
     @Option(names = "--token", description = "API key (default: $BHATTI_TOKEN, the config file)")
     String token;
 
-    public ApiClient client() {
-        return new ApiClient(endpoint());
+    /** The SDK client for {@link #endpoint()}. */
+    public Bhatti bhatti() {
+        return Bhatti.connect(endpoint());
     }
 
     /** The endpoint these flags, the config file and the environment select (flags > env > config file > default). */
     public Endpoint endpoint() {
-        return Endpoint.resolve(url, token, Endpoint.readConfig(Endpoint.defaultConfigFile()), System.getenv());
+        return Endpoint.resolve(url, token);
     }
 }

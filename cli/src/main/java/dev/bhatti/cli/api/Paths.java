@@ -3,7 +3,7 @@ package dev.bhatti.cli.api;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
-/** API paths with their user-given parts encoded; sandboxes go by id or name (the daemon resolves both). */
+/** API paths with their user-given parts encoded, for the listings read as the daemon's JSON. */
 public final class Paths {
     private Paths() {
     }

@@ -28,13 +28,13 @@ public abstract class ResourceCommand {
 
     @Command(name = "list", aliases = "ls", description = "List your ${PARENT-COMMAND-NAME}s.")
     public void list(@Mixin ClientOptions options, @Mixin JsonOption json) {
-        json.print(out(), options.client().get(resource.path()), resource.table());
+        json.print(out(), options.bhatti().raw().call("GET", resource.path(), null), resource.table());
     }
 
     @Command(name = "delete", aliases = "rm", description = "Delete a ${PARENT-COMMAND-NAME}.")
     public void delete(@Mixin ClientOptions options,
                        @Parameters(paramLabel = "NAME", description = "its name (a template also by id)") String name) {
-        options.client().delete(Paths.of(resource.path(), name));
+        options.bhatti().raw().call("DELETE", Paths.of(resource.path(), name), null);
         out().println(resource.kind() + " " + name + " deleted");
     }
 }

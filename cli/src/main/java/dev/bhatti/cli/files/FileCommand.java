@@ -2,8 +2,7 @@ package dev.bhatti.cli.files;
 
 import static dev.bhatti.cli.output.Table.column;
 
-import dev.bhatti.cli.api.ApiClient;
-import dev.bhatti.cli.api.ApiError;
+import dev.bhatti.cli.api.Failure;
 import dev.bhatti.cli.api.ClientOptions;
 import dev.bhatti.cli.api.Paths;
 import dev.bhatti.cli.output.JsonOption;
@@ -34,12 +33,11 @@ public final class FileCommand {
 
         @Override
         public void run() {
-            ApiClient client = options.client();
-            try (InputStream in = client.stream(client.request(path(sandbox, file)).GET()).body()) {
+            try (InputStream in = options.bhatti().sandboxes().named(sandbox).files().read(file)) {
                 in.transferTo(System.out);
                 System.out.flush();
             } catch (IOException e) {
-                throw new ApiError(0, "read_failed", "reading " + file + " failed: " + e.getMessage());
+                throw Failure.of("read_failed", "reading " + file + " failed: " + e.getMessage());
             }
         }
     }
@@ -54,8 +52,7 @@ public final class FileCommand {
         @Override
         public void run() {
             byte[] content = readStdin();
-            ApiClient client = options.client();
-            client.send(client.request(path(sandbox, file)).PUT(content));
+            options.bhatti().sandboxes().named(sandbox).files().write(file, content);
             spec.commandLine().getErr().println("wrote " + content.length + " bytes to " + file);
         }
 
@@ -63,11 +60,11 @@ public final class FileCommand {
             try {
                 byte[] content = System.in.readNBytes((int) MAX_WRITE + 1);
                 if (content.length > MAX_WRITE) {
-                    throw new ApiError(0, "too_large", "stdin is larger than 100 MiB");
+                    throw Failure.of("too_large", "stdin is larger than 100 MiB");
                 }
                 return content;
             } catch (IOException e) {
-                throw new ApiError(0, "stdin_failed", "reading stdin failed: " + e.getMessage());
+                throw Failure.of("stdin_failed", "reading stdin failed: " + e.getMessage());
             }
         }
     }
@@ -75,7 +72,7 @@ public final class FileCommand {
     @Command(name = "ls", description = "List a directory.")
     static final class Ls implements Runnable {
         private static final Table TABLE = Table.of(column("MODE", "mode"), column("SIZE", "size"),
-                column("NAME", f -> f.path("name").asText() + (f.path("is_dir").asBoolean() ? "/" : "")));
+                column("NAME", f -> Table.text(f.get("name")) + (Boolean.TRUE.equals(f.get("is_dir")) ? "/" : "")));
 
         @Spec CommandSpec spec;
         @Mixin ClientOptions options;
@@ -85,7 +82,7 @@ public final class FileCommand {
 
         @Override
         public void run() {
-            json.print(spec.commandLine().getOut(), options.client().get(path(sandbox, dir) + "&ls=true"), TABLE);
+            json.print(spec.commandLine().getOut(), options.bhatti().raw().call("GET", path(sandbox, dir) + "&ls=true", null), TABLE);
         }
     }
 }

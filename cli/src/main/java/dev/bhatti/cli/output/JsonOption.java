@@ -1,6 +1,6 @@
 package dev.bhatti.cli.output;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.bhatti.sdk.Json;
 import java.io.PrintWriter;
 import picocli.CommandLine.Option;
 
@@ -14,10 +14,10 @@ public final class JsonOption {
         return json;
     }
 
-    /** Prints {@code items} as pretty JSON with {@code --json}, else as {@code table}. */
-    public void print(PrintWriter out, JsonNode items, Table table) {
+    /** Prints {@code items} (the daemon's JSON as a tree) pretty with {@code --json}, else as {@code table}. */
+    public void print(PrintWriter out, Object items, Table table) {
         if (json) {
-            out.println(items.toPrettyString());
+            out.println(Json.pretty(items));
             out.flush();
         } else {
             table.print(out, items);

@@ -1,8 +1,9 @@
 package dev.bhatti.cli.sandbox;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.bhatti.cli.api.ApiClient;
-import dev.bhatti.cli.api.Body;
+import dev.bhatti.api.model.SandboxSpec;
+import dev.bhatti.api.model.SandboxView;
+import dev.bhatti.sdk.Bhatti;
+import dev.bhatti.sdk.Sandbox;
 import dev.bhatti.cli.api.ClientOptions;
 import dev.bhatti.cli.term.Progress;
 import java.io.PrintWriter;
@@ -40,26 +41,30 @@ public final class CreateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ApiClient client = options.client();
-        ApiClient.Call request = client.postRequest("/sandboxes", body());
-        ApiClient.Created created = client.created(Progress.around(spec.commandLine().getErr(),
-                "creating " + (name == null ? "a sandbox" : name), () -> client.stream(request)));
-        print(created.resource(), created.existing());
+        Bhatti bhatti = options.bhatti();
+        SandboxSpec request = spec();
+        Sandbox created = Progress.around(spec.commandLine().getErr(),
+                "creating " + (name == null ? "a sandbox" : name), () -> bhatti.sandboxes().create(request));
+        print(created.view(), created.existing());
         return 0;
     }
 
-    private Map<String, Object> body() {
-        return new Body().put("name", name).put("cpus", cpus).put("memory_mb", memory).put("disk_size_mb", diskSize)
-                .put("env", env).put("init", init).put("template_id", template).put("labels", labels)
-                .flag("keep_hot", keepHot).put("secrets", secrets).put("volumes", volumes).put("files", files).fields();
+    private SandboxSpec spec() {
+        return SandboxSpec.builder().name(name).cpus(cpus).memoryMb(memory).diskSizeMb(diskSize).env(env).init(init)
+                .templateId(template).labels(labels).keepHot(keepHot ? true : null)
+                .secrets(secrets.isEmpty() ? null : secrets)
+                .volumes(volumes.isEmpty() ? null : volumes.stream()
+                        .map(v -> new SandboxSpec.VolumeRef(v.name(), v.mount(), v.readOnly())).toList())
+                .files(files.isEmpty() ? null : files.stream()
+                        .map(f -> new SandboxSpec.FileEntry(f.path(), f.content(), f.mode())).toList())
+                .build();
     }
 
-    private void print(JsonNode sb, boolean existing) {
+    private void print(SandboxView sb, boolean existing) {
         PrintWriter out = spec.commandLine().getOut();
-        String name = sb.path("name").asText();
-        out.printf("%s %s (%s)%n", existing ? "unchanged:" : "created:", name, sb.path("id").asText());
-        out.printf("  cpus %s, memory %s MiB, ip %s%n", sb.path("cpus").asText(), sb.path("memory_mb").asText(),
-                sb.path("ip").asText("-"));
+        String name = sb.name();
+        out.printf("%s %s (%s)%n", existing ? "unchanged:" : "created:", name, sb.id());
+        out.printf("  cpus %s, memory %s MiB, ip %s%n", sb.cpus(), sb.memoryMb(), sb.ip() == null ? "-" : sb.ip());
         out.println("open a shell: bhatti shell " + name);
     }
 }

@@ -28,7 +28,7 @@ public final class DestroyCommand implements java.util.concurrent.Callable<Integ
                 return 1;
             }
         }
-        options.client().delete(Paths.sandbox(sandbox));
+        options.bhatti().sandboxes().named(sandbox).destroy();
         spec.commandLine().getOut().println("destroyed " + sandbox);
         return 0;
     }

@@ -1,7 +1,7 @@
 package dev.bhatti.cli.sandbox;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.bhatti.cli.api.Body;
+import dev.bhatti.api.model.SandboxEdit;
+import dev.bhatti.api.model.SandboxView;
 import dev.bhatti.cli.api.ClientOptions;
 import dev.bhatti.cli.api.Paths;
 import java.util.List;
@@ -27,9 +27,8 @@ public final class EditCommand implements Runnable {
 
     @Override
     public void run() {
-        Body body = new Body().put("name", name).put("keep_hot", keepHot || allowCold ? keepHot : null)
-                .put("labels_add", labels).put("labels_remove", labelDeletes);
-        JsonNode sb = options.client().patch(Paths.sandbox(sandbox), body.fields());
-        spec.commandLine().getOut().println("updated " + sb.path("name").asText(sandbox));
+        SandboxEdit edit = new SandboxEdit(keepHot || allowCold ? keepHot : null, name, labels, labelDeletes);
+        SandboxView sb = options.bhatti().sandboxes().named(sandbox).edit(edit);
+        spec.commandLine().getOut().println("updated " + (sb.name() == null ? sandbox : sb.name()));
     }
 }

@@ -1,23 +1,15 @@
 package dev.bhatti.cli.sandbox;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bhatti.api.ErrorCode;
-import dev.bhatti.cli.api.ApiClient;
-import dev.bhatti.cli.api.ApiError;
-import dev.bhatti.cli.api.Body;
+import dev.bhatti.api.ExecEvent;
+import dev.bhatti.api.model.DetachedExec;
+import dev.bhatti.api.model.ExecRequest;
+import dev.bhatti.api.model.ExecResult;
 import dev.bhatti.cli.api.ClientOptions;
-import dev.bhatti.cli.api.Paths;
+import dev.bhatti.sdk.Sandbox;
 import dev.bhatti.cli.term.Tty;
-import dev.bhatti.proto.Json;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -46,65 +38,45 @@ public final class ExecCommand implements Callable<Integer> {
     @Parameters(index = "1..*", arity = "1..*", paramLabel = "CMD") List<String> cmd;
 
     @Override
-    public Integer call() throws IOException {
-        ApiClient client = options.client();
+    public Integer call() {
+        Sandbox sb = options.bhatti().sandboxes().named(sandbox);
         if (detach) {
-            JsonNode r = client.post(Paths.sandbox(sandbox) + "/exec", body());
-            spec.commandLine().getOut().println("pid " + r.path("pid").asText() + ", output in "
-                    + r.path("output_file").asText());
+            DetachedExec r = sb.execDetached(request());
+            spec.commandLine().getOut().println("pid " + r.pid() + ", output in " + r.outputFile());
             return 0;
         }
-        return stream || Tty.isTerminal(Tty.STDOUT) ? streamed(client) : buffered(client);
+        return stream || Tty.isTerminal(Tty.STDOUT) ? streamed(sb) : buffered(sb);
     }
 
-    private int buffered(ApiClient client) {
-        JsonNode r = client.post(Paths.sandbox(sandbox) + "/exec", body());
-        write(System.out, r.path("stdout").asText(""));
-        write(System.err, r.path("stderr").asText(""));
-        return r.path("exit_code").asInt(1);
+    private int buffered(Sandbox sb) {
+        ExecResult r = sb.exec(request());
+        write(System.out, r.stdout());
+        write(System.err, r.stderr());
+        return r.exitCode();
     }
 
-    private int streamed(ApiClient client) throws IOException {
-        ApiClient.Call request = client.postRequest(Paths.sandbox(sandbox) + "/exec", body())
-                .header("Accept", "application/x-ndjson");
-        try (InputStream in = client.stream(request).body()) {
-            return relay(in);
-        }
+    private ExecRequest request() {
+        return new ExecRequest(cmd, null, null, timeout, detach ? true : null, user);
     }
 
-    private Map<String, Object> body() {
-        return new Body().put("cmd", cmd).put("timeout_sec", timeout).put("user", user).flag("detach", detach).fields();
-    }
-
-    private int relay(InputStream in) throws IOException {
-        ObjectMapper json = Json.mapper();
-        BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-            if (line.isBlank()) {
-                continue;
+    private int streamed(Sandbox sb) {
+        ExecEvent last = sb.stream(request(), event -> {
+            switch (event) {
+                case ExecEvent.Stdout out -> write(System.out, out.data());
+                case ExecEvent.Stderr err -> write(System.err, err.data());
+                default -> { }
             }
-            JsonNode event = json.readTree(line);
-            Integer exit = handle(event);
-            if (exit != null) {
-                return exit;
-            }
-        }
-        throw new ApiError(0, "stream_ended", "the exec stream ended without an exit code");
-    }
-
-    private Integer handle(JsonNode event) {
-        String data = event.path("data").asText("");
-        return switch (event.path("type").asText()) {
-            case "stdout" -> write(System.out, data);
-            case "stderr" -> write(System.err, data);
-            case "exit" -> event.path("exit_code").asInt(1);
-            case "error" -> {
+        });
+        return switch (last) {
+            case ExecEvent.Exit exit -> exit.exitCode();
+            case ExecEvent.Error error -> {
+                String data = error.message();
                 System.out.flush();
                 System.err.println("Error: " + data);
-                yield ErrorCode.of(event.path("code").asText("")).filter(c -> c == ErrorCode.EXEC_TIMEOUT).isPresent()
-                        ? EXIT_TIMEOUT : 1;
+                // The code, never the message text, says the command's timeout fired.
+                yield error.code() == ErrorCode.EXEC_TIMEOUT ? EXIT_TIMEOUT : 1;
             }
-            default -> null;
+            default -> 1;
         };
     }
 

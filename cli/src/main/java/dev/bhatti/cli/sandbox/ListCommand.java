@@ -2,12 +2,12 @@ package dev.bhatti.cli.sandbox;
 
 import static dev.bhatti.cli.output.Table.column;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.bhatti.cli.api.ClientOptions;
 import dev.bhatti.cli.output.JsonOption;
 import dev.bhatti.cli.output.Table;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -24,7 +24,7 @@ public final class ListCommand implements Runnable {
 
     @Override
     public void run() {
-        JsonNode sandboxes = options.client().get("/sandboxes");
+        Object sandboxes = options.bhatti().raw().call("GET", "/sandboxes", null);
         json.print(spec.commandLine().getOut(), sandboxes, table("wide".equals(format)));
     }
 
@@ -32,16 +32,15 @@ public final class ListCommand implements Runnable {
         List<Table.Column> columns = new ArrayList<>(List.of(column("NAME", "name"), column("STATUS", "status"),
                 column("THERMAL", "thermal"), column("IP", "ip")));
         if (wide) {
-            columns.addAll(List.of(column("CPUS", "cpus"), column("MEMORY", sb -> sb.path("memory_mb").asText() + "M"),
-                    column("IMAGE", "image"), column("LABELS", sb -> labels(sb.path("labels")))));
+            columns.addAll(List.of(column("CPUS", "cpus"), column("MEMORY", sb -> Table.text(sb.get("memory_mb")) + "M"),
+                    column("IMAGE", "image"), column("LABELS", sb -> labels(Table.object(sb.get("labels"))))));
         }
         return Table.of(columns);
     }
 
-    private static String labels(JsonNode labels) {
+    private static String labels(Map<?, ?> labels) {
         StringBuilder sb = new StringBuilder();
-        labels.properties().forEach(e -> sb.append(sb.isEmpty() ? "" : ",").append(e.getKey()).append('=')
-                .append(e.getValue().asText()));
+        labels.forEach((k, v) -> sb.append(sb.isEmpty() ? "" : ",").append(k).append('=').append(Table.text(v)));
         return sb.toString();
     }
 }

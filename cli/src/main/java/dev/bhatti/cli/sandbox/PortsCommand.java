@@ -2,7 +2,7 @@ package dev.bhatti.cli.sandbox;
 
 import static dev.bhatti.cli.output.Table.column;
 
-import dev.bhatti.cli.api.ApiClient;
+import dev.bhatti.sdk.Bhatti;
 import dev.bhatti.cli.api.ClientOptions;
 import dev.bhatti.cli.api.Paths;
 import dev.bhatti.cli.output.JsonOption;
@@ -23,9 +23,9 @@ public final class PortsCommand implements Runnable {
 
     @Override
     public void run() {
-        ApiClient client = options.client();
+        Bhatti bhatti = options.bhatti();
         Table table = Table.of(column("PORT", "container_port"),
-                column("PROXY_URL", p -> client.url(p.path("proxy_url").asText())));
-        json.print(spec.commandLine().getOut(), client.get(Paths.sandbox(sandbox) + "/ports"), table);
+                column("PROXY_URL", p -> bhatti.url(Table.text(p.get("proxy_url")))));
+        json.print(spec.commandLine().getOut(), bhatti.raw().call("GET", Paths.sandbox(sandbox) + "/ports", null), table);
     }
 }

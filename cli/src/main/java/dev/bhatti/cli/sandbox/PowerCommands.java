@@ -1,6 +1,8 @@
 package dev.bhatti.cli.sandbox;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.bhatti.api.model.SandboxView;
+import dev.bhatti.sdk.Sandbox;
+import java.util.function.Function;
 import dev.bhatti.cli.api.ClientOptions;
 import dev.bhatti.cli.api.Paths;
 import dev.bhatti.cli.term.Progress;
@@ -19,12 +21,12 @@ public final class PowerCommands {
 
     /** POSTs {@code /sandboxes/SB/<action>} under a spinner, then prints {@code <done> NAME}. */
     private static void power(CommandSpec spec, ClientOptions options, String sandbox, String action, String doing,
-                              String done, Map<String, ?> body) {
-        JsonNode sb = Progress.around(spec.commandLine().getErr(), doing + " " + sandbox,
-                () -> options.client().post(Paths.sandbox(sandbox) + "/" + action, body));
-        String how = "disk".equals(sb.path("started_from").asText())
+                              String done, Function<Sandbox, SandboxView> call) {
+        Sandbox handle = options.bhatti().sandboxes().named(sandbox);
+        SandboxView sb = Progress.around(spec.commandLine().getErr(), doing + " " + sandbox, () -> call.apply(handle));
+        String how = "disk".equals(sb.startedFrom())
                 ? " (booted on its disk: no snapshot to restore, its processes were lost)" : "";
-        spec.commandLine().getOut().println(done + " " + sb.path("name").asText(sandbox) + how);
+        spec.commandLine().getOut().println(done + " " + (sb.name() == null ? sandbox : sb.name()) + how);
     }
 
     @Command(name = "stop", description = "Snapshot a sandbox to disk (cold).")
@@ -35,7 +37,7 @@ public final class PowerCommands {
 
         @Override
         public void run() {
-            power(spec, options, sandbox, "stop", "stopping", "stopped", Map.of());
+            power(spec, options, sandbox, "stop", "stopping", "stopped", Sandbox::stop);
         }
     }
 
@@ -48,7 +50,7 @@ public final class PowerCommands {
 
         @Override
         public void run() {
-            power(spec, options, sandbox, "start", "starting", "started", force ? Map.of("force", true) : Map.of());
+            power(spec, options, sandbox, "start", "starting", "started", s -> s.start(force));
         }
     }
 }

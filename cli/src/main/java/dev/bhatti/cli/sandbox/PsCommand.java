@@ -2,7 +2,6 @@ package dev.bhatti.cli.sandbox;
 
 import static dev.bhatti.cli.output.Table.column;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.bhatti.cli.api.ClientOptions;
 import dev.bhatti.cli.api.Paths;
 import dev.bhatti.cli.output.JsonOption;
@@ -17,7 +16,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "ps", description = "List a sandbox's sessions.")
 public final class PsCommand implements Runnable {
     private static final Table TABLE = Table.of(column("ID", "session_id"), column("COMMAND", "argv"),
-            column("RUNNING", s -> yesNo(s.path("running"))), column("ATTACHED", s -> yesNo(s.path("attached"))));
+            column("RUNNING", s -> yesNo(s.get("running"))), column("ATTACHED", s -> yesNo(s.get("attached"))));
 
     @Spec CommandSpec spec;
     @Mixin ClientOptions options;
@@ -26,11 +25,11 @@ public final class PsCommand implements Runnable {
 
     @Override
     public void run() {
-        JsonNode sessions = options.client().get(Paths.sandbox(sandbox) + "/sessions");
+        Object sessions = options.bhatti().raw().call("GET", Paths.sandbox(sandbox) + "/sessions", null);
         json.print(spec.commandLine().getOut(), sessions, TABLE);
     }
 
-    private static String yesNo(JsonNode flag) {
-        return flag.asBoolean() ? "yes" : "no";
+    private static String yesNo(Object flag) {
+        return Boolean.TRUE.equals(flag) ? "yes" : "no";
     }
 }

@@ -2,8 +2,9 @@ package dev.bhatti.cli.sandbox;
 
 import static dev.bhatti.cli.output.Table.column;
 
-import dev.bhatti.cli.api.ApiClient;
-import dev.bhatti.cli.api.Body;
+import dev.bhatti.sdk.Bhatti;
+import dev.bhatti.sdk.Json;
+import dev.bhatti.sdk.Sandbox;
 import dev.bhatti.cli.api.ClientOptions;
 import dev.bhatti.cli.api.Paths;
 import dev.bhatti.cli.output.JsonOption;
@@ -33,21 +34,20 @@ public final class PublishCommands {
         @Override
         public void run() {
             PrintWriter out = spec.commandLine().getOut();
-            ApiClient client = options.client();
-            String path = Paths.sandbox(sandbox) + "/publish";
+            Bhatti bhatti = options.bhatti();
             if (port == null) {
-                json.print(out, client.get(path), Table.of(column("PORT", "port"), column("ALIAS", "alias"), column("URL", "url")));
+                json.print(out, bhatti.raw().call("GET", Paths.sandbox(sandbox) + "/publish", null),
+                        Table.of(column("PORT", "port"), column("ALIAS", "alias"), column("URL", "url")));
                 return;
             }
-            ApiClient.Created rule = client.created(client.stream(client.postRequest(path,
-                    new Body().put("port", port).put("alias", alias).fields())));
+            Sandbox.Publication rule = bhatti.sandboxes().named(sandbox).publication(port, alias);
             if (json.on()) {
-                out.println(rule.resource().toPrettyString());
+                out.println(Json.pretty(rule.rule()));
                 return;
             }
-            out.println((rule.existing() ? "already published: port " : "published port ") + rule.resource().path("port").asText()
-                    + " of " + sandbox + " as " + rule.resource().path("alias").asText());
-            out.println(rule.resource().path("url").asText());
+            out.println((rule.existing() ? "already published: port " : "published port ") + rule.rule().port()
+                    + " of " + sandbox + " as " + rule.rule().alias());
+            out.println(rule.rule().url());
         }
     }
 
@@ -60,7 +60,7 @@ public final class PublishCommands {
 
         @Override
         public void run() {
-            options.client().delete(Paths.sandbox(sandbox) + "/publish/" + port);
+            options.bhatti().sandboxes().named(sandbox).unpublish(port);
             spec.commandLine().getOut().println("unpublished port " + port + " of " + sandbox);
         }
     }

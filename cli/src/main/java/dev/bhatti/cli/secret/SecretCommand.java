@@ -33,7 +33,7 @@ public final class SecretCommand extends ResourceCommand {
 
         @Override
         public void run() {
-            options.client().post("/secrets", Map.of("name", name, "value", value));
+            options.bhatti().secrets().set(name, value);
             spec.commandLine().getOut().println("secret " + name + " set");
         }
     }

@@ -1,10 +1,9 @@
 package dev.bhatti.cli.setup;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.bhatti.cli.api.ApiClient;
-import dev.bhatti.cli.api.ApiError;
+import dev.bhatti.cli.api.Failure;
+import dev.bhatti.sdk.Bhatti;
 import dev.bhatti.cli.api.ClientOptions;
-import dev.bhatti.cli.api.Endpoint;
+import dev.bhatti.sdk.Endpoint;
 import java.io.Console;
 import java.io.IOException;
 import java.net.URI;
@@ -32,10 +31,10 @@ public final class SetupCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Endpoint endpoint = withToken(options.endpoint());
         requireHttp(endpoint.url());
-        JsonNode sandboxes = new ApiClient(endpoint).get("/sandboxes");
+        int sandboxes = Bhatti.connect(endpoint).sandboxes().list().size();
         Path file = Endpoint.defaultConfigFile();
         endpoint.save(file);
-        spec.commandLine().getOut().printf("saved %s: %s, %d sandbox(es)%n", file, endpoint.url(), sandboxes.size());
+        spec.commandLine().getOut().printf("saved %s: %s, %d sandbox(es)%n", file, endpoint.url(), sandboxes);
         return 0;
     }
 
@@ -46,7 +45,7 @@ public final class SetupCommand implements Callable<Integer> {
         Console console = System.console();
         char[] typed = console == null ? null : console.readPassword("API key for %s: ", endpoint.url());
         if (typed == null || typed.length == 0) {
-            throw new ApiError(0, "token_required", "no API key given for " + endpoint.url());
+            throw Failure.of("token_required", "no API key given for " + endpoint.url());
         }
         return new Endpoint(endpoint.url(), new String(typed).strip());
     }
@@ -58,8 +57,8 @@ public final class SetupCommand implements Callable<Integer> {
                 return;
             }
         } catch (IllegalArgumentException e) {
-            throw new ApiError(0, "invalid_url", "daemon URL " + url + " is not a URL: " + e.getMessage());
+            throw Failure.of("invalid_url", "daemon URL " + url + " is not a URL: " + e.getMessage());
         }
-        throw new ApiError(0, "invalid_url", "daemon URL " + url + " is not an http:// or https:// URL");
+        throw Failure.of("invalid_url", "daemon URL " + url + " is not an http:// or https:// URL");
     }
 }

@@ -1,12 +1,11 @@
 package dev.bhatti.cli.shell;
 
-import dev.bhatti.proto.Json;
-import dev.bhatti.proto.ProtocolException;
+import dev.bhatti.sdk.Json;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -25,8 +24,6 @@ final class Inbound implements WebSocket.Listener {
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private final StringBuilder text = new StringBuilder();
 
-    /** A text message from the daemon; only {@code session} is defined. */
-    record Message(String type, String sessionId) {}
 
     Inbound(OutputStream out, CompletableFuture<Outcome> outcome) {
         this.out = out;
@@ -48,11 +45,11 @@ final class Inbound implements WebSocket.Listener {
         text.append(data);
         if (last) {
             try {
-                Message message = Json.decode(text.toString().getBytes(StandardCharsets.UTF_8), Message.class);
-                if ("session".equals(message.type())) {
-                    session.complete(message.sessionId());
+                Object message = Json.parse(text.toString());
+                if (message instanceof Map<?, ?> m && "session".equals(m.get("type"))) {
+                    session.complete(String.valueOf(m.get("session_id")));
                 }
-            } catch (ProtocolException e) {
+            } catch (IllegalArgumentException e) {
                 outcome.complete(new Outcome.Lost("unexpected message from the daemon: " + e.getMessage()));
             }
             text.setLength(0);

@@ -1,9 +1,8 @@
 package dev.bhatti.cli.shell;
 
-import dev.bhatti.proto.Json;
+import dev.bhatti.sdk.Json;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -36,7 +35,7 @@ final class Outbound {
     }
 
     void resize(int rows, int cols) {
-        String json = new String(Json.encode(new Resize("resize", rows, cols)), StandardCharsets.UTF_8);
+        String json = Json.write(new Resize("resize", rows, cols));
         then(() -> ws.sendText(json, true));
     }
 

@@ -1,12 +1,10 @@
 package dev.bhatti.cli.shell;
 
-import dev.bhatti.cli.api.ApiClient;
-import dev.bhatti.cli.api.ApiError;
+import dev.bhatti.cli.api.Failure;
+import dev.bhatti.sdk.Sandbox;
 import dev.bhatti.cli.api.ClientOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,12 +33,11 @@ public final class ShellCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        ApiClient client = options.client();
-        String path = "/sandboxes/" + URLEncoder.encode(sandbox, StandardCharsets.UTF_8);
-        client.get(path);
+        Sandbox sb = options.bhatti().sandboxes().named(sandbox);
+        sb.refresh();
         ShellSession.Result result;
         try (LocalTerminal local = LocalTerminal.open()) {
-            result = new ShellSession(client, local).run(path + "/ws" + (fresh ? "?new=true" : ""));
+            result = new ShellSession(sb, local).run(fresh ? "new=true" : "");
         }
         return report(result);
     }
@@ -59,7 +56,7 @@ public final class ShellCommand implements Callable<Integer> {
             }
             case Outcome.Lost lost -> {
                 err.println();
-                throw new ApiError(0, "connection_lost", "connection lost: " + lost.why() + "; " + reattach);
+                throw Failure.of("connection_lost", "connection lost: " + lost.why() + "; " + reattach);
             }
         };
     }

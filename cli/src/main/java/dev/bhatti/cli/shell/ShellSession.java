@@ -1,6 +1,6 @@
 package dev.bhatti.cli.shell;
 
-import dev.bhatti.cli.api.ApiClient;
+import dev.bhatti.sdk.Sandbox;
 import java.net.http.WebSocket;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -18,21 +18,22 @@ final class ShellSession {
     /** Client pings, well inside the daemon's 30 s idle timeout. */
     static final int KEEPALIVE_SEC = 10;
 
-    private final ApiClient client;
+    private final Sandbox sandbox;
     private final LocalTerminal local;
 
     /** The session id (empty when the socket ended before naming one) and how it ended. */
     record Result(String sessionId, Outcome outcome) {}
 
-    ShellSession(ApiClient client, LocalTerminal local) {
-        this.client = client;
+    ShellSession(Sandbox sandbox, LocalTerminal local) {
+        this.sandbox = sandbox;
         this.local = local;
     }
 
-    Result run(String path) {
+    /** Runs the session; {@code query} is the WebSocket's query string (empty for the default). */
+    Result run(String query) {
         CompletableFuture<Outcome> outcome = new CompletableFuture<>();
         Inbound inbound = new Inbound(local.output(), outcome);
-        WebSocket ws = client.websocket(path, inbound);
+        WebSocket ws = sandbox.terminal(query, inbound).webSocket();
         ScheduledExecutorService keepalive = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("shell-keepalive").factory());
         try {

@@ -2,8 +2,8 @@ package dev.bhatti.cli.template;
 
 import static dev.bhatti.cli.output.Table.column;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.bhatti.cli.api.Body;
+import dev.bhatti.api.model.TemplateRequest;
+import dev.bhatti.api.model.TemplateView;
 import dev.bhatti.cli.api.ClientOptions;
 import dev.bhatti.cli.api.Resource;
 import dev.bhatti.cli.api.ResourceCommand;
@@ -26,7 +26,7 @@ import picocli.CommandLine.Model.CommandSpec;
 public final class TemplateCommand extends ResourceCommand {
     static final Resource TEMPLATES = new Resource("/templates", "template", Table.of(column("ID", "id"),
             column("NAME", "name"), column("IMAGE", "image"), column("CPUS", "cpus"), column("MEMORY", "memory_mb"),
-            column("SECRETS", t -> join(t.path("secrets")))));
+            column("SECRETS", t -> join(Table.array(t.get("secrets"))))));
 
     public TemplateCommand() {
         super(TEMPLATES);
@@ -46,17 +46,15 @@ public final class TemplateCommand extends ResourceCommand {
 
         @Override
         public void run() {
-            Body body = new Body().put("name", name).put("image", image).put("cpus", cpus).put("memory_mb", memory)
-                    .put("env", env).put("init", init).put("secrets", secrets);
-            JsonNode t = options.client().post("/templates", body.fields());
-            spec.commandLine().getOut().printf("template %s created (%s)%n", t.path("name").asText(name),
-                    t.path("id").asText());
+            TemplateView t = options.bhatti().templates().create(new TemplateRequest(name, image, cpus, memory, env, init,
+                    secrets.isEmpty() ? null : secrets));
+            spec.commandLine().getOut().printf("template %s created (%s)%n", t.name() == null ? name : t.name(), t.id());
         }
     }
 
-    private static String join(JsonNode names) {
+    private static String join(List<?> names) {
         List<String> out = new ArrayList<>();
-        names.forEach(n -> out.add(n.asText()));
+        names.forEach(n -> out.add(Table.text(n)));
         return String.join(",", out);
     }
 }

@@ -2,8 +2,7 @@ package dev.bhatti.cli.volume;
 
 import static dev.bhatti.cli.output.Table.column;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.bhatti.cli.api.Body;
+import dev.bhatti.api.model.VolumeView;
 import dev.bhatti.cli.api.ClientOptions;
 import dev.bhatti.cli.api.Resource;
 import dev.bhatti.cli.api.ResourceCommand;
@@ -18,8 +17,8 @@ import picocli.CommandLine.Option;
 @Command(name = "volume", description = "Manage persistent volumes (attach with 'bhatti create --volume NAME:MOUNT').")
 public final class VolumeCommand extends ResourceCommand {
     static final Resource VOLUMES = new Resource("/volumes", "volume", Table.of(column("NAME", "name"),
-            column("SIZE", v -> v.path("size_mb").asText() + "M"), column("STATUS", "status"),
-            column("ATTACHED_TO", v -> attachments(v.path("attachments"))), column("CREATED", "created_at")));
+            column("SIZE", v -> Table.text(v.get("size_mb")) + "M"), column("STATUS", "status"),
+            column("ATTACHED_TO", v -> attachments(Table.array(v.get("attachments")))), column("CREATED", "created_at")));
 
     public VolumeCommand() {
         super(VOLUMES);
@@ -30,15 +29,18 @@ public final class VolumeCommand extends ResourceCommand {
                        @Option(names = "--name", required = true, paramLabel = "NAME") String name,
                        @Option(names = "--size", required = true, paramLabel = "MIB", description = "size in MiB")
                        int sizeMb) {
-        JsonNode v = options.client().post(VOLUMES.path(), new Body().put("name", name).put("size_mb", sizeMb).fields());
-        out().printf("volume %s created (%s MiB)%n", v.path("name").asText(name), v.path("size_mb").asText());
+        VolumeView v = options.bhatti().volumes().create(name, sizeMb);
+        out().printf("volume %s created (%s MiB)%n", v.name() == null ? name : v.name(), v.sizeMb());
     }
 
     /** {@code sandbox:mount[:ro]} for each attachment. */
-    private static String attachments(JsonNode attachments) {
+    private static String attachments(List<?> attachments) {
         List<String> out = new ArrayList<>();
-        attachments.forEach(a -> out.add(a.path("sandbox_id").asText() + ":" + a.path("mount").asText()
-                + (a.path("read_only").asBoolean() ? ":ro" : "")));
+        attachments.forEach(item -> {
+            var a = Table.object(item);
+            out.add(Table.text(a.get("sandbox_id")) + ":" + Table.text(a.get("mount"))
+                    + (Boolean.TRUE.equals(a.get("read_only")) ? ":ro" : ""));
+        });
         return String.join(",", out);
     }
 }

@@ -3,7 +3,7 @@ package dev.bhatti.cli.output;
 import static dev.bhatti.cli.output.Table.column;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.bhatti.sdk.Json;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -11,10 +11,10 @@ import org.junit.jupiter.api.Test;
 
 class TableTest {
     private static final Table TABLE = Table.of(column("NAME", "name"), column("SIZE", "size_mb"),
-            column("NOTE", v -> v.path("note").asText("-")));
+            column("NOTE", v -> v.get("note") == null ? "-" : Table.text(v.get("note"))));
 
     private static String print(Table table, String json, boolean asJson) throws Exception {
-        JsonNode rows = new ObjectMapper().readTree(json);
+        Object rows = Json.parse(json);
         StringWriter out = new StringWriter();
         JsonOption option = new JsonOption();
         option.json = asJson;

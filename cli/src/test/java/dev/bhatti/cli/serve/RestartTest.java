@@ -1,15 +1,15 @@
 package dev.bhatti.cli.serve;
 
+import dev.bhatti.api.model.ExecRequest;
+import dev.bhatti.api.model.SandboxSpec;
+import dev.bhatti.sdk.Bhatti;
+import dev.bhatti.sdk.Sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -22,7 +22,6 @@ import org.junit.jupiter.api.Test;
  * (no QEMU left) and usable after the restart.
  */
 class RestartTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private Path root;
     private DaemonProcess daemon;
 
@@ -42,14 +41,12 @@ class RestartTest {
         }
     }
 
-    private static Map<String, Object> json(String body) throws Exception {
-        return JSON.readValue(body, new TypeReference<>() {});
+    private Bhatti api(String key) {
+        return Bhatti.connect("http://127.0.0.1:" + daemon.port, key);
     }
 
-    private long counter(String key) throws Exception {
-        HttpResponse<String> r = daemon.post(key, "/sandboxes/counter/exec", "{\"cmd\":[\"cat\",\"/workspace/counter\"]}");
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        return Long.parseLong(((String) json(r.body()).get("stdout")).trim());
+    private long counter(String key) {
+        return Long.parseLong(api(key).sandboxes().named("counter").exec("cat", "/workspace/counter").stdout().trim());
     }
 
     private long awaitCounterAbove(String key, long floor) throws Exception {
@@ -66,10 +63,10 @@ class RestartTest {
     void sandboxSurvivesADaemonKilledWithSigkillWithItsProcessStillCounting() throws Exception {
         daemon.start();
         String key = daemon.adminKey();
-        assertThat(daemon.post(key, "/sandboxes", "{\"name\":\"counter\"}").statusCode()).isEqualTo(201);
-        HttpResponse<String> bg = daemon.post(key, "/sandboxes/counter/exec", "{\"detach\":true,\"cmd\":[\"sh\",\"-c\","
-                + "\"i=0; while true; do i=$((i+1)); echo $i > /workspace/counter; sleep 0.2; done\"]}");
-        assertThat(bg.statusCode()).as(bg.body()).isEqualTo(200);
+        Sandbox counter = api(key).sandboxes().create(SandboxSpec.builder().name("counter").build());
+        assertThat(counter.existing()).isFalse();
+        counter.execDetached(ExecRequest.of("sh", "-c",
+                "i=0; while true; do i=$((i+1)); echo $i > /workspace/counter; sleep 0.2; done"));
         long before = awaitCounterAbove(key, 0);
 
         daemon.killHard();
@@ -77,7 +74,7 @@ class RestartTest {
         System.out.println("restart after SIGKILL: healthy in " + recovery.toMillis() + " ms");
 
         assertThat(daemon.vmms()).as("the orphaned VMM was snapshotted and ended").isEmpty();
-        assertThat(json(daemon.get(key, "/sandboxes/counter").body())).containsEntry("thermal", "cold");
+        assertThat(api(key).sandboxes().get("counter").view().thermal()).isEqualTo("cold");
         long after = awaitCounterAbove(key, before);
         assertThat(after).as("the counter kept its value and keeps counting").isGreaterThan(before);
         assertThat(awaitCounterAbove(key, after)).isGreaterThan(after);
@@ -88,9 +85,8 @@ class RestartTest {
         daemon.start();
         String key = daemon.adminKey();
         for (String name : new String[] {"one", "two"}) {
-            assertThat(daemon.post(key, "/sandboxes", "{\"name\":\"" + name + "\"}").statusCode()).isEqualTo(201);
-            assertThat(daemon.post(key, "/sandboxes/" + name + "/exec",
-                    "{\"cmd\":[\"sh\",\"-c\",\"echo kept-" + name + " > /workspace/f\"]}").statusCode()).isEqualTo(200);
+            Sandbox sb = api(key).sandboxes().create(SandboxSpec.builder().name(name).build());
+            assertThat(sb.exec("sh", "-c", "echo kept-" + name + " > /workspace/f").exitCode()).isZero();
         }
         assertThat(daemon.terminate()).isIn(0, 143);
         assertThat(daemon.vmms()).as("no QEMU after graceful shutdown").isEmpty();
@@ -98,9 +94,9 @@ class RestartTest {
         Duration recovery = daemon.start();
         System.out.println("restart after SIGTERM: healthy in " + recovery.toMillis() + " ms");
         for (String name : new String[] {"one", "two"}) {
-            assertThat(json(daemon.get(key, "/sandboxes/" + name).body())).containsEntry("thermal", "cold");
-            HttpResponse<String> r = daemon.post(key, "/sandboxes/" + name + "/exec", "{\"cmd\":[\"cat\",\"/workspace/f\"]}");
-            assertThat(json(r.body())).containsEntry("stdout", "kept-" + name + "\n");
+            Sandbox sb = api(key).sandboxes().get(name);
+            assertThat(sb.view().thermal()).isEqualTo("cold");
+            assertThat(sb.exec("cat", "/workspace/f").stdout()).isEqualTo("kept-" + name + "\n");
         }
     }
 }

@@ -1,4 +1,4 @@
-package dev.bhatti.cli.api;
+package dev.bhatti.sdk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

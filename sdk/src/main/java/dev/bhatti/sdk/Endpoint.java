@@ -1,4 +1,4 @@
-package dev.bhatti.cli.api;
+package dev.bhatti.sdk;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,6 +19,16 @@ import java.util.Optional;
 public record Endpoint(String url, String token) {
     public static final String DEFAULT_URL = "http://localhost:8080";
 
+    /** The endpoint of env and config file alone (no flags). */
+    public static Endpoint fromEnvironment() {
+        return resolve(null, null);
+    }
+
+    /** The endpoint of these flags ({@code null} when not given), then env, then the config file. */
+    public static Endpoint resolve(String flagUrl, String flagToken) {
+        return resolve(flagUrl, flagToken, readConfig(defaultConfigFile()), System.getenv());
+    }
+
     /** Resolves each value separately from the first source that has it. */
     public static Endpoint resolve(String flagUrl, String flagToken, Map<String, String> config,
                                    Map<String, String> env) {
@@ -38,7 +48,7 @@ public record Endpoint(String url, String token) {
                 parseLine(line, values);
             }
         } catch (IOException e) {
-            throw new ApiError(0, "config_unreadable", "cannot read " + file + ": " + e.getMessage());
+            throw new BhattiException(0, "config_unreadable", "cannot read " + file + ": " + e.getMessage(), e);
         }
         return values;
     }

@@ -1,4 +1,4 @@
-package dev.bhatti.cli.api;
+package dev.bhatti.sdk.internal;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -28,8 +28,17 @@ public final class Http1 {
 
     private Http1() {}
 
-    /** A request: method, path with query, headers, and a body ({@code null} for none). */
-    public record Request(String method, String path, Map<String, String> headers, byte[] body) {}
+    /**
+     * A request: method, path with query, headers, and a body of {@code length} bytes read from
+     * {@code body} ({@code null} and -1 for none).
+     */
+    public record Request(String method, String path, Map<String, String> headers, InputStream body, long length) {
+        /** A request with the bytes {@code body} ({@code null} for none). */
+        public static Request of(String method, String path, Map<String, String> headers, byte[] body) {
+            return new Request(method, path, headers, body == null ? null : new java.io.ByteArrayInputStream(body),
+                    body == null ? -1 : body.length);
+        }
+    }
 
     /** A response whose body is read from the open connection; closing it closes the socket. */
     public record Response(int status, Map<String, String> headers, InputStream body) implements AutoCloseable {
@@ -44,7 +53,8 @@ public final class Http1 {
         }
     }
 
-    static Response exchange(URI base, Request request, int connectTimeoutMillis) throws IOException {
+    /** Sends {@code request} to {@code base} on a new connection and reads the answer's head. */
+    public static Response exchange(URI base, Request request, int connectTimeoutMillis) throws IOException {
         boolean tls = "https".equalsIgnoreCase(base.getScheme());
         int port = base.getPort() > 0 ? base.getPort() : tls ? 443 : 80;
         Socket socket = tls ? SSLSocketFactory.getDefault().createSocket() : new Socket();
@@ -54,7 +64,7 @@ public final class Http1 {
             OutputStream out = socket.getOutputStream();
             out.write(head(base, port, request));
             if (request.body() != null) {
-                out.write(request.body());
+                copy(request.body(), out, request.length());
             }
             out.flush();
             InputStream in = new BufferedInputStream(socket.getInputStream(), 32 * 1024);
@@ -65,7 +75,8 @@ public final class Http1 {
             }
             int status = Integer.parseInt(parts[1]);
             Map<String, String> headers = headers(in);
-            return new Response(status, headers, body(in, headers, socket));
+            boolean empty = request.method().equals("HEAD") || status == 204 || status == 304;
+            return new Response(status, headers, body(empty ? InputStream.nullInputStream() : in, headers, socket, empty));
         } catch (NumberFormatException e) {
             socket.close();
             throw new IOException("bad status line or length in the answer", e);
@@ -80,7 +91,7 @@ public final class Http1 {
         String prefix = base.getRawPath() == null ? "" : base.getRawPath();
         sb.append(request.method()).append(' ').append(prefix).append(request.path()).append(" HTTP/1.1\r\n");
         sb.append("Host: ").append(base.getHost()).append(':').append(port).append("\r\n");
-        sb.append("Connection: close\r\nUser-Agent: bhatti-cli\r\n");
+        sb.append("Connection: close\r\nUser-Agent: bhatti-sdk\r\n");
         request.headers().forEach((k, v) -> {
             if (k.indexOf('\r') >= 0 || k.indexOf('\n') >= 0 || v.indexOf('\r') >= 0 || v.indexOf('\n') >= 0) {
                 throw new IllegalArgumentException("header " + k + " contains a line break");
@@ -88,11 +99,24 @@ public final class Http1 {
             sb.append(k).append(": ").append(v).append("\r\n");
         });
         if (request.body() != null) {
-            sb.append("Content-Length: ").append(request.body().length).append("\r\n");
+            sb.append("Content-Length: ").append(request.length()).append("\r\n");
         } else if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
             sb.append("Content-Length: 0\r\n");
         }
         return sb.append("\r\n").toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void copy(InputStream in, OutputStream out, long length) throws IOException {
+        byte[] buf = new byte[64 * 1024];
+        long left = length;
+        while (left > 0) {
+            int n = in.read(buf, 0, (int) Math.min(buf.length, left));
+            if (n < 0) {
+                throw new IOException("the request body ended " + left + " bytes short of its length");
+            }
+            out.write(buf, 0, n);
+            left -= n;
+        }
     }
 
     private static Map<String, String> headers(InputStream in) throws IOException {
@@ -112,9 +136,11 @@ public final class Http1 {
         return headers;
     }
 
-    private static InputStream body(InputStream in, Map<String, String> headers, Socket socket) {
+    private static InputStream body(InputStream in, Map<String, String> headers, Socket socket, boolean empty) {
         InputStream raw;
-        if ("chunked".equalsIgnoreCase(headers.getOrDefault("transfer-encoding", ""))) {
+        if (empty) {
+            raw = in;
+        } else if ("chunked".equalsIgnoreCase(headers.getOrDefault("transfer-encoding", ""))) {
             raw = new Chunked(in);
         } else if (headers.containsKey("content-length")) {
             raw = new Bounded(in, Long.parseLong(headers.get("content-length")));
