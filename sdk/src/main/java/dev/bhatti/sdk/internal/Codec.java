@@ -51,7 +51,10 @@ public final class Codec {
         for (RecordComponent c : components(r.getClass())) {
             Object v;
             try {
-                v = c.getAccessor().invoke(r);
+                // A record of the caller's may be non-public (the CLI's own message records).
+                java.lang.reflect.Method accessor = c.getAccessor();
+                accessor.setAccessible(true);
+                v = accessor.invoke(r);
             } catch (IllegalAccessException | InvocationTargetException e) {
                 throw new IllegalStateException("cannot read " + c, e);
             }
@@ -160,6 +163,7 @@ public final class Codec {
         }
         try {
             Constructor<?> ctor = type.getDeclaredConstructor(types);
+            ctor.setAccessible(true);
             return ctor.newInstance(args);
         } catch (InvocationTargetException e) {
             throw new IllegalArgumentException("bad " + type.getSimpleName() + ": " + e.getCause().getMessage(), e);
