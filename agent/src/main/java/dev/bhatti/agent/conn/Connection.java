@@ -89,7 +89,7 @@ public final class Connection implements AutoCloseable {
             channel.setOption(ExtendedSocketOptions.TCP_KEEPIDLE, KEEPALIVE_IDLE_SEC);
             channel.setOption(ExtendedSocketOptions.TCP_KEEPINTERVAL, KEEPALIVE_INTERVAL_SEC);
             channel.setOption(ExtendedSocketOptions.TCP_KEEPCOUNT, KEEPALIVE_PROBES);
-        } catch (IOException | UnsupportedOperationException e) {
+        } catch (IOException e) {
             log.warn("event=keepalive_unavailable error=\"{}\"", e.getMessage());
         }
     }
