@@ -53,6 +53,7 @@ public final class Bhatti implements Runnable {
         m.put("template", p + "template.TemplateCommand");
         m.put("completion", p + "CompletionCommand");
         m.put("aot-train", p + "AotTrainCommand");
+        m.put("helper", p + "helper.HelperCommand");
         return m;
     }
 
@@ -78,6 +79,11 @@ public final class Bhatti implements Runnable {
         return cli;
     }
 
+    /** The command line of one subcommand by name (the helper's warm-up); the full tree for an unknown name. */
+    public static CommandLine commandLine(String name) {
+        return commandLineFor(new String[] {name});
+    }
+
     private static CommandLine root() {
         CommandLine cli = new CommandLine(new Bhatti());
         Errors errors = new Errors();
@@ -96,6 +102,24 @@ public final class Bhatti implements Runnable {
 
     public static void main(String[] args) {
         System.exit(commandLineFor(args).execute(args));
+    }
+
+    /**
+     * Runs one call with {@code call}'s streams (the resident helper's entry point; the caller
+     * binds {@link Invocation#CURRENT}); answers the exit code.
+     */
+    public static int run(String[] args, Invocation call) {
+        CommandLine cli = commandLineFor(args);
+        java.io.PrintWriter out = new java.io.PrintWriter(call.out(), true, java.nio.charset.StandardCharsets.UTF_8);
+        java.io.PrintWriter err = new java.io.PrintWriter(call.err(), true, java.nio.charset.StandardCharsets.UTF_8);
+        cli.setOut(out);
+        cli.setErr(err);
+        try {
+            return cli.execute(args);
+        } finally {
+            out.flush();
+            err.flush();
+        }
     }
 
     @Override

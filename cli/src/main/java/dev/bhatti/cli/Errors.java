@@ -20,7 +20,7 @@ final class Errors implements CommandLine.IExecutionExceptionHandler, CommandLin
     public int handleExecutionException(Exception ex, CommandLine cmd, CommandLine.ParseResult parseResult) {
         PrintWriter err = cmd.getErr();
         String[] args = parseResult == null ? new String[0] : parseResult.originalArgs().toArray(String[]::new);
-        err.println("Error: " + Redaction.of(args, System.getenv()).mask(message(ex)));
+        err.println("Error: " + Redaction.of(args, Invocation.current().env()).mask(message(ex)));
         hint(ex).ifPresent(h -> err.println("hint: " + h));
         err.flush();
         return EXIT_ERROR;
@@ -30,7 +30,7 @@ final class Errors implements CommandLine.IExecutionExceptionHandler, CommandLin
     public int handleParseException(CommandLine.ParameterException ex, String[] args) {
         CommandLine cmd = ex.getCommandLine();
         PrintWriter err = cmd.getErr();
-        err.println("Error: " + Redaction.of(args, System.getenv()).mask(ex.getMessage()));
+        err.println("Error: " + Redaction.of(args, Invocation.current().env()).mask(ex.getMessage()));
         err.println("hint: see '" + cmd.getCommandSpec().qualifiedName() + " --help'");
         err.flush();
         return EXIT_ERROR;

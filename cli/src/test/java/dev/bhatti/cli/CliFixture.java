@@ -23,6 +23,8 @@ public final class CliFixture implements AutoCloseable {
     public final Path dir;
     public final Daemon daemon;
     public final String token;
+    /** Every $HOME a run had: each may have a resident helper ({@code bin/bhatti} starts one) to stop. */
+    private final java.util.Set<String> homes = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** What one run of the CLI did. */
     public record Run(int exit, String out, String err) {}
@@ -99,6 +101,7 @@ public final class CliFixture implements AutoCloseable {
         ProcessBuilder pb = environment(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD)
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))));
         long start = System.nanoTime();
+        homes.add(pb.environment().get("HOME"));
         Process p = pb.start();
         List<TimedLine> lines = new ArrayList<>();
         try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
@@ -115,6 +118,7 @@ public final class CliFixture implements AutoCloseable {
 
     private ProcessBuilder environment(ProcessBuilder pb) {
         // the CLI's home is the test dir; BHATTI_URL/TOKEN from the outer environment must not leak in
+        pb.environment().put("HOME", dir.toString());
         pb.environment().put("BHATTI_JAVA_OPTS", "-Duser.home=" + dir);
         pb.environment().remove("BHATTI_URL");
         pb.environment().remove("BHATTI_TOKEN");
@@ -141,6 +145,7 @@ public final class CliFixture implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(stdin.toFile()));
         env.accept(pb);
+        homes.add(pb.environment().get("HOME"));
         Process p = pb.start();
         if (!p.waitFor(3, TimeUnit.MINUTES)) {
             p.destroyForcibly().waitFor();
@@ -149,8 +154,33 @@ public final class CliFixture implements AutoCloseable {
         return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
     }
 
+    /** Stops the helpers of every $HOME the runs had (waits for their processes), then the daemon. */
     @Override
     public void close() {
+        for (String home : homes) {
+            stopHelper(home);
+        }
         daemon.close();
+    }
+
+    /** {@code bin/bhatti helper stop} for {@code home}: returns once that helper's process has ended. */
+    public static void stopHelper(String home) {
+        if (home == null || !Files.exists(Path.of(home, ".bhatti", "helper.sock"))) {
+            return;
+        }
+        try {
+            ProcessBuilder pb = new ProcessBuilder(LAUNCHER.toString(), "helper", "stop")
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            pb.environment().put("HOME", home);
+            pb.environment().put("BHATTI_JAVA_OPTS", "-Duser.home=" + home);
+            Process p = pb.start();
+            if (!p.waitFor(1, TimeUnit.MINUTES)) {
+                p.destroyForcibly().waitFor();
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.bhatti.cli.api;
 
+import dev.bhatti.cli.Invocation;
 import dev.bhatti.sdk.Bhatti;
 import dev.bhatti.sdk.Endpoint;
 import picocli.CommandLine.Option;
@@ -19,6 +20,8 @@ public final class ClientOptions {
 
     /** The endpoint these flags, the config file and the environment select (flags > env > config file > default). */
     public Endpoint endpoint() {
-        return Endpoint.resolve(url, token);
+        Invocation call = Invocation.current();
+        return Endpoint.resolve(url, token, Endpoint.readConfig(Endpoint.configFile(call.env(), call.home().toString())),
+                call.env());
     }
 }

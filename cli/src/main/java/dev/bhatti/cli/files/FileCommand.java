@@ -2,6 +2,7 @@ package dev.bhatti.cli.files;
 
 import static dev.bhatti.cli.output.Table.column;
 
+import dev.bhatti.cli.Invocation;
 import dev.bhatti.cli.api.Failure;
 import dev.bhatti.cli.api.ClientOptions;
 import dev.bhatti.cli.api.Paths;
@@ -34,8 +35,9 @@ public final class FileCommand {
         @Override
         public void run() {
             try (InputStream in = options.bhatti().sandboxes().named(sandbox).files().read(file)) {
-                in.transferTo(System.out);
-                System.out.flush();
+                java.io.PrintStream out = Invocation.current().out();
+                in.transferTo(out);
+                out.flush();
             } catch (IOException e) {
                 throw Failure.of("read_failed", "reading " + file + " failed: " + e.getMessage());
             }
@@ -58,7 +60,7 @@ public final class FileCommand {
 
         private static byte[] readStdin() {
             try {
-                byte[] content = System.in.readNBytes((int) MAX_WRITE + 1);
+                byte[] content = Invocation.current().in().readNBytes((int) MAX_WRITE + 1);
                 if (content.length > MAX_WRITE) {
                     throw Failure.of("too_large", "stdin is larger than 100 MiB");
                 }

@@ -2,7 +2,7 @@ package dev.bhatti.cli.sandbox;
 
 import dev.bhatti.cli.api.ClientOptions;
 import dev.bhatti.cli.api.Paths;
-import java.io.Console;
+import dev.bhatti.cli.Invocation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -20,13 +20,9 @@ public final class DestroyCommand implements java.util.concurrent.Callable<Integ
 
     @Override
     public Integer call() {
-        Console console = System.console();
-        if (!yes && console != null) {
-            String answer = console.readLine("destroy sandbox %s? [y/N] ", sandbox);
-            if (answer == null || !answer.strip().toLowerCase().startsWith("y")) {
-                spec.commandLine().getOut().println("aborted");
-                return 1;
-            }
+        if (!yes && Boolean.FALSE.equals(Invocation.current().confirm("destroy sandbox " + sandbox + "? [y/N] "))) {
+            spec.commandLine().getOut().println("aborted");
+            return 1;
         }
         options.bhatti().sandboxes().named(sandbox).destroy();
         spec.commandLine().getOut().println("destroyed " + sandbox);

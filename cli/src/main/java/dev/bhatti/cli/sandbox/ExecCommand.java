@@ -7,7 +7,7 @@ import dev.bhatti.api.model.ExecRequest;
 import dev.bhatti.api.model.ExecResult;
 import dev.bhatti.cli.api.ClientOptions;
 import dev.bhatti.sdk.Sandbox;
-import dev.bhatti.cli.term.Tty;
+import dev.bhatti.cli.Invocation;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -45,13 +45,14 @@ public final class ExecCommand implements Callable<Integer> {
             spec.commandLine().getOut().println("pid " + r.pid() + ", output in " + r.outputFile());
             return 0;
         }
-        return stream || Tty.isTerminal(Tty.STDOUT) ? streamed(sb) : buffered(sb);
+        return stream || Invocation.current().isTerminal(Invocation.STDOUT) ? streamed(sb) : buffered(sb);
     }
 
     private int buffered(Sandbox sb) {
         ExecResult r = sb.exec(request());
-        write(System.out, r.stdout());
-        write(System.err, r.stderr());
+        Invocation call = Invocation.current();
+        write(call.out(), r.stdout());
+        write(call.err(), r.stderr());
         return r.exitCode();
     }
 
@@ -60,10 +61,11 @@ public final class ExecCommand implements Callable<Integer> {
     }
 
     private int streamed(Sandbox sb) {
+        Invocation call = Invocation.current();
         ExecEvent last = sb.stream(request(), event -> {
             switch (event) {
-                case ExecEvent.Stdout out -> write(System.out, out.data());
-                case ExecEvent.Stderr err -> write(System.err, err.data());
+                case ExecEvent.Stdout out -> write(call.out(), out.data());
+                case ExecEvent.Stderr err -> write(call.err(), err.data());
                 default -> { }
             }
         });
@@ -71,8 +73,9 @@ public final class ExecCommand implements Callable<Integer> {
             case ExecEvent.Exit exit -> exit.exitCode();
             case ExecEvent.Error error -> {
                 String data = error.message();
-                System.out.flush();
-                System.err.println("Error: " + data);
+                call.out().flush();
+                call.err().println("Error: " + data);
+                call.err().flush();
                 // The code, never the message text, says the command's timeout fired.
                 yield error.code() == ErrorCode.EXEC_TIMEOUT ? EXIT_TIMEOUT : 1;
             }

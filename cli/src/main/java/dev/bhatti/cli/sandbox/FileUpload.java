@@ -27,7 +27,7 @@ record FileUpload(String path, String content, String mode) {
                 throw new TypeConversionException("expected " + FORMAT + " with an absolute GUEST path, e.g. "
                         + "./setup.sh:/workspace/setup.sh, got '" + value + "'");
             }
-            Path local = Path.of(value.substring(0, split));
+            Path local = dev.bhatti.cli.Invocation.current().resolve(value.substring(0, split));
             try {
                 if (Files.size(local) > MAX_BYTES) {
                     throw new TypeConversionException(local + " is over " + MAX_BYTES / 1024 + " KiB; copy it after "

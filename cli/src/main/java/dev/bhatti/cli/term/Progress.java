@@ -33,7 +33,7 @@ public final class Progress implements AutoCloseable {
 
     /** Runs {@code work} with the spinner showing {@code label} (e.g. "creating web"). */
     public static <T> T around(PrintWriter err, String label, Supplier<T> work) {
-        try (Progress ignored = start(err, label, Tty.isTerminal(Tty.STDERR))) {
+        try (Progress ignored = start(err, label, dev.bhatti.cli.Invocation.current().isTerminal(Tty.STDERR))) {
             return work.get();
         }
     }
