@@ -1,9 +1,7 @@
 package dev.bhatti.api;
 
-import java.util.Locale;
-
 /** A sandbox's status as the API shows it ({@code "status"} of a sandbox). */
-public enum SandboxStatus {
+public enum SandboxStatus implements WireName {
     /** Serving, or asleep (warm/cold) and woken by the next request. */
     RUNNING,
     /** Stopped by its user: cold, woken only by {@code POST /start}. */
@@ -15,13 +13,8 @@ public enum SandboxStatus {
     /** Destroyed; never shown by the API, kept in the store's history. */
     DESTROYED;
 
-    /** The wire form, lower case. */
-    public String wire() {
-        return name().toLowerCase(Locale.ROOT);
-    }
-
-    /** The status for a wire form; {@link IllegalArgumentException} for an unknown one. */
+    /** The constant for a wire form; {@link IllegalArgumentException} for an unknown one. */
     public static SandboxStatus ofWire(String wire) {
-        return valueOf(wire.toUpperCase(Locale.ROOT));
+        return WireName.parse(SandboxStatus.class, wire);
     }
 }

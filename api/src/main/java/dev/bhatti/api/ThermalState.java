@@ -1,9 +1,7 @@
 package dev.bhatti.api;
 
-import java.util.Locale;
-
 /** Where a sandbox's VM is ({@code "thermal"} of a sandbox). */
-public enum ThermalState {
+public enum ThermalState implements WireName {
     /** vCPUs running. */
     HOT,
     /** vCPUs paused, memory resident; resumes in milliseconds. */
@@ -11,11 +9,8 @@ public enum ThermalState {
     /** Snapshot on disk, no VMM; restores in about a second. */
     COLD;
 
-    public String wire() {
-        return name().toLowerCase(Locale.ROOT);
-    }
-
+    /** The constant for a wire form; {@link IllegalArgumentException} for an unknown one. */
     public static ThermalState ofWire(String wire) {
-        return valueOf(wire.toUpperCase(Locale.ROOT));
+        return WireName.parse(ThermalState.class, wire);
     }
 }
