@@ -5,17 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bhatti.cli.CliFixture.Run;
+import dev.bhatti.sdk.Bhatti;
+import dev.bhatti.sdk.Raw;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterAll;
@@ -282,17 +281,16 @@ class CliIT {
         assertThat(bhatti(token, "publish", "clitest", "-p", "8123").out()).startsWith("already published: port 8123");
         assertThat(bhatti(token, "publish", "clitest").out()).startsWith("PORT").containsPattern("8123\\s+cli-site\\s+" + url);
         assertThat(json(bhatti(token, "publish", "clitest", "--json")).findValuesAsText("alias")).containsExactly("cli-site");
-        HttpResponse<String> open = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(open.statusCode()).as("no API key needed").isEqualTo(200);
-        assertThat(open.body()).contains("Directory listing");
+        Raw anyone = Bhatti.connect(fx.url(), null).raw();
+        Raw.Response open = anyone.send("GET", "/p/cli-site/", Map.of(), null);
+        assertThat(open.status()).as("no API key needed").isEqualTo(200);
+        assertThat(open.text()).contains("Directory listing");
         Run bad = bhatti(token, "publish", "clitest", "-p", "8124", "-a", "Not_Valid");
         assertThat(bad.exit()).isEqualTo(1);
         assertThat(bad.err()).contains("Error: alias 'Not_Valid'");
         Run unpublished = bhatti(token, "unpublish", "clitest", "-p", "8123");
         assertThat(unpublished.exit()).as(unpublished.err()).isZero();
-        assertThat(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
-                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
+        assertThat(anyone.send("GET", "/p/cli-site/", Map.of(), null).status()).isEqualTo(404);
     }
 
     @Test

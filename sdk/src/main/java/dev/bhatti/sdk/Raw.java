@@ -12,7 +12,13 @@ import java.util.Optional;
 /**
  * The API as HTTP, for tests and what the typed calls do not cover: any method, path, headers and
  * body, the answer as it came (no status is an exception here). The key is added unless the
- * headers carry their own {@code Authorization}.
+ * headers carry their own {@code Authorization}; a client connected without a key (an empty or
+ * {@code null} one) sends no {@code Authorization} at all.
+ *
+ * <p>Headers are sent as given. Three of them replace what the client would write itself:
+ * {@code Host} (to address a public preview by its {@code <alias>.<zone>} name), and
+ * {@code Content-Length} or {@code Transfer-Encoding} (the body is then sent exactly as passed,
+ * e.g. already in chunked coding, to see how the daemon treats a body without a length).
  */
 public final class Raw {
     private final Transport transport;

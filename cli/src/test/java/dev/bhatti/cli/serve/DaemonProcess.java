@@ -1,26 +1,26 @@
 package dev.bhatti.cli.serve;
 
+import dev.bhatti.sdk.Bhatti;
+import dev.bhatti.sdk.ConnectionException;
+import dev.bhatti.sdk.Raw;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * {@code bhatti serve} as a real child process on a fixed data dir and port (so it can be killed
- * and started again), with its home in the test dir so the admin config lands there.
+ * and started again), with its home in the test dir so the admin config lands there; reached
+ * through the SDK's plain HTTP ({@link Raw}).
  */
 final class DaemonProcess implements AutoCloseable {
     final Path root;
     final int port;
-    final HttpClient http = HttpClient.newHttpClient();
     private Process process;
 
     DaemonProcess(Path root) throws IOException {
@@ -58,10 +58,10 @@ final class DaemonProcess implements AutoCloseable {
                 throw new IllegalStateException("daemon exited with " + process.exitValue() + ":\n" + log());
             }
             try {
-                if (send(HttpRequest.newBuilder(uri("/health")).GET()).statusCode() == 200) {
+                if (raw(null).send("GET", "/health", Map.of(), null).status() == 200) {
                     return Duration.ofNanos(System.nanoTime() - t0);
                 }
-            } catch (IOException notYet) {
+            } catch (ConnectionException notYet) {
                 LockSupport.parkNanos(50_000_000);
             }
         }
@@ -73,21 +73,21 @@ final class DaemonProcess implements AutoCloseable {
                 .filter(l -> l.startsWith("auth_token: ")).map(l -> l.substring(12)).findFirst().orElseThrow();
     }
 
-    URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + port + path);
+    /** Plain HTTP to the daemon with {@code key} ({@code null}: none); a dead daemon is a {@link ConnectionException}. */
+    Raw raw(String key) {
+        return Bhatti.connect("http://127.0.0.1:" + port, key).raw();
     }
 
-    HttpResponse<String> send(HttpRequest.Builder b) throws IOException, InterruptedException {
-        return http.send(b.timeout(Duration.ofMinutes(3)).build(), HttpResponse.BodyHandlers.ofString());
+    Raw.Response post(String key, String path, String json) {
+        return raw(key).json("POST", path, json);
     }
 
-    HttpResponse<String> post(String key, String path, String json) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + key)
-                .POST(HttpRequest.BodyPublishers.ofString(json)));
+    Raw.Response get(String key, String path) {
+        return raw(key).send("GET", path, Map.of(), null);
     }
 
-    HttpResponse<String> get(String key, String path) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + key).GET());
+    Raw.Response delete(String key, String path) {
+        return raw(key).send("DELETE", path, Map.of(), null);
     }
 
     long pid() {

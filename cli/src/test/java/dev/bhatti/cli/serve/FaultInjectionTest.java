@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import dev.bhatti.sdk.ConnectionException;
+import dev.bhatti.sdk.Raw;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -44,10 +44,10 @@ class FaultInjectionTest {
         daemon = new DaemonProcess(root);
         daemon.start();
         key = daemon.adminKey();
-        assertThat(daemon.post(key, "/sandboxes", "{\"name\":\"keeper\"}").statusCode()).isEqualTo(201);
-        HttpResponse<String> put = daemon.send(auth("/sandboxes/keeper/files?path=/workspace/kept")
-                .PUT(HttpRequest.BodyPublishers.ofString(KEPT)));
-        assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+        assertThat(daemon.post(key, "/sandboxes", "{\"name\":\"keeper\"}").status()).isEqualTo(201);
+        Raw.Response put = daemon.raw(key).send("PUT", "/sandboxes/keeper/files?path=/workspace/kept", Map.of(),
+                KEPT.getBytes(StandardCharsets.UTF_8));
+        assertThat(put.status()).as(put.text()).isEqualTo(200);
     }
 
     @AfterAll
@@ -79,10 +79,10 @@ class FaultInjectionTest {
         String id = id("booted");
         assertThat(vmmsOf(id)).as("the QEMU of the interrupted create is ended at restart").isEmpty();
         assertFailed("booted");
-        HttpResponse<String> start = daemon.post(key, "/sandboxes/booted/start", "{}");
-        assertThat(start.statusCode()).as(start.body()).isEqualTo(409);
-        assertThat(json(start.body())).containsEntry("code", "sandbox_failed");
-        assertThat((String) json(start.body()).get("error")).contains("booted").contains("interrupted");
+        Raw.Response start = daemon.post(key, "/sandboxes/booted/start", "{}");
+        assertThat(start.status()).as(start.text()).isEqualTo(409);
+        assertThat(json(start.text())).containsEntry("code", "sandbox_failed");
+        assertThat((String) json(start.text()).get("error")).contains("booted").contains("interrupted");
         assertEverySandboxAccountedFor();
         assertDeletedCleanly("booted");
     }
@@ -90,12 +90,12 @@ class FaultInjectionTest {
     @Test
     @Order(3)
     void createWithAVolumeHaltedAfterTheAttachmentIsStoredFreesTheVolume() throws Exception {
-        HttpResponse<String> vol = daemon.post(key, "/volumes", "{\"name\":\"shared\",\"size_mb\":16}");
-        assertThat(vol.statusCode()).as(vol.body()).isEqualTo(201);
+        Raw.Response vol = daemon.post(key, "/volumes", "{\"name\":\"shared\",\"size_mb\":16}");
+        assertThat(vol.status()).as(vol.text()).isEqualTo(201);
         crash("create.after_volume_attached", () -> daemon.post(key, "/sandboxes",
                 "{\"name\":\"withvol\",\"volumes\":[{\"name\":\"shared\",\"mount\":\"/data\"}]}"));
         assertFailed("withvol");
-        assertThat(json(daemon.get(key, "/volumes/shared").body()))
+        assertThat(json(daemon.get(key, "/volumes/shared").text()))
                 .as("the failed create holds no attachment").containsEntry("status", "available");
         assertEverySandboxAccountedFor();
         assertDeletedCleanly("withvol");
@@ -109,14 +109,14 @@ class FaultInjectionTest {
             return daemon.post(key, "/sandboxes/keeper/stop", "{}");
         });
         assertEverySandboxAccountedFor();
-        assertThat(daemon.post(key, "/sandboxes/keeper/start", "{}").statusCode()).isEqualTo(200);
+        assertThat(daemon.post(key, "/sandboxes/keeper/start", "{}").status()).isEqualTo(200);
         assertKept();
     }
 
     @Test
     @Order(5)
     void startHaltedAfterTheRestoreKeepsTheSandboxUsable() throws Exception {
-        assertThat(daemon.post(key, "/sandboxes/keeper/stop", "{}").statusCode()).isEqualTo(200);
+        assertThat(daemon.post(key, "/sandboxes/keeper/stop", "{}").status()).isEqualTo(200);
         crash("start.after_restore", () -> daemon.post(key, "/sandboxes/keeper/start", "{}"));
         assertEverySandboxAccountedFor();
         assertKept();
@@ -125,7 +125,7 @@ class FaultInjectionTest {
     @Test
     @Order(6)
     void startHaltedWhileTheRestoreWaitsForItsStateKeepsTheSnapshotAndTheSandboxUsable() throws Exception {
-        assertThat(daemon.post(key, "/sandboxes/keeper/stop", "{}").statusCode()).isEqualTo(200);
+        assertThat(daemon.post(key, "/sandboxes/keeper/stop", "{}").status()).isEqualTo(200);
         crash("start.restore_began", () -> daemon.post(key, "/sandboxes/keeper/start", "{}"));
         assertThat(vmmsOf(id("keeper"))).as("the half-restored QEMU is ended at restart").isEmpty();
         assertEverySandboxAccountedFor();
@@ -138,7 +138,7 @@ class FaultInjectionTest {
         String id = id("keeper");
         crash("destroy.after_vm_stopped", () -> {
             wakeKeeper();
-            return daemon.send(auth("/sandboxes/keeper").DELETE());
+            return daemon.delete(key, "/sandboxes/keeper");
         });
         assertThat(vmmsOf(id)).isEmpty();
         assertEverySandboxAccountedFor();
@@ -148,7 +148,7 @@ class FaultInjectionTest {
 
     @FunctionalInterface
     private interface Trigger {
-        HttpResponse<String> send() throws Exception;
+        Raw.Response send() throws Exception;
     }
 
     /** Restarts the daemon armed at {@code point}, triggers it, checks the halt, restarts unarmed. */
@@ -156,10 +156,10 @@ class FaultInjectionTest {
         daemon.killHard();
         daemon.start(point);
         try {
-            HttpResponse<String> r = trigger.send();
-            throw new AssertionError("the daemon answered " + r.statusCode() + " " + r.body() + " instead of halting at "
+            Raw.Response r = trigger.send();
+            throw new AssertionError("the daemon answered " + r.status() + " " + r.text() + " instead of halting at "
                     + point);
-        } catch (IOException expected) {
+        } catch (ConnectionException expected) {
             // the connection died with the daemon
         }
         assertThat(daemon.awaitExit()).as("halted at " + point).isEqualTo(137);
@@ -169,8 +169,8 @@ class FaultInjectionTest {
 
     /** Makes the keeper hot in the armed daemon, so the fault operation has a running VMM to work on. */
     private void wakeKeeper() throws Exception {
-        HttpResponse<String> r = daemon.post(key, "/sandboxes/keeper/exec", "{\"cmd\":[\"true\"]}");
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        Raw.Response r = daemon.post(key, "/sandboxes/keeper/exec", "{\"cmd\":[\"true\"]}");
+        assertThat(r.status()).as(r.text()).isEqualTo(200);
     }
 
     private void assertEverySandboxAccountedFor() throws Exception {
@@ -180,34 +180,34 @@ class FaultInjectionTest {
             if (status.equals("failed") || status.equals("unknown")) {
                 assertThat((String) sb.get("reason")).as("why " + name + " is " + status).isNotBlank();
             } else {
-                HttpResponse<String> r = daemon.post(key, "/sandboxes/" + name + "/exec", "{\"cmd\":[\"true\"]}");
-                assertThat(r.statusCode()).as(name + " (" + status + "): " + r.body()).isEqualTo(200);
+                Raw.Response r = daemon.post(key, "/sandboxes/" + name + "/exec", "{\"cmd\":[\"true\"]}");
+                assertThat(r.status()).as(name + " (" + status + "): " + r.text()).isEqualTo(200);
             }
         }
     }
 
     private void assertFailed(String name) throws Exception {
-        HttpResponse<String> r = daemon.get(key, "/sandboxes/" + name);
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        assertThat(json(r.body())).as(r.body()).containsEntry("status", "failed");
-        HttpResponse<String> exec = daemon.post(key, "/sandboxes/" + name + "/exec", "{\"cmd\":[\"true\"]}");
-        assertThat(exec.statusCode()).as(exec.body()).isEqualTo(409);
-        assertThat(json(exec.body())).containsEntry("code", "sandbox_failed");
+        Raw.Response r = daemon.get(key, "/sandboxes/" + name);
+        assertThat(r.status()).as(r.text()).isEqualTo(200);
+        assertThat(json(r.text())).as(r.text()).containsEntry("status", "failed");
+        Raw.Response exec = daemon.post(key, "/sandboxes/" + name + "/exec", "{\"cmd\":[\"true\"]}");
+        assertThat(exec.status()).as(exec.text()).isEqualTo(409);
+        assertThat(json(exec.text())).containsEntry("code", "sandbox_failed");
     }
 
     private void assertDeletedCleanly(String name) throws Exception {
         String id = id(name);
-        HttpResponse<String> r = daemon.send(auth("/sandboxes/" + name).DELETE());
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        Raw.Response r = daemon.delete(key, "/sandboxes/" + name);
+        assertThat(r.status()).as(r.text()).isEqualTo(200);
         assertThat(vmmsOf(id)).as("no QEMU of " + id + " after DELETE").isEmpty();
         assertThat(root.resolve("data/sandboxes").resolve(id)).as("directory of " + id + " after DELETE").doesNotExist();
-        assertThat(daemon.get(key, "/sandboxes/" + name).statusCode()).isEqualTo(404);
+        assertThat(daemon.get(key, "/sandboxes/" + name).status()).isEqualTo(404);
     }
 
     private void assertKept() throws Exception {
-        HttpResponse<String> r = daemon.get(key, "/sandboxes/keeper/files?path=/workspace/kept");
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        assertThat(r.body()).isEqualTo(KEPT);
+        Raw.Response r = daemon.get(key, "/sandboxes/keeper/files?path=/workspace/kept");
+        assertThat(r.status()).as(r.text()).isEqualTo(200);
+        assertThat(r.text()).isEqualTo(KEPT);
     }
 
     private List<ProcessHandle> vmmsOf(String id) {
@@ -216,19 +216,15 @@ class FaultInjectionTest {
     }
 
     private String id(String name) throws Exception {
-        HttpResponse<String> r = daemon.get(key, "/sandboxes/" + name);
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        return (String) json(r.body()).get("id");
+        Raw.Response r = daemon.get(key, "/sandboxes/" + name);
+        assertThat(r.status()).as(r.text()).isEqualTo(200);
+        return (String) json(r.text()).get("id");
     }
 
     private List<Map<String, Object>> list() throws Exception {
-        HttpResponse<String> r = daemon.get(key, "/sandboxes");
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        return JSON.readValue(r.body(), new TypeReference<>() {});
-    }
-
-    private HttpRequest.Builder auth(String path) {
-        return HttpRequest.newBuilder(daemon.uri(path)).header("Authorization", "Bearer " + key);
+        Raw.Response r = daemon.get(key, "/sandboxes");
+        assertThat(r.status()).as(r.text()).isEqualTo(200);
+        return JSON.readValue(r.text(), new TypeReference<>() {});
     }
 
     private static Map<String, Object> json(String body) throws Exception {

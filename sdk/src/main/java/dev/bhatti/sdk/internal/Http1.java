@@ -30,7 +30,10 @@ public final class Http1 {
 
     /**
      * A request: method, path with query, headers, and a body of {@code length} bytes read from
-     * {@code body} ({@code null} and -1 for none).
+     * {@code body} ({@code null} and -1 for none). A {@code Host} among the headers replaces the
+     * one derived from the URL; a {@code Content-Length} or {@code Transfer-Encoding} among them
+     * replaces the {@code Content-Length} this class would write, and the body is then sent as
+     * given (already chunked, say).
      */
     public record Request(String method, String path, Map<String, String> headers, InputStream body, long length) {
         /** A request with the bytes {@code body} ({@code null} for none). */
@@ -61,14 +64,18 @@ public final class Http1 {
         try {
             socket.setTcpNoDelay(true);
             socket.connect(new InetSocketAddress(base.getHost(), port), connectTimeoutMillis);
-            OutputStream out = socket.getOutputStream();
-            out.write(head(base, port, request));
-            if (request.body() != null) {
-                copy(request.body(), out, request.length());
-            }
-            out.flush();
+            IOException unsent = send(socket.getOutputStream(), head(base, port, request), request);
             InputStream in = new BufferedInputStream(socket.getInputStream(), 32 * 1024);
-            String statusLine = line(in);
+            String statusLine;
+            try {
+                statusLine = line(in);
+            } catch (IOException e) {
+                if (unsent != null) {
+                    unsent.addSuppressed(e);
+                    throw unsent;
+                }
+                throw e;
+            }
             String[] parts = statusLine.split(" ", 3);
             if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) {
                 throw new IOException("not an HTTP/1.1 answer: " + statusLine);
@@ -86,11 +93,54 @@ public final class Http1 {
         }
     }
 
+    /**
+     * Writes the head and the body. A failure to write to the socket is returned, not thrown: a
+     * server may answer before it has read the whole body (413 for a declared length over its
+     * limit) and close the connection, and that answer is still there to read. A failure to read
+     * the caller's body is thrown.
+     */
+    private static IOException send(OutputStream out, byte[] head, Request request) throws IOException {
+        try {
+            out.write(head);
+        } catch (IOException e) {
+            return e;
+        }
+        if (request.body() == null) {
+            return flush(out);
+        }
+        byte[] buf = new byte[64 * 1024];
+        long left = request.length();
+        while (left > 0) {
+            int n = request.body().read(buf, 0, (int) Math.min(buf.length, left));
+            if (n < 0) {
+                throw new IOException("the request body ended " + left + " bytes short of its length");
+            }
+            try {
+                out.write(buf, 0, n);
+            } catch (IOException e) {
+                return e;
+            }
+            left -= n;
+        }
+        return flush(out);
+    }
+
+    private static IOException flush(OutputStream out) {
+        try {
+            out.flush();
+            return null;
+        } catch (IOException e) {
+            return e;
+        }
+    }
+
     private static byte[] head(URI base, int port, Request request) {
         StringBuilder sb = new StringBuilder();
         String prefix = base.getRawPath() == null ? "" : base.getRawPath();
         sb.append(request.method()).append(' ').append(prefix).append(request.path()).append(" HTTP/1.1\r\n");
-        sb.append("Host: ").append(base.getHost()).append(':').append(port).append("\r\n");
+        if (!has(request, "Host")) {
+            sb.append("Host: ").append(base.getHost()).append(':').append(port).append("\r\n");
+        }
         sb.append("Connection: close\r\nUser-Agent: bhatti-sdk\r\n");
         request.headers().forEach((k, v) -> {
             if (k.indexOf('\r') >= 0 || k.indexOf('\n') >= 0 || v.indexOf('\r') >= 0 || v.indexOf('\n') >= 0) {
@@ -98,25 +148,17 @@ public final class Http1 {
             }
             sb.append(k).append(": ").append(v).append("\r\n");
         });
-        if (request.body() != null) {
+        boolean framedByCaller = has(request, "Content-Length") || has(request, "Transfer-Encoding");
+        if (!framedByCaller && request.body() != null) {
             sb.append("Content-Length: ").append(request.length()).append("\r\n");
-        } else if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
+        } else if (!framedByCaller && !request.method().equals("GET") && !request.method().equals("HEAD")) {
             sb.append("Content-Length: 0\r\n");
         }
         return sb.append("\r\n").toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    private static void copy(InputStream in, OutputStream out, long length) throws IOException {
-        byte[] buf = new byte[64 * 1024];
-        long left = length;
-        while (left > 0) {
-            int n = in.read(buf, 0, (int) Math.min(buf.length, left));
-            if (n < 0) {
-                throw new IOException("the request body ended " + left + " bytes short of its length");
-            }
-            out.write(buf, 0, n);
-            left -= n;
-        }
+    private static boolean has(Request request, String header) {
+        return request.headers().keySet().stream().anyMatch(k -> k.equalsIgnoreCase(header));
     }
 
     private static Map<String, String> headers(InputStream in) throws IOException {

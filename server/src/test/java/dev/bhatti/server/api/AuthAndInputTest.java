@@ -2,9 +2,8 @@ package dev.bhatti.server.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bhatti.sdk.Raw;
 import dev.bhatti.server.store.Limits;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,17 +25,17 @@ class AuthAndInputTest {
         fx.close();
     }
 
-    private static Map<String, Object> json(HttpResponse<String> r) throws Exception {
-        return SandboxApiTest.json(r.body());
+    private static Map<String, Object> json(Raw.Response r) throws Exception {
+        return SandboxApiTest.json(r.text());
     }
 
     @Test
     void healthNeedsNoKeyAndEveryResponseCarriesTheVersion() throws Exception {
-        HttpResponse<String> r = fx.get(null, "/health");
-        assertThat(r.statusCode()).isEqualTo(200);
+        Raw.Response r = fx.get(null, "/health");
+        assertThat(r.status()).isEqualTo(200);
         assertThat(json(r)).containsEntry("status", "ok").containsKeys("sandboxes", "uptime", "version");
-        assertThat(r.headers().firstValue("X-Bhatti-Version")).isPresent();
-        assertThat(fx.get(null, "/sandboxes").headers().firstValue("X-Bhatti-Version")).isPresent();
+        assertThat(r.header("X-Bhatti-Version")).isPresent();
+        assertThat(fx.get(null, "/sandboxes").header("X-Bhatti-Version")).isPresent();
     }
 
     @ParameterizedTest
@@ -61,34 +60,34 @@ class AuthAndInputTest {
                 .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         assertThat(java.nio.file.Files.readString(config))
                 .contains("api_url: http://127.0.0.1:" + fx.daemon.port()).contains("auth_token: bht_");
-        assertThat(fx.get(fx.adminKey, "/sandboxes").statusCode()).isEqualTo(200);
+        assertThat(fx.get(fx.adminKey, "/sandboxes").status()).isEqualTo(200);
     }
 
     @Test
     void missingAndUnknownKeysAre401WithStableMessages() throws Exception {
-        HttpResponse<String> missing = fx.get(null, "/sandboxes");
-        assertThat(missing.statusCode()).isEqualTo(401);
+        Raw.Response missing = fx.get(null, "/sandboxes");
+        assertThat(missing.status()).isEqualTo(401);
         assertThat(json(missing)).containsEntry("error", "authorization required").containsEntry("code", "unauthorized");
-        HttpResponse<String> unknown = fx.get("bht_" + "0".repeat(64), "/sandboxes");
-        assertThat(unknown.statusCode()).isEqualTo(401);
+        Raw.Response unknown = fx.get("bht_" + "0".repeat(64), "/sandboxes");
+        assertThat(unknown.status()).isEqualTo(401);
         assertThat(json(unknown)).containsEntry("error", "invalid api key");
-        assertThat(fx.get("not-a-key", "/secrets").statusCode()).isEqualTo(401);
+        assertThat(fx.get("not-a-key", "/secrets").status()).isEqualTo(401);
     }
 
     @Test
     void dotSegmentsDoNotSneakPastAuth() throws Exception {
-        HttpResponse<String> r = fx.send(HttpRequest.newBuilder(fx.uri("/./health/../sandboxes")).GET());
-        assertThat(r.statusCode()).isIn(400, 401);
-        assertThat(r.body()).doesNotContain("\"id\"");
+        Raw.Response r = fx.get(null, "/./health/../sandboxes");
+        assertThat(r.status()).isIn(400, 401);
+        assertThat(r.text()).doesNotContain("\"id\"");
     }
 
     @Test
     void unknownRouteIs404AndWrongMethodIs405InTheErrorShape() throws Exception {
-        HttpResponse<String> unknown = fx.get(fx.adminKey, "/nope");
-        assertThat(unknown.statusCode()).isEqualTo(404);
+        Raw.Response unknown = fx.get(fx.adminKey, "/nope");
+        assertThat(unknown.status()).isEqualTo(404);
         assertThat(json(unknown)).containsKeys("error", "code");
-        HttpResponse<String> wrong = fx.send(fx.request(fx.adminKey, "/health").DELETE());
-        assertThat(wrong.statusCode()).isEqualTo(405);
+        Raw.Response wrong = fx.delete(fx.adminKey, "/health");
+        assertThat(wrong.status()).isEqualTo(405);
         assertThat(json(wrong)).containsKeys("error", "code");
     }
 
@@ -108,18 +107,18 @@ class AuthAndInputTest {
         "{\"files\":[{\"path\":\"rel\",\"content\":\"\"}]} | 400 | invalid_path",
         "{\"volumes\":[{\"name\":\"nope\",\"mount\":\"/v\"}]} | 404 | volume_not_found"})
     void badCreateRequestsAreRefusedAndCreateNothing(String body, int status, String code) throws Exception {
-        HttpResponse<String> r = fx.post(fx.adminKey, "/sandboxes", body);
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+        Raw.Response r = fx.post(fx.adminKey, "/sandboxes", body);
+        assertThat(r.status()).as(r.text()).isEqualTo(status);
         assertThat(json(r)).containsEntry("code", code);
-        assertThat(fx.get(fx.adminKey, "/sandboxes").body()).isEqualTo("[]");
+        assertThat(fx.get(fx.adminKey, "/sandboxes").text()).isEqualTo("[]");
         assertThat(fx.daemon.config().dataDir().resolve("sandboxes").toFile().list()).isNullOrEmpty();
     }
 
     @Test
     void bodyOverOneMebibyteIs413() throws Exception {
         String big = "{\"name\":\"" + "a".repeat(1 << 20) + "\"}";
-        HttpResponse<String> r = fx.post(fx.adminKey, "/sandboxes", big);
-        assertThat(r.statusCode()).isEqualTo(413);
+        Raw.Response r = fx.post(fx.adminKey, "/sandboxes", big);
+        assertThat(r.status()).isEqualTo(413);
     }
 
     @Test
@@ -130,39 +129,39 @@ class AuthAndInputTest {
             store.insertSandbox(new dev.bhatti.server.store.SandboxRow("sb-existing", userId, "held", "stopped", 1, 512,
                     null, "minimal", null, false, Map.of(), java.time.Instant.now(), null, null));
         }
-        HttpResponse<String> r = fx.post(key, "/sandboxes", "{\"name\":\"second\"}");
-        assertThat(r.statusCode()).isEqualTo(429);
+        Raw.Response r = fx.post(key, "/sandboxes", "{\"name\":\"second\"}");
+        assertThat(r.status()).isEqualTo(429);
         assertThat(json(r)).containsEntry("error", "sandbox limit reached (1/1)").containsEntry("code", "quota_exceeded");
     }
 
     @Test
     void uploadWithoutContentLengthIs411() throws Exception {
-        HttpRequest.BodyPublisher chunked = HttpRequest.BodyPublishers.ofInputStream(
-                () -> new java.io.ByteArrayInputStream("x".getBytes()));
-        HttpResponse<String> r = fx.send(fx.request(fx.adminKey, "/sandboxes/whatever/files?path=/x").PUT(chunked));
-        assertThat(r.statusCode()).isEqualTo(411);
+        byte[] chunked = "1\r\nx\r\n0\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        Raw.Response r = fx.send(fx.adminKey, "PUT", "/sandboxes/whatever/files?path=/x",
+                Map.of("Transfer-Encoding", "chunked"), chunked);
+        assertThat(r.status()).isEqualTo(411);
     }
 
     @Test
     void secretTemplateAndVolumeCrud() throws Exception {
         String k = fx.adminKey;
-        assertThat(fx.post(k, "/secrets", "{\"name\":\"TOKEN\",\"value\":\"v1\"}").statusCode()).isEqualTo(201);
-        assertThat(fx.post(k, "/secrets", "{\"name\":\"TOKEN\",\"value\":\"v2\"}").statusCode()).isEqualTo(201);
-        assertThat(fx.get(k, "/secrets").body()).contains("TOKEN").doesNotContain("v2");
-        assertThat(fx.delete(k, "/secrets/TOKEN").statusCode()).isEqualTo(200);
-        assertThat(fx.delete(k, "/secrets/TOKEN").statusCode()).isEqualTo(404);
-        HttpResponse<String> t = fx.post(k, "/templates", "{\"name\":\"py\",\"cpus\":2,\"env\":{\"A\":\"1\"}}");
-        assertThat(t.statusCode()).as(t.body()).isEqualTo(201);
-        assertThat(fx.get(k, "/templates/py").body()).contains("\"cpus\":2");
-        assertThat(fx.post(k, "/templates", "{\"name\":\"py\"}").statusCode()).isEqualTo(409);
-        assertThat(fx.delete(k, "/templates/py").statusCode()).isEqualTo(200);
-        assertThat(fx.get(k, "/templates/py").statusCode()).isEqualTo(404);
-        HttpResponse<String> v = fx.post(k, "/volumes", "{\"name\":\"cache\",\"size_mb\":16}");
-        assertThat(v.statusCode()).as(v.body()).isEqualTo(201);
+        assertThat(fx.post(k, "/secrets", "{\"name\":\"TOKEN\",\"value\":\"v1\"}").status()).isEqualTo(201);
+        assertThat(fx.post(k, "/secrets", "{\"name\":\"TOKEN\",\"value\":\"v2\"}").status()).isEqualTo(201);
+        assertThat(fx.get(k, "/secrets").text()).contains("TOKEN").doesNotContain("v2");
+        assertThat(fx.delete(k, "/secrets/TOKEN").status()).isEqualTo(200);
+        assertThat(fx.delete(k, "/secrets/TOKEN").status()).isEqualTo(404);
+        Raw.Response t = fx.post(k, "/templates", "{\"name\":\"py\",\"cpus\":2,\"env\":{\"A\":\"1\"}}");
+        assertThat(t.status()).as(t.text()).isEqualTo(201);
+        assertThat(fx.get(k, "/templates/py").text()).contains("\"cpus\":2");
+        assertThat(fx.post(k, "/templates", "{\"name\":\"py\"}").status()).isEqualTo(409);
+        assertThat(fx.delete(k, "/templates/py").status()).isEqualTo(200);
+        assertThat(fx.get(k, "/templates/py").status()).isEqualTo(404);
+        Raw.Response v = fx.post(k, "/volumes", "{\"name\":\"cache\",\"size_mb\":16}");
+        assertThat(v.status()).as(v.text()).isEqualTo(201);
         assertThat(json(v)).containsEntry("name", "cache").containsEntry("size_mb", 16).containsEntry("status", "available");
-        assertThat(fx.post(k, "/volumes", "{\"name\":\"huge\",\"size_mb\":999999}").statusCode()).isEqualTo(429);
-        assertThat(fx.post(k, "/volumes", "{\"name\":\"zero\",\"size_mb\":0}").statusCode()).isEqualTo(400);
-        assertThat(fx.delete(k, "/volumes/cache").statusCode()).isEqualTo(200);
-        assertThat(fx.get(k, "/volumes").body()).isEqualTo("[]");
+        assertThat(fx.post(k, "/volumes", "{\"name\":\"huge\",\"size_mb\":999999}").status()).isEqualTo(429);
+        assertThat(fx.post(k, "/volumes", "{\"name\":\"zero\",\"size_mb\":0}").status()).isEqualTo(400);
+        assertThat(fx.delete(k, "/volumes/cache").status()).isEqualTo(200);
+        assertThat(fx.get(k, "/volumes").text()).isEqualTo("[]");
     }
 }

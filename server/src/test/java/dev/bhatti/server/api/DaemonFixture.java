@@ -1,5 +1,7 @@
 package dev.bhatti.server.api;
 
+import dev.bhatti.sdk.Bhatti;
+import dev.bhatti.sdk.Raw;
 import dev.bhatti.server.Daemon;
 import dev.bhatti.server.config.ServerConfig;
 import dev.bhatti.server.store.Limits;
@@ -8,26 +10,26 @@ import dev.bhatti.server.store.Store;
 import dev.bhatti.server.users.ApiKeys;
 import dev.bhatti.server.users.Users;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Comparator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
- * A real daemon (real QEMU engine, real VMs) on a free port with its own temp data dir, plus an
- * HTTP client. The admin key is read from the CLI config the first start wrote.
+ * A real daemon (real QEMU engine, real VMs) on a free port with its own temp data dir, reached
+ * through the SDK ({@link Bhatti#raw()}, one client per key). The admin key is read from the CLI
+ * config the first start wrote. A {@code null} key means no key: no {@code Authorization} header.
  */
 final class DaemonFixture implements AutoCloseable {
     final Path dir;
     final Daemon daemon;
     final String adminKey;
-    final HttpClient http = HttpClient.newHttpClient();
+    private final Map<String, Bhatti> clients = new ConcurrentHashMap<>();
 
     DaemonFixture() throws IOException {
         this(c -> c);
@@ -50,37 +52,52 @@ final class DaemonFixture implements AutoCloseable {
         }
     }
 
-    URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + daemon.port() + path);
+    /** The daemon's base URL, {@code http://127.0.0.1:<port>}. */
+    String url() {
+        return "http://127.0.0.1:" + daemon.port();
     }
 
-    HttpRequest.Builder request(String key, String path) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofMinutes(3));
-        return key == null ? b : b.header("Authorization", "Bearer " + key);
+    /** The SDK with {@code key} ({@code null}: without a key), one instance per key. */
+    Bhatti client(String key) {
+        return clients.computeIfAbsent(key == null ? "" : key, k -> Bhatti.connect(url(), k));
+    }
+
+    /** Plain HTTP with {@code key}, unchecked: for streams and requests whose answers are not the API's. */
+    Raw raw(String key) {
+        return client(key).raw();
     }
 
     /** Sends the request; every answer is checked against openapi.json ({@link OpenApiContract}). */
-    HttpResponse<String> send(HttpRequest.Builder b) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        OpenApiContract.verify(r.request().method(), r.uri().getRawPath(), r);
+    Raw.Response send(String key, String method, String path, Map<String, String> headers, byte[] body) {
+        Raw.Response r = raw(key).send(method, path, headers, body);
+        OpenApiContract.verify(method, path, r);
         return r;
     }
 
-    HttpResponse<String> get(String key, String path) throws IOException, InterruptedException {
-        return send(request(key, path).GET());
+    /** Sends {@code text} as the body with no content type. */
+    Raw.Response send(String key, String method, String path, String text) {
+        return send(key, method, path, Map.of(), text.getBytes(StandardCharsets.UTF_8));
     }
 
-    HttpResponse<String> delete(String key, String path) throws IOException, InterruptedException {
-        return send(request(key, path).DELETE());
+    Raw.Response get(String key, String path) {
+        return send(key, "GET", path, Map.of(), null);
     }
 
-    HttpResponse<String> post(String key, String path, String json) throws IOException, InterruptedException {
-        return send(request(key, path).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)));
+    Raw.Response delete(String key, String path) {
+        return send(key, "DELETE", path, Map.of(), null);
     }
 
-    HttpResponse<String> patch(String key, String path, String json) throws IOException, InterruptedException {
-        return send(request(key, path).method("PATCH", HttpRequest.BodyPublishers.ofString(json)));
+    Raw.Response post(String key, String path, String json) {
+        return send(key, "POST", path, Map.of("Content-Type", "application/json"), json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    Raw.Response patch(String key, String path, String json) {
+        return send(key, "PATCH", path, Map.of("Content-Type", "application/json"), json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A WebSocket to {@code path} with {@code key}; a refused upgrade throws its {@code BhattiException}. */
+    WebSocket websocket(String key, String path, WebSocket.Listener listener) {
+        return raw(key).websocket(path, listener);
     }
 
     @Override

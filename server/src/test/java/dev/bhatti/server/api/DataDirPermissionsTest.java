@@ -7,20 +7,17 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.bhatti.proto.Json;
+import dev.bhatti.sdk.Bhatti;
+import dev.bhatti.sdk.Raw;
 import dev.bhatti.server.Daemon;
 import dev.bhatti.server.config.ServerConfig;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
@@ -50,7 +47,6 @@ class DataDirPermissionsTest {
             PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
             PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static Path parent;
     private static ServerConfig config;
     private static Daemon daemon;
@@ -66,12 +62,12 @@ class DataDirPermissionsTest {
         daemon = Daemon.start(config);
         admin = Files.readAllLines(config.clientConfig()).stream().filter(l -> l.startsWith("auth_token: "))
                 .map(l -> l.substring("auth_token: ".length())).findFirst().orElseThrow();
-        HttpResponse<String> volume = post("/volumes", "{\"name\":\"data\",\"size_mb\":16}");
-        assertThat(volume.statusCode()).as(volume.body()).isEqualTo(201);
-        HttpResponse<String> created = post("/sandboxes",
+        Raw.Response volume = post("/volumes", "{\"name\":\"data\",\"size_mb\":16}");
+        assertThat(volume.status()).as(volume.text()).isEqualTo(201);
+        Raw.Response created = post("/sandboxes",
                 "{\"name\":\"perm\",\"volumes\":[{\"name\":\"data\",\"mount\":\"/data\"}]}");
-        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-        sandboxId = (String) json(created.body()).get("id");
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        sandboxId = (String) json(created.text()).get("id");
     }
 
     @AfterAll
@@ -154,9 +150,9 @@ class DataDirPermissionsTest {
                 "event=permissions_fixed path=volumes/<user>/<name>.ext4 was=0644 now=0600 count=1");
         assertThat(fixed).as("one line per path class").doesNotHaveDuplicates()
                 .noneMatch(m -> m.contains(sandboxId));
-        HttpResponse<String> exec = post("/sandboxes/perm/exec", "{\"cmd\":[\"sh\",\"-c\",\"echo ok\"]}");
-        assertThat(exec.statusCode()).as(exec.body()).isEqualTo(200);
-        assertThat(json(exec.body())).containsEntry("stdout", "ok\n").containsEntry("exit_code", 0);
+        Raw.Response exec = post("/sandboxes/perm/exec", "{\"cmd\":[\"sh\",\"-c\",\"echo ok\"]}");
+        assertThat(exec.status()).as(exec.text()).isEqualTo(200);
+        assertThat(json(exec.text())).containsEntry("stdout", "ok\n").containsEntry("exit_code", 0);
     }
 
     private record Attempt(int exit, String output) {}
@@ -194,11 +190,9 @@ class DataDirPermissionsTest {
         return PosixFilePermissions.toString(Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS));
     }
 
-    private static HttpResponse<String> post(String path, String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + daemon.port() + path))
-                .timeout(Duration.ofMinutes(3)).header("Authorization", "Bearer " + admin)
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
+    /** A JSON POST with the admin key to the daemon running now (its port changes with each start). */
+    private static Raw.Response post(String path, String body) {
+        return Bhatti.connect("http://127.0.0.1:" + daemon.port(), admin).raw().json("POST", path, body);
     }
 
     private static Map<String, Object> json(String body) throws Exception {

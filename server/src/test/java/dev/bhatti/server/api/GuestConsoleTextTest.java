@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import java.net.http.HttpResponse;
+import dev.bhatti.sdk.Raw;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,13 +34,13 @@ class GuestConsoleTextTest {
         root.addAppender(logs);
         try (DaemonFixture fx = new DaemonFixture()) {
             String key = fx.adminKey;
-            HttpResponse<String> created = fx.post(key, "/sandboxes", "{\"name\":\"noisy\"}");
-            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-            String id = (String) SandboxApiTest.json(created.body()).get("id");
-            HttpResponse<String> printed = fx.post(key, "/sandboxes/noisy/exec", "{\"cmd\":[\"sudo\",\"sh\",\"-c\","
+            Raw.Response created = fx.post(key, "/sandboxes", "{\"name\":\"noisy\"}");
+            assertThat(created.status()).as(created.text()).isEqualTo(201);
+            String id = (String) SandboxApiTest.json(created.text()).get("id");
+            Raw.Response printed = fx.post(key, "/sandboxes/noisy/exec", "{\"cmd\":[\"sudo\",\"sh\",\"-c\","
                     + "\"printf 'x\\\\n" + FORGED + "\\\\n\\\\033[31mred\\\\n' > /dev/console\"]}");
-            assertThat(printed.statusCode()).as(printed.body()).isEqualTo(200);
-            assertThat(SandboxApiTest.json(printed.body())).as(printed.body()).containsEntry("exit_code", 0);
+            assertThat(printed.status()).as(printed.text()).isEqualTo(200);
+            assertThat(SandboxApiTest.json(printed.text())).as(printed.text()).containsEntry("exit_code", 0);
             Path sandboxDir = fx.daemon.config().dataDir().resolve("sandboxes").resolve(id);
             Path serial = sandboxDir.resolve("serial.log");
             poll("serial.log showing the forged line", Duration.ofSeconds(30),
@@ -48,11 +48,11 @@ class GuestConsoleTextTest {
             killVmm(sandboxDir);
 
             // until the daemon notices the death, a request may still try the agent's closed port
-            HttpResponse<String> failed = poll("a 409 sandbox_failed answer after the VMM was killed", Duration.ofSeconds(30),
+            Raw.Response failed = poll("a 409 sandbox_failed answer after the VMM was killed", Duration.ofSeconds(30),
                     () -> fx.post(key, "/sandboxes/noisy/exec", "{\"cmd\":[\"true\"]}"),
-                    r -> r.body().contains("\"sandbox_failed\""));
-            String error = (String) SandboxApiTest.json(failed.body()).get("error");
-            assertThat(error).as(failed.body()).contains("guest_console=\"").contains("\\n" + FORGED)
+                    r -> r.text().contains("\"sandbox_failed\""));
+            String error = (String) SandboxApiTest.json(failed.text()).get("error");
+            assertThat(error).as(failed.text()).contains("guest_console=\"").contains("\\n" + FORGED)
                     .doesNotContain("\n").doesNotContain("\u001b").contains("\\x1b[31mred");
 
             List<String> mentions = poll("a logged event mentioning the forged text", Duration.ofSeconds(20),

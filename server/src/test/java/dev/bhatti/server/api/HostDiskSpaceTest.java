@@ -2,8 +2,8 @@ package dev.bhatti.server.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bhatti.sdk.Raw;
 import dev.bhatti.server.config.ServerConfig;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -53,8 +53,8 @@ class HostDiskSpaceTest {
         assertThat(p.exitValue()).as(String.join(" ", cmd) + ": " + out).isZero();
     }
 
-    private static Map<String, Object> json(HttpResponse<String> r) throws Exception {
-        return SandboxApiTest.json(r.body());
+    private static Map<String, Object> json(Raw.Response r) throws Exception {
+        return SandboxApiTest.json(r.text());
     }
 
     private static long entries(Path dir) throws Exception {
@@ -68,31 +68,31 @@ class HostDiskSpaceTest {
 
     @Test
     void aVolumeLargerThanTheFreeSpaceLessTheReserveIs507AndCreatesNothing() throws Exception {
-        HttpResponse<String> r = fx.post(fx.adminKey, "/volumes", "{\"name\":\"wide\",\"size_mb\":100}");
+        Raw.Response r = fx.post(fx.adminKey, "/volumes", "{\"name\":\"wide\",\"size_mb\":100}");
 
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(507);
+        assertThat(r.status()).as(r.text()).isEqualTo(507);
         assertThat(json(r)).containsEntry("code", "host_disk_full");
         assertThat((String) json(r).get("error")).contains("100 MiB").contains("free").contains("8 MiB");
-        assertThat(fx.get(fx.adminKey, "/volumes").body()).doesNotContain("wide");
+        assertThat(fx.get(fx.adminKey, "/volumes").text()).doesNotContain("wide");
         assertThat(entries(fx.daemon.config().dataDir().resolve("volumes"))).isZero();
     }
 
     @Test
     void aVolumeThatLeavesTheReserveFreeIsCreatedOnTheSameFilesystem() throws Exception {
-        HttpResponse<String> r = fx.post(fx.adminKey, "/volumes", "{\"name\":\"narrow\",\"size_mb\":16}");
+        Raw.Response r = fx.post(fx.adminKey, "/volumes", "{\"name\":\"narrow\",\"size_mb\":16}");
 
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
-        assertThat(fx.delete(fx.adminKey, "/volumes/narrow").statusCode()).isEqualTo(200);
+        assertThat(r.status()).as(r.text()).isEqualTo(201);
+        assertThat(fx.delete(fx.adminKey, "/volumes/narrow").status()).isEqualTo(200);
     }
 
     @Test
     void aSandboxWhoseDisksAndMemoryDoNotFitIs507AndBootsNothing() throws Exception {
-        HttpResponse<String> r = fx.post(fx.adminKey, "/sandboxes", "{\"name\":\"nofit\"}");
+        Raw.Response r = fx.post(fx.adminKey, "/sandboxes", "{\"name\":\"nofit\"}");
 
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(507);
+        assertThat(r.status()).as(r.text()).isEqualTo(507);
         assertThat(json(r)).containsEntry("code", "host_disk_full");
         assertThat((String) json(r).get("error")).contains("MiB").contains("free");
-        assertThat(fx.get(fx.adminKey, "/sandboxes").body()).isEqualTo("[]");
+        assertThat(fx.get(fx.adminKey, "/sandboxes").text()).isEqualTo("[]");
         assertThat(entries(fx.daemon.config().dataDir().resolve("sandboxes"))).isZero();
     }
 }

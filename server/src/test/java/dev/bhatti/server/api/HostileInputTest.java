@@ -2,8 +2,7 @@ package dev.bhatti.server.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import dev.bhatti.sdk.Raw;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,8 +24,8 @@ class HostileInputTest {
     static void start() throws Exception {
         fx = new DaemonFixture();
         key = fx.adminKey;
-        HttpResponse<String> created = fx.post(key, "/sandboxes", "{\"name\":\"target\",\"labels\":{\"team\":\"red\"}}");
-        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        Raw.Response created = fx.post(key, "/sandboxes", "{\"name\":\"target\",\"labels\":{\"team\":\"red\"}}");
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
         id = (String) json(created).get("id");
     }
 
@@ -37,12 +36,12 @@ class HostileInputTest {
         }
     }
 
-    private static Map<String, Object> json(HttpResponse<String> r) throws Exception {
-        return SandboxApiTest.json(r.body());
+    private static Map<String, Object> json(Raw.Response r) throws Exception {
+        return SandboxApiTest.json(r.text());
     }
 
     private static void assertOnlyTheTargetExists() throws Exception {
-        var list = SandboxApiTest.jsonList(fx.get(key, "/sandboxes").body());
+        var list = SandboxApiTest.jsonList(fx.get(key, "/sandboxes").text());
         assertThat(list).extracting(s -> s.get("name")).containsExactly("target");
         assertThat(fx.daemon.config().dataDir().resolve("sandboxes").toFile().list()).containsExactly(id);
     }
@@ -58,8 +57,8 @@ class HostileInputTest {
         "{\"cmd\":[\"env\"],\"env\":{\"A\":\"v\\u0000w\"}}    | invalid_env     | env value of A contains a NUL byte",
         "{\"cmd\":[\"pwd\"],\"cwd\":\"/tmp\\u0000x\"}         | invalid_cwd     | cwd contains a NUL byte"})
     void execWithNulOrABadEnvKeyIs400NamingTheField(String body, String code, String message) throws Exception {
-        HttpResponse<String> r = fx.post(key, "/sandboxes/" + id + "/exec", body);
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        Raw.Response r = fx.post(key, "/sandboxes/" + id + "/exec", body);
+        assertThat(r.status()).as(r.text()).isEqualTo(400);
         assertThat(json(r)).containsEntry("code", code);
         assertThat((String) json(r).get("error")).contains(message).doesNotStartWith("internal error");
     }
@@ -73,8 +72,8 @@ class HostileInputTest {
         "{\"name\":\"sb-0123456789ab\"}                       | name_is_sandbox_id | sb-0123456789ab"})
     void createWithABadEnvLabelOrIdLikeNameIs400AndCreatesNothing(String body, String code, String message)
             throws Exception {
-        HttpResponse<String> r = fx.post(key, "/sandboxes", body);
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        Raw.Response r = fx.post(key, "/sandboxes", body);
+        assertThat(r.status()).as(r.text()).isEqualTo(400);
         assertThat(json(r)).containsEntry("code", code);
         assertThat((String) json(r).get("error")).contains(message);
         assertOnlyTheTargetExists();
@@ -82,12 +81,12 @@ class HostileInputTest {
 
     @Test
     void aNameEqualToAnExistingSandboxIdIsRefusedOnCreateAndOnRename() throws Exception {
-        HttpResponse<String> create = fx.post(key, "/sandboxes", "{\"name\":\"" + id + "\"}");
-        assertThat(create.statusCode()).as(create.body()).isEqualTo(400);
+        Raw.Response create = fx.post(key, "/sandboxes", "{\"name\":\"" + id + "\"}");
+        assertThat(create.status()).as(create.text()).isEqualTo(400);
         assertThat(json(create)).containsEntry("code", "name_is_sandbox_id");
-        assertThat(create.headers().firstValue("X-Bhatti-Existing")).isEmpty();
-        HttpResponse<String> rename = fx.patch(key, "/sandboxes/target", "{\"name\":\"" + id + "\"}");
-        assertThat(rename.statusCode()).as(rename.body()).isEqualTo(400);
+        assertThat(create.header("X-Bhatti-Existing")).isEmpty();
+        Raw.Response rename = fx.patch(key, "/sandboxes/target", "{\"name\":\"" + id + "\"}");
+        assertThat(rename.status()).as(rename.text()).isEqualTo(400);
         assertThat(json(rename)).containsEntry("code", "name_is_sandbox_id");
         assertThat((String) json(rename).get("error")).contains(id);
         assertThat(json(fx.get(key, "/sandboxes/target"))).containsEntry("name", "target");
@@ -96,36 +95,36 @@ class HostileInputTest {
 
     @Test
     void aLabelKeyWithEqualsIsRefusedOnPatchAndTheLabelsStayFilterable() throws Exception {
-        HttpResponse<String> r = fx.patch(key, "/sandboxes/target", "{\"labels_add\":{\"a=b\":\"c\"}}");
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        Raw.Response r = fx.patch(key, "/sandboxes/target", "{\"labels_add\":{\"a=b\":\"c\"}}");
+        assertThat(r.status()).as(r.text()).isEqualTo(400);
         assertThat(json(r)).containsEntry("code", "invalid_label");
         assertThat((String) json(r).get("error")).contains("a=b");
         assertThat(json(fx.get(key, "/sandboxes/target")).get("labels")).isEqualTo(Map.of("team", "red"));
-        assertThat(fx.get(key, "/sandboxes?label=team=red").body()).contains("\"target\"");
+        assertThat(fx.get(key, "/sandboxes?label=team=red").text()).contains("\"target\"");
     }
 
     @Test
     void aTemplateEnvKeyWithEqualsIsRefused() throws Exception {
-        HttpResponse<String> r = fx.post(key, "/templates", "{\"name\":\"t1\",\"env\":{\"XA=B\":\"v\"}}");
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        Raw.Response r = fx.post(key, "/templates", "{\"name\":\"t1\",\"env\":{\"XA=B\":\"v\"}}");
+        assertThat(r.status()).as(r.text()).isEqualTo(400);
         assertThat(json(r)).containsEntry("code", "invalid_env");
         assertThat((String) json(r).get("error")).contains("XA=B");
-        assertThat(fx.get(key, "/templates").body()).isEqualTo("[]");
+        assertThat(fx.get(key, "/templates").text()).isEqualTo("[]");
     }
 
     @Test
     void aFilePathWithNulSaysItContainsANulByte() throws Exception {
-        HttpResponse<String> r = fx.get(key, "/sandboxes/" + id + "/files?path=/tmp/a%00b");
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        Raw.Response r = fx.get(key, "/sandboxes/" + id + "/files?path=/tmp/a%00b");
+        assertThat(r.status()).as(r.text()).isEqualTo(400);
         assertThat(json(r)).containsEntry("code", "invalid_path");
         assertThat((String) json(r).get("error")).contains("NUL byte").doesNotContain("is required");
     }
 
     @Test
     void bufferedExecOverTheCapShowsTheTruncationMarkerOnce() throws Exception {
-        HttpResponse<String> r = fx.post(key, "/sandboxes/" + id + "/exec",
+        Raw.Response r = fx.post(key, "/sandboxes/" + id + "/exec",
                 "{\"cmd\":[\"sh\",\"-c\",\"head -c 11534336 /dev/zero | tr '\\\\\\\\0' a >&2\"]}");
-        assertThat(r.statusCode()).as(r.body().substring(0, Math.min(300, r.body().length()))).isEqualTo(200);
+        assertThat(r.status()).as(r.text().substring(0, Math.min(300, r.text().length()))).isEqualTo(200);
         Map<String, Object> out = json(r);
         assertThat(out).containsEntry("truncated", true).containsEntry("exit_code", 0);
         String all = out.get("stdout") + "" + out.get("stderr");

@@ -8,11 +8,11 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.dialect.Dialects;
+import dev.bhatti.sdk.Raw;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,9 +53,8 @@ final class OpenApiContract {
     private record Route(String template, Pattern pattern, JsonNode item) {}
 
     /** Checks one exchange; {@code path} may carry a query, which is ignored. */
-    static void verify(String method, String path, HttpResponse<String> response) {
-        verify(method, path, response.statusCode(), response.headers().firstValue("Content-Type").orElse(null),
-                response.body());
+    static void verify(String method, String path, Raw.Response response) {
+        verify(method, path, response.status(), response.header("Content-Type").orElse(null), response.text());
     }
 
     static void verify(String method, String rawPath, int status, String contentType, String body) {

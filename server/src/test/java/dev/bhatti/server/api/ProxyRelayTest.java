@@ -1,23 +1,22 @@
 package dev.bhatti.server.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bhatti.proto.Json;
+import dev.bhatti.sdk.Bhatti;
+import dev.bhatti.sdk.Raw;
+import dev.bhatti.sdk.UpstreamException;
 import dev.bhatti.server.proxy.ProxyRequest;
 import dev.bhatti.server.proxy.Tunnel;
 import io.javalin.Javalin;
 import io.javalin.http.HandlerType;
 import java.io.BufferedReader;
-import java.io.ByteArrayInputStream;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
@@ -25,7 +24,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -49,7 +47,6 @@ class ProxyRelayTest {
 
     private static Javalin upstream;
     private static Javalin front;
-    private static final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
     static void start() {
@@ -107,20 +104,43 @@ class ProxyRelayTest {
         upstream.stop();
     }
 
-    private static URI uri(String pathAndQuery) {
-        return URI.create("http://127.0.0.1:" + front.port() + "/x/" + upstream.port() + pathAndQuery);
+    /** The front through the SDK's plain HTTP, without a key of its own. */
+    private static Raw front() {
+        return Bhatti.connect("http://127.0.0.1:" + front.port(), null).raw();
     }
 
-    private static HttpResponse<String> get(String pathAndQuery) throws Exception {
-        return http.send(HttpRequest.newBuilder(uri(pathAndQuery)).header("Authorization", "Bearer bht_secret")
-                .header("X-Custom", "kept").GET().build(), HttpResponse.BodyHandlers.ofString());
+    /** A path through the front to the upstream. */
+    private static String upstream(String pathAndQuery) {
+        return "/x/" + upstream.port() + pathAndQuery;
+    }
+
+    private static Raw.Response get(String pathAndQuery) {
+        return front().send("GET", upstream(pathAndQuery), Map.of("Authorization", "Bearer bht_secret", "X-Custom", "kept"),
+                null);
+    }
+
+    private static Raw.Response post(String path, Map<String, String> headers, byte[] body) {
+        return front().send("POST", upstream(path), headers, body);
+    }
+
+    /** {@code body} in the chunked transfer coding, in chunks of 64 KiB. */
+    private static byte[] chunked(byte[] body) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (int at = 0; at < body.length; at += 65536) {
+            int n = Math.min(65536, body.length - at);
+            out.writeBytes((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(body, at, n);
+            out.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        out.writeBytes("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        return out.toByteArray();
     }
 
     @Test
     void getPassesPathQueryAndHeadersAndAddsForwardedHeadersButNotTheApiKey() throws Exception {
-        HttpResponse<String> r = get("/echo/a%20b/c?q=1&token=bht_secret&z=2");
-        assertThat(r.statusCode()).isEqualTo(200);
-        Map<?, ?> echo = Json.mapper().readValue(r.body(), Map.class);
+        Raw.Response r = get("/echo/a%20b/c?q=1&token=bht_secret&z=2");
+        assertThat(r.status()).isEqualTo(200);
+        Map<?, ?> echo = Json.mapper().readValue(r.text(), Map.class);
         assertThat(echo.get("path")).isEqualTo("/echo/a%20b/c");
         assertThat(echo.get("query")).isEqualTo("q=1&z=2");
         Map<?, ?> headers = (Map<?, ?>) echo.get("headers");
@@ -134,10 +154,10 @@ class ProxyRelayTest {
 
     @Test
     void upstreamStatusBodyAndHeadersPassThrough() throws Exception {
-        HttpResponse<String> r = get("/missing");
-        assertThat(r.statusCode()).isEqualTo(404);
-        assertThat(r.body()).isEqualTo("no such page");
-        assertThat(r.headers().firstValue("X-Upstream")).hasValue("yes");
+        Raw.Response r = get("/missing");
+        assertThat(r.status()).isEqualTo(404);
+        assertThat(r.text()).isEqualTo("no such page");
+        assertThat(r.header("X-Upstream")).hasValue("yes");
     }
 
     @Test
@@ -146,29 +166,22 @@ class ProxyRelayTest {
         for (int i = 0; i < body.length; i++) {
             body[i] = (byte) (i * 31);
         }
-        HttpResponse<byte[]> fixed = http.send(HttpRequest.newBuilder(uri("/echo/up"))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
-        assertThat(fixed.body()).isEqualTo(body);
-        HttpResponse<byte[]> chunked = http.send(HttpRequest.newBuilder(uri("/echo/up"))
-                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))).build(),
-                HttpResponse.BodyHandlers.ofByteArray());
-        assertThat(chunked.body()).isEqualTo(body);
+        assertThat(post("/echo/up", Map.of(), body).body()).isEqualTo(body);
+        assertThat(post("/echo/up", Map.of("Transfer-Encoding", "chunked"), chunked(body)).body()).isEqualTo(body);
     }
 
     @Test
     void aBodyOverTheCapIs413() throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri("/echo/up"))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[(1 << 20) + 1])).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).isEqualTo(413);
-        assertThat(r.body()).contains("larger than 1 MiB");
+        Raw.Response r = post("/echo/up", Map.of(), new byte[(1 << 20) + 1]);
+        assertThat(r.status()).isEqualTo(413);
+        assertThat(r.text()).contains("larger than 1 MiB");
     }
 
     @Test
     void serverSentEventsArriveOneByOne() throws Exception {
-        HttpResponse<java.io.InputStream> r = http.send(HttpRequest.newBuilder(uri("/sse")).GET().build(),
-                HttpResponse.BodyHandlers.ofInputStream());
-        assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/event-stream"));
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+        try (Raw.Streamed r = front().open("GET", upstream("/sse"), Map.of(), null);
+             BufferedReader lines = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+            assertThat(r.headers().get("content-type")).startsWith("text/event-stream");
             // The upstream sends the second event only after this saw the first: a buffering proxy hangs here.
             assertThat(lines.readLine()).isEqualTo("data: one");
             SECOND_EVENT.countDown();
@@ -183,15 +196,13 @@ class ProxyRelayTest {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closed = s.getLocalPort();
         }
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + front.port() + "/x/" + closed + "/"))
-                .GET().build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).isEqualTo(502);
-        assertThat(r.body()).contains("upstream_unreachable").contains("port " + closed);
+        Raw.Response r = front().send("GET", "/x/" + closed + "/", Map.of(), null);
+        assertThat(r.status()).isEqualTo(502);
+        assertThat(r.text()).contains("upstream_unreachable").contains("port " + closed);
         for (String bad : new String[] {"0", "65536", "http"}) {
-            HttpResponse<String> b = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + front.port() + "/x/" + bad + "/"))
-                    .GET().build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(b.statusCode()).as(bad).isEqualTo(400);
-            assertThat(b.body()).contains("invalid_port");
+            Raw.Response b = front().send("GET", "/x/" + bad + "/", Map.of(), null);
+            assertThat(b.status()).as(bad).isEqualTo(400);
+            assertThat(b.text()).contains("invalid_port");
         }
     }
 
@@ -205,10 +216,9 @@ class ProxyRelayTest {
                     throw new java.io.UncheckedIOException(e);
                 }
             });
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + front.port() + "/x/"
-                    + rude.getLocalPort() + "/")).GET().build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(r.statusCode()).isEqualTo(502);
-            assertThat(r.body()).contains("upstream_failed").contains("closed the connection");
+            Raw.Response r = front().send("GET", "/x/" + rude.getLocalPort() + "/", Map.of(), null);
+            assertThat(r.status()).isEqualTo(502);
+            assertThat(r.text()).contains("upstream_failed").contains("closed the connection");
             t.join(Duration.ofSeconds(10));
         }
     }
@@ -216,8 +226,7 @@ class ProxyRelayTest {
     @Test
     void webSocketMessagesAreRelayedBothWaysAndTheHoldEndsWithTheSocket() throws Exception {
         BlockingQueue<Object> received = new LinkedBlockingQueue<>();
-        WebSocket ws = http.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + front.port() + "/x/"
-                + upstream.port() + "/ws?token=bht_secret"), new WebSocket.Listener() {
+        WebSocket ws = front().websocket(upstream("/ws?token=bht_secret"), new WebSocket.Listener() {
                     @Override
                     public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
                         received.add(data.toString());
@@ -239,7 +248,7 @@ class ProxyRelayTest {
                         w.request(1);
                         return null;
                     }
-                }).get(10, TimeUnit.SECONDS);
+                });
         assertThat(HOLDS_OPEN.get()).isEqualTo(1);
         ws.sendText("hello", true).get(10, TimeUnit.SECONDS);
         assertThat(received.poll(10, TimeUnit.SECONDS)).isEqualTo("echo: hello");
@@ -262,9 +271,7 @@ class ProxyRelayTest {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closed = s.getLocalPort();
         }
-        CompletableFuture<WebSocket> ws = http.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + front.port()
-                + "/x/" + closed + "/ws"), new WebSocket.Listener() {});
-        assertThat(ws).failsWithin(Duration.ofSeconds(10)).withThrowableThat()
-                .havingRootCause().withMessageContaining("502");
+        assertThatThrownBy(() -> front().websocket("/x/" + closed + "/ws", new WebSocket.Listener() {}))
+                .isInstanceOfSatisfying(UpstreamException.class, e -> assertThat(e.status()).isEqualTo(502));
     }
 }

@@ -3,16 +3,14 @@ package dev.bhatti.server.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.net.URI;
-import java.net.http.HttpResponse;
+import dev.bhatti.sdk.Raw;
+import dev.bhatti.sdk.UnauthorizedException;
 import java.net.http.WebSocket;
-import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -31,10 +29,10 @@ class TerminalAndLifecycleTest {
     @BeforeAll
     static void start() throws Exception {
         fx = new DaemonFixture();
-        HttpResponse<String> r = fx.post(fx.adminKey, "/sandboxes", "{\"name\":\"term\"}");
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
-        id = (String) SandboxApiTest.json(r.body()).get("id");
-        assertThat(fx.post(fx.adminKey, "/sandboxes", "{\"name\":\"taken\",\"cpus\":1}").statusCode()).isEqualTo(201);
+        Raw.Response r = fx.post(fx.adminKey, "/sandboxes", "{\"name\":\"term\"}");
+        assertThat(r.status()).as(r.text()).isEqualTo(201);
+        id = (String) SandboxApiTest.json(r.text()).get("id");
+        assertThat(fx.post(fx.adminKey, "/sandboxes", "{\"name\":\"taken\",\"cpus\":1}").status()).isEqualTo(201);
     }
 
     @AfterAll
@@ -79,16 +77,9 @@ class TerminalAndLifecycleTest {
         }
     }
 
-    private static URI wsUri(String query) {
-        return URI.create("ws://127.0.0.1:" + fx.daemon.port() + "/sandboxes/term/ws" + query);
-    }
-
+    /** The terminal of "term" with {@code query}, and the admin key as a bearer header if {@code bearer}. */
     private static WebSocket open(Client c, String query, boolean bearer) {
-        WebSocket.Builder b = fx.http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(30));
-        if (bearer) {
-            b.header("Authorization", "Bearer " + fx.adminKey);
-        }
-        return b.buildAsync(wsUri(query), c).join();
+        return fx.websocket(bearer ? fx.adminKey : null, "/sandboxes/term/ws" + query, c);
     }
 
     @Test
@@ -117,48 +108,47 @@ class TerminalAndLifecycleTest {
     void upgradeWithoutAValidKeyIsRefused() {
         for (String query : new String[] {"", "?token=bht_" + "1".repeat(64)}) {
             assertThatThrownBy(() -> open(new Client(), query, false))
-                    .isInstanceOf(CompletionException.class).cause().isInstanceOf(WebSocketHandshakeException.class)
-                    .satisfies(e -> assertThat(((WebSocketHandshakeException) e).getResponse().statusCode()).isEqualTo(401));
+                    .isInstanceOfSatisfying(UnauthorizedException.class, e -> assertThat(e.status()).isEqualTo(401));
         }
     }
 
     @Test
     @Order(3)
     void stopMakesItColdListDoesNotWakeItExecDoes() throws Exception {
-        HttpResponse<String> stopped = fx.post(fx.adminKey, "/sandboxes/term/stop", "");
-        assertThat(stopped.statusCode()).as(stopped.body()).isEqualTo(200);
-        assertThat(SandboxApiTest.json(stopped.body())).containsEntry("thermal", "cold").containsEntry("status", "stopped");
-        assertThat(fx.get(fx.adminKey, "/sandboxes").body()).contains("\"thermal\":\"cold\"");
-        assertThat(SandboxApiTest.json(fx.get(fx.adminKey, "/sandboxes/term").body())).containsEntry("thermal", "cold");
-        HttpResponse<String> exec = fx.post(fx.adminKey, "/sandboxes/term/exec", "{\"cmd\":[\"echo\",\"woke\"]}");
-        assertThat(SandboxApiTest.json(exec.body())).containsEntry("stdout", "woke\n");
-        assertThat(SandboxApiTest.json(fx.get(fx.adminKey, "/sandboxes/term").body()))
+        Raw.Response stopped = fx.post(fx.adminKey, "/sandboxes/term/stop", "");
+        assertThat(stopped.status()).as(stopped.text()).isEqualTo(200);
+        assertThat(SandboxApiTest.json(stopped.text())).containsEntry("thermal", "cold").containsEntry("status", "stopped");
+        assertThat(fx.get(fx.adminKey, "/sandboxes").text()).contains("\"thermal\":\"cold\"");
+        assertThat(SandboxApiTest.json(fx.get(fx.adminKey, "/sandboxes/term").text())).containsEntry("thermal", "cold");
+        Raw.Response exec = fx.post(fx.adminKey, "/sandboxes/term/exec", "{\"cmd\":[\"echo\",\"woke\"]}");
+        assertThat(SandboxApiTest.json(exec.text())).containsEntry("stdout", "woke\n");
+        assertThat(SandboxApiTest.json(fx.get(fx.adminKey, "/sandboxes/term").text()))
                 .containsEntry("thermal", "hot").containsEntry("status", "running");
     }
 
     @Test
     @Order(4)
     void renameConflictIs409AndLabelsAndKeepHotAreEdited() throws Exception {
-        HttpResponse<String> conflict = fx.patch(fx.adminKey, "/sandboxes/term", "{\"name\":\"taken\"}");
-        assertThat(conflict.statusCode()).isEqualTo(409);
-        assertThat(SandboxApiTest.json(conflict.body())).containsEntry("code", "name_conflict");
-        HttpResponse<String> edited = fx.patch(fx.adminKey, "/sandboxes/term",
+        Raw.Response conflict = fx.patch(fx.adminKey, "/sandboxes/term", "{\"name\":\"taken\"}");
+        assertThat(conflict.status()).isEqualTo(409);
+        assertThat(SandboxApiTest.json(conflict.text())).containsEntry("code", "name_conflict");
+        Raw.Response edited = fx.patch(fx.adminKey, "/sandboxes/term",
                 "{\"name\":\"term2\",\"labels_add\":{\"a\":\"1\",\"b\":\"2\"},\"labels_remove\":[\"b\"],\"keep_hot\":true}");
-        assertThat(edited.statusCode()).as(edited.body()).isEqualTo(200);
-        assertThat(SandboxApiTest.json(edited.body())).containsEntry("name", "term2").containsEntry("labels", Map.of("a", "1"))
+        assertThat(edited.status()).as(edited.text()).isEqualTo(200);
+        assertThat(SandboxApiTest.json(edited.text())).containsEntry("name", "term2").containsEntry("labels", Map.of("a", "1"))
                 .containsEntry("keep_hot", true);
-        assertThat(fx.get(fx.adminKey, "/sandboxes/term").statusCode()).isEqualTo(404);
-        assertThat(fx.patch(fx.adminKey, "/sandboxes/term2", "{\"name\":\"term\"}").statusCode()).isEqualTo(200);
+        assertThat(fx.get(fx.adminKey, "/sandboxes/term").status()).isEqualTo(404);
+        assertThat(fx.patch(fx.adminKey, "/sandboxes/term2", "{\"name\":\"term\"}").status()).isEqualTo(200);
     }
 
     @Test
     @Order(5)
     void destroyFreesEverythingAndTheName() throws Exception {
-        HttpResponse<String> r = fx.delete(fx.adminKey, "/sandboxes/" + id);
-        assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(SandboxApiTest.json(r.body())).containsEntry("status", "destroyed");
-        assertThat(fx.get(fx.adminKey, "/sandboxes/" + id).statusCode()).isEqualTo(404);
+        Raw.Response r = fx.delete(fx.adminKey, "/sandboxes/" + id);
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(SandboxApiTest.json(r.text())).containsEntry("status", "destroyed");
+        assertThat(fx.get(fx.adminKey, "/sandboxes/" + id).status()).isEqualTo(404);
         assertThat(fx.daemon.config().dataDir().resolve("sandboxes").resolve(id)).doesNotExist();
-        assertThat(fx.delete(fx.adminKey, "/sandboxes/" + id).statusCode()).isEqualTo(404);
+        assertThat(fx.delete(fx.adminKey, "/sandboxes/" + id).status()).isEqualTo(404);
     }
 }

@@ -2,7 +2,6 @@ package dev.bhatti.server.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
 import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.Map;
@@ -24,8 +23,8 @@ class ThermalApiTest {
     @BeforeAll
     static void start() throws Exception {
         fx = new DaemonFixture(c -> c.withThermal(Duration.ofMillis(250), Duration.ofSeconds(2), Duration.ofSeconds(5)));
-        assertThat(fx.post(fx.adminKey, "/sandboxes", "{\"name\":\"idle\"}").statusCode()).isEqualTo(201);
-        assertThat(fx.post(fx.adminKey, "/sandboxes", "{\"name\":\"pinned\",\"keep_hot\":true}").statusCode()).isEqualTo(201);
+        assertThat(fx.post(fx.adminKey, "/sandboxes", "{\"name\":\"idle\"}").status()).isEqualTo(201);
+        assertThat(fx.post(fx.adminKey, "/sandboxes", "{\"name\":\"pinned\",\"keep_hot\":true}").status()).isEqualTo(201);
     }
 
     @AfterAll
@@ -34,7 +33,7 @@ class ThermalApiTest {
     }
 
     private static String thermal(String name) throws Exception {
-        return (String) SandboxApiTest.json(fx.get(fx.adminKey, "/sandboxes/" + name).body()).get("thermal");
+        return (String) SandboxApiTest.json(fx.get(fx.adminKey, "/sandboxes/" + name).text()).get("thermal");
     }
 
     /** Polls GET (which never wakes) until the thermal state matches, or the deadline passes. */
@@ -52,14 +51,14 @@ class ThermalApiTest {
     void idleSandboxGoesWarmThenColdWithoutBeingWokenByListOrGetAndARequestBringsItBack() throws Exception {
         fx.post(fx.adminKey, "/sandboxes/idle/exec", "{\"cmd\":[\"true\"]}");
         assertThat(thermal("idle")).isEqualTo("hot");
-        assertThat(fx.get(fx.adminKey, "/sandboxes/idle/files?path=/nope").statusCode())
+        assertThat(fx.get(fx.adminKey, "/sandboxes/idle/files?path=/nope").status())
                 .as("a failed request releases its hold too, or the sandbox would never cool").isEqualTo(404);
         assertThat(awaitThermal("idle", "warm"::equals, Duration.ofSeconds(60))).isEqualTo("warm");
         assertThat(awaitThermal("idle", "cold"::equals, Duration.ofSeconds(60))).isEqualTo("cold");
-        assertThat(fx.get(fx.adminKey, "/sandboxes").body()).contains("\"thermal\":\"cold\"");
+        assertThat(fx.get(fx.adminKey, "/sandboxes").text()).contains("\"thermal\":\"cold\"");
         assertThat(thermal("idle")).isEqualTo("cold");
         var r = fx.post(fx.adminKey, "/sandboxes/idle/exec", "{\"cmd\":[\"echo\",\"back\"]}");
-        assertThat(SandboxApiTest.json(r.body())).containsEntry("stdout", "back\n");
+        assertThat(SandboxApiTest.json(r.text())).containsEntry("stdout", "back\n");
         assertThat(thermal("idle")).isEqualTo("hot");
         assertThat(thermal("pinned")).as("keep_hot is never paused").isEqualTo("hot");
     }
@@ -68,8 +67,7 @@ class ThermalApiTest {
     void attachedShellKeepsItHotPastTheIdleTimeout() throws Exception {
         fx.post(fx.adminKey, "/sandboxes/idle/exec", "{\"cmd\":[\"true\"]}");
         TerminalAndLifecycleTest.Client client = new TerminalAndLifecycleTest.Client();
-        WebSocket ws = fx.http.newWebSocketBuilder().header("Authorization", "Bearer " + fx.adminKey)
-                .buildAsync(URI.create("ws://127.0.0.1:" + fx.daemon.port() + "/sandboxes/idle/ws"), client).join();
+        WebSocket ws = fx.websocket(fx.adminKey, "/sandboxes/idle/ws", client);
         Map<String, Object> hello = SandboxApiTest.json(client.texts.poll(60, TimeUnit.SECONDS));
         assertThat(hello).containsEntry("type", "session");
         assertThat(awaitThermal("idle", t -> !t.equals("hot"), Duration.ofSeconds(6))).as("held hot by the shell")

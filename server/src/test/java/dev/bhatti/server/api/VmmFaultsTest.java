@@ -2,7 +2,7 @@ package dev.bhatti.server.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.http.HttpResponse;
+import dev.bhatti.sdk.Raw;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -37,38 +37,38 @@ class VmmFaultsTest {
     @Test
     void killedVmmIsReportedAndStartRebootsItOnItsDisk() throws Exception {
         String id = create("crash");
-        HttpResponse<String> write = exec(id, "echo kept > /workspace/kept && sync");
-        assertThat(write.statusCode()).as(write.body()).isEqualTo(200);
-        assertThat(SandboxApiTest.json(write.body()).get("exit_code")).isEqualTo(0);
+        Raw.Response write = exec(id, "echo kept > /workspace/kept && sync");
+        assertThat(write.status()).as(write.text()).isEqualTo(200);
+        assertThat(SandboxApiTest.json(write.text()).get("exit_code")).isEqualTo(0);
 
         killVmm(id);
         Map<String, Object> failed = awaitStatus(id, "failed", Duration.ofSeconds(1));
         assertThat(failed.get("status")).as("GET after the VMM died: " + failed).isEqualTo("failed");
         assertThat((String) failed.get("reason")).contains("exited unexpectedly");
-        List<Map<String, Object>> list = SandboxApiTest.jsonList(fx.get(fx.adminKey, "/sandboxes").body());
+        List<Map<String, Object>> list = SandboxApiTest.jsonList(fx.get(fx.adminKey, "/sandboxes").text());
         assertThat(list).filteredOn(s -> id.equals(s.get("id"))).singleElement()
                 .satisfies(s -> assertThat(s.get("status")).isEqualTo("failed"));
 
         for (int i = 0; i < 2; i++) {
-            HttpResponse<String> refused = exec(id, "true");
-            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(409);
-            Map<String, Object> body = SandboxApiTest.json(refused.body());
+            Raw.Response refused = exec(id, "true");
+            assertThat(refused.status()).as(refused.text()).isEqualTo(409);
+            Map<String, Object> body = SandboxApiTest.json(refused.text());
             assertThat(body.get("code")).isEqualTo("sandbox_failed");
             assertThat((String) body.get("error")).contains("exited unexpectedly").contains("/start");
         }
 
-        HttpResponse<String> started = fx.post(fx.adminKey, "/sandboxes/" + id + "/start", "{}");
-        assertThat(started.statusCode()).as(started.body()).isEqualTo(200);
-        Map<String, Object> view = SandboxApiTest.json(started.body());
+        Raw.Response started = fx.post(fx.adminKey, "/sandboxes/" + id + "/start", "{}");
+        assertThat(started.status()).as(started.text()).isEqualTo(200);
+        Map<String, Object> view = SandboxApiTest.json(started.text());
         assertThat(view.get("status")).isEqualTo("running");
         assertThat(view.get("thermal")).isEqualTo("hot");
-        assertThat(view.get("started_from")).as(started.body()).isEqualTo("disk");
+        assertThat(view.get("started_from")).as(started.text()).isEqualTo("disk");
         assertThat(view).doesNotContainKey("reason");
 
-        HttpResponse<String> read = exec(id, "cat /workspace/kept");
-        assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
-        assertThat(SandboxApiTest.json(read.body()).get("stdout")).isEqualTo("kept\n");
-        assertThat(fx.delete(fx.adminKey, "/sandboxes/" + id).statusCode()).isEqualTo(200);
+        Raw.Response read = exec(id, "cat /workspace/kept");
+        assertThat(read.status()).as(read.text()).isEqualTo(200);
+        assertThat(SandboxApiTest.json(read.text()).get("stdout")).isEqualTo("kept\n");
+        assertThat(fx.delete(fx.adminKey, "/sandboxes/" + id).status()).isEqualTo(200);
     }
 
     @Test
@@ -101,23 +101,23 @@ class VmmFaultsTest {
         int answered = outcomes.entrySet().stream().filter(e -> e.getKey().startsWith("exec ")).mapToInt(Map.Entry::getValue).sum();
         assertThat(answered).as("execs answered " + outcomes).isGreaterThan(10);
         assertThat(outcomes.getOrDefault("stop 200", 0)).as("stops " + outcomes).isPositive();
-        assertThat(fx.delete(fx.adminKey, "/sandboxes/" + id).statusCode()).isEqualTo(200);
+        assertThat(fx.delete(fx.adminKey, "/sandboxes/" + id).status()).isEqualTo(200);
     }
 
     @FunctionalInterface
     private interface Call {
-        HttpResponse<String> send() throws Exception;
+        Raw.Response send() throws Exception;
     }
 
     private static void record(Map<String, Integer> outcomes, ConcurrentLinkedQueue<String> bad, String op, Call call) {
         String key;
         try {
-            HttpResponse<String> r = call.send();
-            Object code = r.statusCode() == 200 ? null : SandboxApiTest.json(r.body()).get("code");
-            key = op + " " + r.statusCode() + (code == null ? "" : " " + code);
-            boolean ok = r.statusCode() == 200 || ((r.statusCode() == 409 || r.statusCode() == 503) && code != null);
+            Raw.Response r = call.send();
+            Object code = r.status() == 200 ? null : SandboxApiTest.json(r.text()).get("code");
+            key = op + " " + r.status() + (code == null ? "" : " " + code);
+            boolean ok = r.status() == 200 || ((r.status() == 409 || r.status() == 503) && code != null);
             if (!ok) {
-                bad.add(op + " " + r.statusCode() + " " + r.body());
+                bad.add(op + " " + r.status() + " " + r.text());
             }
         } catch (Exception e) {
             key = op + " failed";
@@ -127,12 +127,12 @@ class VmmFaultsTest {
     }
 
     private static String create(String name) throws Exception {
-        HttpResponse<String> r = fx.post(fx.adminKey, "/sandboxes", "{\"name\":\"" + name + "\"}");
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
-        return (String) SandboxApiTest.json(r.body()).get("id");
+        Raw.Response r = fx.post(fx.adminKey, "/sandboxes", "{\"name\":\"" + name + "\"}");
+        assertThat(r.status()).as(r.text()).isEqualTo(201);
+        return (String) SandboxApiTest.json(r.text()).get("id");
     }
 
-    private static HttpResponse<String> exec(String id, String script) throws Exception {
+    private static Raw.Response exec(String id, String script) throws Exception {
         return fx.post(fx.adminKey, "/sandboxes/" + id + "/exec",
                 "{\"cmd\":[\"sh\",\"-c\"," + dev.bhatti.proto.Json.mapper().writeValueAsString(script) + "]}");
     }
@@ -153,7 +153,7 @@ class VmmFaultsTest {
         long deadline = System.nanoTime() + within.toNanos();
         Map<String, Object> view;
         do {
-            view = SandboxApiTest.json(fx.get(fx.adminKey, "/sandboxes/" + id).body());
+            view = SandboxApiTest.json(fx.get(fx.adminKey, "/sandboxes/" + id).text());
             if (status.equals(view.get("status"))) {
                 return view;
             }

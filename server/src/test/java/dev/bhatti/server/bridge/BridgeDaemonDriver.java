@@ -3,6 +3,7 @@ package dev.bhatti.server.bridge;
 import dev.bhatti.engine.net.HostCommands;
 import dev.bhatti.engine.net.Taps;
 import dev.bhatti.proto.Json;
+import dev.bhatti.sdk.Bhatti;
 import dev.bhatti.server.Daemon;
 import dev.bhatti.server.config.ServerConfig;
 import dev.bhatti.server.store.Limits;
@@ -10,14 +11,9 @@ import dev.bhatti.server.store.SqliteStore;
 import dev.bhatti.server.store.Store;
 import dev.bhatti.server.users.ApiKeys;
 import dev.bhatti.server.users.Users;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -27,7 +23,6 @@ import java.util.Map;
  * created through the API. Prints one {@code RESULT <check> <true|false>} line per check.
  */
 public final class BridgeDaemonDriver {
-    private final HttpClient http = HttpClient.newHttpClient();
     private int port;
 
     /** {@code args[0]}: the test's directory. */
@@ -81,16 +76,12 @@ public final class BridgeDaemonDriver {
         }
     }
 
-    private Map<String, Object> send(String key, String method, String path, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("Authorization", "Bearer " + key).timeout(Duration.ofMinutes(3))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() >= 300) {
-            throw new IllegalStateException(method + " " + path + " answered " + r.statusCode() + ": " + r.body());
-        }
+    /** A JSON call through the SDK; an error answer is thrown as its {@code BhattiException}. */
+    private Map<String, Object> send(String key, String method, String path, String body) {
+        Object tree = body == null || body.isEmpty() ? null : dev.bhatti.sdk.Json.parse(body);
         @SuppressWarnings("unchecked")
-        Map<String, Object> json = Json.mapper().readValue(r.body(), Map.class);
+        Map<String, Object> json = (Map<String, Object>) Bhatti.connect("http://127.0.0.1:" + port, key).raw()
+                .call(method, path, tree);
         return json;
     }
 

@@ -38,6 +38,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The SDK against a real daemon with real VMs (started in-process on a free port with its own
  * data dir, as the server tests do): one sandbox for the calls, one more for the README example.
+ * It lives in the server module because the server's tests use the SDK as their client, and the
+ * SDK cannot depend on the server as well (Maven refuses a cycle, test scope included).
  */
 class SdkAgainstDaemonTest {
     private static Path dir;
@@ -147,7 +149,8 @@ class SdkAgainstDaemonTest {
 
     @Test
     void readmeExampleCompilesAndRunsAgainstTheDaemon() throws Exception {
-        String readme = Files.readString(Path.of("README.md"));
+        String readme = Files.readString(Path.of(System.getProperty("basedir", ".")).toAbsolutePath().normalize()
+                .resolveSibling("sdk/README.md"));
         Matcher m = Pattern.compile("```java\n(.*?)```", Pattern.DOTALL).matcher(readme);
         assertThat(m.find()).as("a java block in sdk/README.md").isTrue();
         String source = m.group(1);
