@@ -107,7 +107,7 @@ public final class HelperCommand implements Callable<Integer> {
     private static boolean answers(Path socket) {
         try (SocketChannel c = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
             return true;
-        } catch (IOException | UnsupportedOperationException e) {
+        } catch (IOException e) {
             return false;
         }
     }

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -85,6 +86,17 @@ class HelperIT {
         Matcher m = Pattern.compile("calls (\\d+)").matcher(status.out());
         assertThat(m.find()).as(status.out()).isTrue();
         return Long.parseLong(m.group(1));
+    }
+
+    /** Polls {@code helper status} until it contains {@code text} or {@code seconds} pass; answers the last status. */
+    private static String awaitStatus(String text, int seconds) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        String status = call(fx.dir, Map.of(), "helper", "status").out();
+        while (!status.contains(text) && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+            status = call(fx.dir, Map.of(), "helper", "status").out();
+        }
+        return status;
     }
 
     private static long helperPid() throws Exception {
@@ -193,18 +205,9 @@ class HelperIT {
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
         pb.environment().put("HOME", fx.dir.toString());
         Process p = pb.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!call(fx.dir, Map.of(), "helper", "status").out().contains("running 1") && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-        }
-        assertThat(call(fx.dir, Map.of(), "helper", "status").out()).contains("running 1");
+        assertThat(awaitStatus("running 1", 60)).as("the call is running in the helper").contains("running 1");
         p.destroyForcibly().waitFor();
-        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        String status = "";
-        while (System.nanoTime() < deadline && !(status = call(fx.dir, Map.of(), "helper", "status").out()).contains("running 0")) {
-            Thread.sleep(200);
-        }
-        assertThat(status).as("the killed client's call ended in the helper").contains("running 0");
+        assertThat(awaitStatus("running 0", 30)).as("the killed client's call ended in the helper").contains("running 0");
     }
 
     @Test
@@ -235,7 +238,7 @@ class HelperIT {
         assertThat(r.out()).contains("hlp");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!Files.exists(socket) && System.nanoTime() < deadline) {
-            Thread.sleep(100);
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
         }
         assertThat(socket).exists();
         assertThat(servedCalls()).isZero();
