@@ -28,7 +28,7 @@ public enum ErrorCode {
     INVALID_LABEL(Family.INVALID, "a label key or value is empty, too long, or contains '=' or NUL"),
     INVALID_INIT(Family.INVALID, "init is not a usable command"),
     INVALID_COMMAND(Family.INVALID, "cmd is empty or contains NUL"),
-    INVALID_CWD(Family.INVALID, "cwd is not an absolute path or contains NUL"),
+    INVALID_CWD(Family.INVALID, "cwd contains a NUL byte (a relative cwd is resolved by the guest)"),
     INVALID_USER(Family.INVALID, "user is not one of lohar, root"),
     INVALID_TIMEOUT(Family.INVALID, "timeout_sec is not a positive number within the limit"),
     INVALID_PATH(Family.INVALID, "a guest path is missing, relative, or contains NUL or '..'"),

@@ -43,6 +43,15 @@ public final class Raw {
         public Object json() {
             return body.length == 0 ? null : Json.parse(text());
         }
+
+        /**
+         * The typed exception the SDK's own calls throw for this answer (the subclass of
+         * {@link BhattiException} for its code's family, with the server's message and code), or
+         * empty when the status is not an error (below 400).
+         */
+        public Optional<BhattiException> error() {
+            return status < 400 ? Optional.empty() : Optional.of(Transport.error(status, body));
+        }
     }
 
     /** Sends a request and reads the whole answer. {@code body} may be {@code null}. */

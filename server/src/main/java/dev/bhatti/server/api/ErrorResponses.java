@@ -64,7 +64,28 @@ final class ErrorResponses {
             body.put("request_id", requestId);
         }
         failure.retryAfterSec().ifPresent(s -> ctx.header("Retry-After", Integer.toString(s)));
-        Responses.json(ctx, failure.code().status(), body);
+        if ("websocket".equalsIgnoreCase(ctx.header("Upgrade"))) {
+            refuseUpgrade(ctx, failure.code().status(), body);
+        } else {
+            Responses.json(ctx, failure.code().status(), body);
+        }
+    }
+
+    /**
+     * A refused WebSocket upgrade: Javalin does not write a result set before the upgrade, so the
+     * error body is written here, making it the same JSON as any other refusal.
+     */
+    private static void refuseUpgrade(Context ctx, int status, Map<String, Object> body) {
+        byte[] json = dev.bhatti.proto.Json.encode(body);
+        try {
+            ctx.res().setStatus(status);
+            ctx.res().setContentType("application/json");
+            ctx.res().setContentLength(json.length);
+            ctx.res().getOutputStream().write(json);
+            ctx.res().flushBuffer();
+        } catch (java.io.IOException e) {
+            log.debug("event=upgrade_refusal_unsent status={} error=\"{}\"", status, e.getMessage());
+        }
     }
 
     private static ApiException internal() {

@@ -41,13 +41,14 @@ final class FileRoutes implements ApiServer.Routes {
     private void read(Context ctx) throws IOException {
         User user = guard.user(ctx);
         String path = path(ctx);
+        // The query is checked before the sandbox is woken: a bad request never costs a wake.
+        FileReadRequest request = new FileReadRequest(path, number(ctx, "offset", ErrorCode.INVALID_OFFSET),
+                number(ctx, "limit", ErrorCode.INVALID_LIMIT), number(ctx, "max_bytes", ErrorCode.INVALID_MAX_BYTES));
         AgentClient agent = guard.agent(ctx, user, ctx.pathParam("id"));
         if ("true".equals(ctx.queryParam("ls"))) {
             Responses.ok(ctx, agent.list(path));
             return;
         }
-        FileReadRequest request = new FileReadRequest(path, number(ctx, "offset", ErrorCode.INVALID_OFFSET), number(ctx, "limit", ErrorCode.INVALID_LIMIT),
-                number(ctx, "max_bytes", ErrorCode.INVALID_MAX_BYTES));
         boolean truncated = request.offset() != null || request.limit() != null || request.maxBytes() != null;
         try (FileReadStream in = agent.openRead(request)) {
             long size = in.response().size();

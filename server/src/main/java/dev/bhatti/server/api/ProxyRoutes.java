@@ -1,5 +1,6 @@
 package dev.bhatti.server.api;
 
+import dev.bhatti.api.ErrorCode;
 import dev.bhatti.server.proxy.ProxyRequest;
 import dev.bhatti.server.sandbox.Sandboxes;
 import dev.bhatti.server.store.SandboxRow;
@@ -47,6 +48,10 @@ final class ProxyRoutes implements ApiServer.Routes {
         User user = guard.user(ctx);
         int port = Proxy.port(ctx.pathParam("port"));
         SandboxRow row = api.sandboxes().row(user, ctx.pathParam("id"));
+        if (ctx.req().getContentLengthLong() > MAX_BODY) {
+            // Refused before the sandbox is woken: a body that cannot be relayed never costs a wake.
+            throw new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "request body is larger than " + (MAX_BODY >> 20) + " MiB");
+        }
         ProxyRequest request = ProxyRequest.of(ctx.req(), ProxyRequest.target(ctx.req(), PREFIX_SEGMENTS), true);
         Proxy.http(ctx, row.id(), guard.agent(ctx, user, row.id())::forward, port, request, MAX_BODY, null);
     }

@@ -88,10 +88,12 @@ final class PublicPreview implements ApiServer.Routes {
     }
 
     private void http(Context ctx, String alias, String target) throws Exception {
-        Published p = resolve(ctx, alias);
-        if (ctx.req().getContentLengthLong() > MAX_BODY) {
-            throw new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "request body is larger than " + (MAX_BODY >> 20) + " MiB");
-        }
+        Published p = resolve(ctx, alias, () -> {
+            // Before the wake: a body that cannot be relayed never wakes the sandbox.
+            if (ctx.req().getContentLengthLong() > MAX_BODY) {
+                throw new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "request body is larger than " + (MAX_BODY >> 20) + " MiB");
+            }
+        });
         ProxyRequest request = ProxyRequest.of(ctx.req(), target, false);
         try (Sandboxes.Hot hot = api.sandboxes().hot(p.sandbox())) {
             Proxy.http(ctx, hot.id(), hot.agent()::forward, p.rule().port(), request, MAX_BODY, DEADLINE);
@@ -99,7 +101,7 @@ final class PublicPreview implements ApiServer.Routes {
     }
 
     private void beforeUpgrade(Context ctx) throws Exception {
-        Published p = resolve(ctx, ctx.pathParam("alias"));
+        Published p = resolve(ctx, ctx.pathParam("alias"), () -> { });
         Sandboxes.Hot hot = api.sandboxes().hot(p.sandbox());
         Proxy.prepareWs(ctx, hot.id(), p.rule().port(), ProxyRequest.target(ctx.req(), PATH_PREFIX_SEGMENTS), false,
                 hot.agent()::forward, hot);
@@ -107,12 +109,13 @@ final class PublicPreview implements ApiServer.Routes {
 
     private record Published(PublishRow rule, SandboxRow sandbox) {}
 
-    /** Rate limits, the rule of the alias (404 if none), and its sandbox woken. */
-    private Published resolve(Context ctx, String alias) {
+    /** Rate limits, the rule of the alias (404 if none), {@code check}, and then its sandbox woken. */
+    private Published resolve(Context ctx, String alias, Runnable check) {
         limits.acquire("ip:" + ctx.ip(), RateLimits.Kind.PUBLIC_IP);
         limits.acquire("alias:" + alias, RateLimits.Kind.PUBLIC_ALIAS);
         PublishRow rule = api.store().publishByAlias(alias).orElseThrow(() -> notFound(alias));
         SandboxRow row = api.store().sandboxById(rule.sandboxId()).orElseThrow(() -> notFound(alias));
+        check.run();
         wakes.wake(row);
         return new Published(rule, api.store().sandboxById(row.id()).orElseThrow(() -> notFound(alias)));
     }

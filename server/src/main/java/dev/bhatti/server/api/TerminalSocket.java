@@ -65,10 +65,11 @@ final class TerminalSocket implements ApiServer.Routes {
             Responses.ok(ctx, Ports.of(row.id(), guard.agent(ctx, user, row.id())));
         });
         r.get("/ports", ctx -> Responses.ok(ctx, Ports.acrossHot(api.sandboxes(), guard.user(ctx))));
-        // Before the upgrade, so that an unknown sandbox is a 404 and a rate limit a 429.
+        // Before the upgrade, so that an unknown sandbox is a 404, a sandbox without a VM a 409 and
+        // a rate limit a 429, each an HTTP answer with the error body rather than a close frame.
         r.wsBeforeUpgrade("/sandboxes/{id}/ws", ctx -> {
             User user = guard.user(Caller.of(ctx), RateLimits.Kind.HEAVY);
-            api.sandboxes().row(user, ctx.pathParam("id"));
+            api.sandboxes().rowWithVm(user, ctx.pathParam("id"));
         });
         r.ws("/sandboxes/{id}/ws", ws -> {
             ws.onConnect(this::connect);

@@ -80,7 +80,7 @@ record Plan(String name, int cpus, int memoryMb, Integer diskSizeMb, Map<String,
         for (CreateRequest.FileEntry f : entries) {
             requireAbsolute(f.path(), "file path");
             if (f.mode() != null && !f.mode().matches("0?[0-7]{3,4}")) {
-                throw new ApiException(ErrorCode.INVALID_FILE, "file mode must be octal like 0644, got " + f.mode());
+                throw new ApiException(ErrorCode.INVALID_MODE, "file mode must be octal like 0644, got " + f.mode());
             }
             try {
                 out.put(f.path(), new CreateSpec.FileSpec(Base64.getDecoder().decode(f.content() == null ? "" : f.content()),

@@ -114,6 +114,13 @@ public final class Sandboxes {
         }
     }
 
+    /** The user's sandbox, or 404; a 409 when it has no VM this daemon can start (see {@code requireVm}). */
+    public SandboxRow rowWithVm(User user, String ref) {
+        SandboxRow row = row(user, ref);
+        requireVm(row);
+        return row;
+    }
+
     public SandboxView get(User user, String ref) {
         return view(row(user, ref));
     }
@@ -254,8 +261,17 @@ public final class Sandboxes {
         return view(running).startedFrom(from.name().toLowerCase());
     }
 
+    /**
+     * Renames, relabels and sets keep_hot. A refused keep_hot (a sandbox with no VM, or one whose
+     * wake fails) changes nothing: the VM is checked before anything is stored, and the stored
+     * row is put back when the wake fails.
+     */
     public SandboxView patch(User user, String ref, PatchRequest patch) {
         SandboxRow row = row(user, ref);
+        SandboxRow before = row;
+        if (Boolean.TRUE.equals(patch.keepHot())) {
+            requireVm(row);
+        }
         if (patch.name() != null) {
             Names.requireSandboxName(patch.name());
             String taken = patch.name();
@@ -272,7 +288,13 @@ public final class Sandboxes {
         }
         store.updateSandbox(row);
         if (Boolean.TRUE.equals(patch.keepHot())) {
-            ensureHot(row);
+            try {
+                ensureHot(row);
+            } catch (RuntimeException e) {
+                store.updateSandbox(row(user, row.id()).withName(before.name()).withLabels(before.labels())
+                        .withKeepHot(before.keepHot()));
+                throw e;
+            }
             row = row(user, row.id());
         }
         return view(row);

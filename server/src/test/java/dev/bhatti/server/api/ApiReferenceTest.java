@@ -42,7 +42,8 @@ class ApiReferenceTest {
                 .append(REGENERATE).append(" -->\n\n")
                 .append("The machine-readable form is [`openapi.json`](../server/src/main/resources/openapi.json), "
                         + "served by the daemon at `GET /openapi.json`.\n\n")
-                .append(doc.at("/info/description").asText()).append("\n\n## Routes\n\n| Method | Path | Summary |\n|---|---|---|\n");
+                .append(doc.at("/info/description").asText()).append("\n\n")
+                .append(doc.at("/info/x-bad-requests-world").asText()).append("\n\n## Routes\n\n| Method | Path | Summary |\n|---|---|---|\n");
         forEachOperation(doc, (path, method, op) -> md.append("| ").append(method.toUpperCase(Locale.ROOT)).append(" | [`")
                 .append(path).append("`](#").append(anchor(method, path)).append(") | ").append(cell(op.path("summary").asText()))
                 .append(" |\n"));
@@ -114,6 +115,12 @@ class ApiReferenceTest {
             String headers = response.has("headers") ? " (headers: " + String.join(", ", names(response.get("headers"))) + ")" : "";
             md.append("| ").append(r.getKey()).append(" | ").append(cell(answer + headers)).append(" |\n");
         });
+        if (op.has("x-bad-requests")) {
+            md.append("\nBad requests (sent by DocumentedBadRequestsTest):\n\n| Request | Answer |\n|---|---|\n");
+            op.get("x-bad-requests").forEach(e -> md.append("| ").append(cell(e.get("summary").asText() + ": `"
+                    + e.get("path").asText() + "`" + (e.has("body") ? " `" + shortened(e.get("body").toString()) + "`" : ""))).append(" | ")
+                    .append(e.get("status").asInt()).append(" `").append(e.get("code").asText()).append("` |\n"));
+        }
     }
 
     private static void schema(StringBuilder md, String name, JsonNode s) {
@@ -188,6 +195,10 @@ class ApiReferenceTest {
     /** GitHub's heading anchor of {@code ### METHOD `path`}. */
     private static String anchor(String method, String path) {
         return (method + " " + path).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9 _-]", "").replace(' ', '-');
+    }
+
+    private static String shortened(String text) {
+        return text.length() <= 100 ? text : text.substring(0, 99) + "…";
     }
 
     private static String cell(String text) {
