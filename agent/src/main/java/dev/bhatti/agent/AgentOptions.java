@@ -27,7 +27,10 @@ import dev.bhatti.agent.files.Owner;
  * @param maxSessions      sessions, running or retained (20)
  * @param exitedRetention  how long an exited, detached session stays attachable (30 s)
  * @param syncBeforeExit   call sync(2) before EXIT so a snapshot right after sees the files
- * @param ownsClock        CLOCK_SET may set the machine's wall clock (guest mode only: never the test host's)
+ * @param ownsClock        CLOCK_SET may set the machine's wall clock, and IDENTITY its hostname and entropy (guest
+ *                         mode only: never the test host's)
+ * @param identityRoot     directory IDENTITY writes hostname, machine-id and files under ({@code /} in the guest);
+ *                         empty: IDENTITY is refused
  */
 public record AgentOptions(
         SocketAddress control,
@@ -45,7 +48,8 @@ public record AgentOptions(
         int maxSessions,
         Duration exitedRetention,
         boolean syncBeforeExit,
-        boolean ownsClock) {
+        boolean ownsClock,
+        Optional<Path> identityRoot) {
 
     public AgentOptions {
         Objects.requireNonNull(control, "control");
@@ -65,48 +69,55 @@ public record AgentOptions(
     /** Spec defaults (SPEC §1.4, §2.4, §9; the admission limits of decision 0012) for the given listeners and workspace. */
     public static AgentOptions defaults(SocketAddress control, SocketAddress forward, Path workspace) {
         return new AgentOptions(control, forward, Optional.empty(), workspace, Map.of(), Optional.empty(), List.of(),
-                Optional.empty(), Duration.ofSeconds(5), 50, Duration.ofSeconds(2), 64, 20, Duration.ofSeconds(30), true, false);
+                Optional.empty(), Duration.ofSeconds(5), 50, Duration.ofSeconds(2), 64, 20, Duration.ofSeconds(30), true, false, Optional.empty());
     }
 
     public AgentOptions withToken(String value) {
         return new AgentOptions(control, forward, Optional.of(value), workspace, env, init, runAs, owner,
-                authTimeout, maxConnections, pendingTimeout, maxPending, maxSessions, exitedRetention, syncBeforeExit, ownsClock);
+                authTimeout, maxConnections, pendingTimeout, maxPending, maxSessions, exitedRetention, syncBeforeExit, ownsClock, identityRoot);
     }
 
     public AgentOptions withEnv(Map<String, String> value) {
         return new AgentOptions(control, forward, token, workspace, value, init, runAs, owner,
-                authTimeout, maxConnections, pendingTimeout, maxPending, maxSessions, exitedRetention, syncBeforeExit, ownsClock);
+                authTimeout, maxConnections, pendingTimeout, maxPending, maxSessions, exitedRetention, syncBeforeExit, ownsClock, identityRoot);
     }
 
     public AgentOptions withInit(String value) {
         return new AgentOptions(control, forward, token, workspace, env, Optional.ofNullable(value), runAs, owner,
-                authTimeout, maxConnections, pendingTimeout, maxPending, maxSessions, exitedRetention, syncBeforeExit, ownsClock);
+                authTimeout, maxConnections, pendingTimeout, maxPending, maxSessions, exitedRetention, syncBeforeExit, ownsClock, identityRoot);
     }
 
     public AgentOptions withIdentity(List<String> prefix, Owner fileOwner) {
         return new AgentOptions(control, forward, token, workspace, env, init, prefix, Optional.of(fileOwner),
-                authTimeout, maxConnections, pendingTimeout, maxPending, maxSessions, exitedRetention, syncBeforeExit, ownsClock);
+                authTimeout, maxConnections, pendingTimeout, maxPending, maxSessions, exitedRetention, syncBeforeExit, ownsClock, identityRoot);
     }
 
     public AgentOptions withLimits(Duration auth, int connections, int sessions, Duration retention) {
         return new AgentOptions(control, forward, token, workspace, env, init, runAs, owner,
-                auth, connections, pendingTimeout, maxPending, sessions, retention, syncBeforeExit, ownsClock);
+                auth, connections, pendingTimeout, maxPending, sessions, retention, syncBeforeExit, ownsClock, identityRoot);
     }
 
     /** The first-frame deadline and the cap on connections that have not authenticated (decision 0012). */
     public AgentOptions withAdmission(Duration firstFrame, int pending) {
         return new AgentOptions(control, forward, token, workspace, env, init, runAs, owner,
-                authTimeout, maxConnections, firstFrame, pending, maxSessions, exitedRetention, syncBeforeExit, ownsClock);
+                authTimeout, maxConnections, firstFrame, pending, maxSessions, exitedRetention, syncBeforeExit, ownsClock, identityRoot);
     }
 
     public AgentOptions withSync(boolean value) {
         return new AgentOptions(control, forward, token, workspace, env, init, runAs, owner,
-                authTimeout, maxConnections, pendingTimeout, maxPending, maxSessions, exitedRetention, value, ownsClock);
+                authTimeout, maxConnections, pendingTimeout, maxPending, maxSessions, exitedRetention, value, ownsClock, identityRoot);
+    }
+
+    /** Lets IDENTITY write under {@code root} ({@code /} in the guest, a temporary directory in tests). */
+    public AgentOptions withIdentityRoot(Path root) {
+        return new AgentOptions(control, forward, token, workspace, env, init, runAs, owner,
+                authTimeout, maxConnections, pendingTimeout, maxPending, maxSessions, exitedRetention, syncBeforeExit, ownsClock,
+                Optional.of(root));
     }
 
     /** Lets CLOCK_SET set the wall clock: only for the guest, where lohar runs as root in its own VM. */
     public AgentOptions withClockOwnership() {
         return new AgentOptions(control, forward, token, workspace, env, init, runAs, owner,
-                authTimeout, maxConnections, pendingTimeout, maxPending, maxSessions, exitedRetention, syncBeforeExit, true);
+                authTimeout, maxConnections, pendingTimeout, maxPending, maxSessions, exitedRetention, syncBeforeExit, true, identityRoot);
     }
 }

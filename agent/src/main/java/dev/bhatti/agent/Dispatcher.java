@@ -18,6 +18,7 @@ import dev.bhatti.proto.FileWriteRequest;
 import dev.bhatti.proto.ForwardRequest;
 import dev.bhatti.proto.Frame;
 import dev.bhatti.proto.FrameType;
+import dev.bhatti.proto.IdentityRequest;
 import dev.bhatti.proto.Json;
 import dev.bhatti.proto.PathRequest;
 import dev.bhatti.proto.Payloads;
@@ -36,7 +37,9 @@ final class Dispatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
 
     private final AgentOptions options;
-    private final Optional<byte[]> token;
+    /** Replaced by IDENTITY: a restored VM's new token opens every later connection, the old none. */
+    private volatile Optional<byte[]> token;
+    private final Optional<dev.bhatti.agent.identity.NewIdentity> identity;
     /** For the first frame of a connection that has not authenticated (short: decision 0012). */
     private final FirstFrameDeadline firstFrame;
     /** For the request frame after AUTH. */
@@ -57,6 +60,8 @@ final class Dispatcher implements AutoCloseable {
         this.sessions = new Sessions(launcher, activity, timers, options.maxSessions(), options.exitedRetention());
         this.exec = new Exec(launcher, activity, timers, options.syncBeforeExit());
         this.files = new FileService(options.workspace(), options.owner(), activity);
+        this.identity = options.identityRoot().map(root -> new dev.bhatti.agent.identity.NewIdentity(root,
+                options.owner(), options.ownsClock()));
     }
 
     void startInit() {
@@ -153,6 +158,7 @@ final class Dispatcher implements AutoCloseable {
             case FILE_STAT_REQ -> files.stat(Json.decode(p, PathRequest.class), conn);
             case FILE_LS_REQ -> files.list(Json.decode(p, PathRequest.class), conn);
             case CLOCK_SET -> setClock(Payloads.clock(p), conn);
+            case IDENTITY -> takeIdentity(Json.decode(p, IdentityRequest.class), conn);
             case FWD_REQ -> conn.tryError("forward requests belong on the forward port");
             default -> conn.tryError("unexpected " + type + " frame as a request");
         }
@@ -188,6 +194,25 @@ final class Dispatcher implements AutoCloseable {
         }
         GuestSystem.setClock(epochNanos);
         log.info("event=clock_set epoch_ms={}", epochNanos / 1_000_000);
+        conn.out().exit(0);
+    }
+
+    /**
+     * IDENTITY: files and machine state first, then the env and init, and the token last, so a
+     * failure leaves the VM answering its old token. Only a connection that authenticated with the
+     * current token gets here.
+     */
+    private void takeIdentity(IdentityRequest request, Connection conn) throws IOException {
+        if (identity.isEmpty()) {
+            conn.tryError("identity: taking a new identity is disabled here (test mode without --identity-root)");
+            return;
+        }
+        identity.get().apply(request);
+        launcher.setConfigEnv(request.env());
+        if (request.init() != null && !sessions.hasInit()) {
+            sessions.startInit(request.init());
+        }
+        token = Optional.of(request.token().getBytes(StandardCharsets.UTF_8));
         conn.out().exit(0);
     }
 

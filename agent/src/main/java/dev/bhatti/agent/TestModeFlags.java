@@ -11,7 +11,7 @@ import java.util.Map;
 /**
  * Test-mode flags: {@code --control-socket P --forward-socket P [--token T] [--workspace D]
  * [--init CMD] [--env K=V]... [--auth-timeout-ms N] [--exited-retention-ms N] [--max-connections N]
- * [--pending-timeout-ms N] [--max-pending N] [--max-sessions N] [--owner UID:GID] [--no-sync]}; socket paths and token may also come from
+ * [--pending-timeout-ms N] [--max-pending N] [--max-sessions N] [--owner UID:GID] [--identity-root DIR] [--no-sync]}; socket paths and token may also come from
  * {@code LOHAR_CONTROL_SOCKET}, {@code LOHAR_FORWARD_SOCKET}, {@code LOHAR_TOKEN}.
  */
 final class TestModeFlags {
@@ -41,6 +41,9 @@ final class TestModeFlags {
                 usage("--owner needs uid:gid, got " + owner);
             }
             options = options.withIdentity(List.of(), new Owner(Integer.parseInt(ids[0]), Integer.parseInt(ids[1])));
+        }
+        if (flags.containsKey("identity-root")) {
+            options = options.withIdentityRoot(Path.of(flags.get("identity-root")));
         }
         return options.withSync(!flags.containsKey("no-sync"));
     }
@@ -97,7 +100,7 @@ final class TestModeFlags {
         System.err.println("lohar: " + problem);
         System.err.println("usage: lohar guest [--config-device DEV]");
         System.err.println("       lohar test-mode --control-socket PATH --forward-socket PATH [--token T] "
-                + "[--workspace DIR] [--init CMD] [--env K=V]... [--owner UID:GID] [--no-sync]");
+                + "[--workspace DIR] [--init CMD] [--env K=V]... [--owner UID:GID] [--identity-root DIR] [--no-sync]");
         System.err.println("       lohar self-test");
         System.exit(2);
     }

@@ -239,6 +239,18 @@ public final class AgentClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Gives the VM a new identity (IDENTITY): a VM restored from another VM's snapshot becomes its
+     * own sandbox. From then on only {@code identity.token()} opens a connection, so the caller
+     * goes on with a new client holding it; this one's token opens nothing.
+     */
+    public void assumeIdentity(dev.bhatti.proto.IdentityRequest identity) throws IOException {
+        try (AgentConnection conn = connect()) {
+            conn.send(FrameType.IDENTITY, identity);
+            requireExitZero(conn, "identity");
+        }
+    }
+
     private static long epochNanos(Instant t) {
         return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano());
     }

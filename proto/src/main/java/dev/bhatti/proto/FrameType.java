@@ -64,7 +64,14 @@ public enum FrameType {
      * the guest's wall clock and answers EXIT(0), or ERROR. An extension to SPEC §1.2: the host sends
      * it after a warm or cold sandbox is woken, because the guest clock stood still while it slept.
      */
-    CLOCK_SET(0x60);
+    CLOCK_SET(0x60),
+    /**
+     * host→guest: JSON {@link IdentityRequest}; the agent takes the new identity (token, hostname,
+     * machine-id, env, files, init, and in a guest fresh entropy and the clock) and answers EXIT(0),
+     * or ERROR. Sent to a VM restored from another VM's snapshot (an image snapshot, a fork or a
+     * checkpoint) before anyone else talks to it; later connections must AUTH with the new token.
+     */
+    IDENTITY(0x61);
 
     private static final FrameType[] BY_CODE = new FrameType[256];
 

@@ -63,7 +63,8 @@ public final class GuestBoot {
         Path workspace = Files.createDirectories(Path.of("/workspace"));
         AgentOptions options = AgentOptions.defaults(new InetSocketAddress(Wire.CONTROL_PORT),
                 new InetSocketAddress(Wire.FORWARD_PORT), workspace)
-                .withEnv(config.env()).withInit(config.init()).withIdentity(RUN_AS_LOHAR, LOHAR).withClockOwnership();
+                .withEnv(config.env()).withInit(config.init()).withIdentity(RUN_AS_LOHAR, LOHAR).withClockOwnership()
+                .withIdentityRoot(Path.of("/"));
         log.info("event=guest_configured sandbox={} files={} volumes={}", config.sandboxId(),
                 report.applied().size(), config.volumes().size());
         return config.token() == null || config.token().isEmpty() ? options : options.withToken(config.token());

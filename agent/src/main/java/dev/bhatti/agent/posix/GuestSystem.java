@@ -11,7 +11,10 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
 
-/** System calls only the guest agent makes, as root inside the VM: mount, umount, sethostname, clock, power off. */
+/**
+ * System calls only the guest agent makes, as root inside the VM: mount, umount, sethostname,
+ * clock, entropy, power off.
+ */
 public final class GuestSystem {
     /** {@code MS_RDONLY}. */
     public static final long READ_ONLY = 1;
@@ -28,6 +31,15 @@ public final class GuestSystem {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
     private static final int CLOCK_REALTIME = 0;
     private static final MethodHandle REBOOT = Libc.withErrno("reboot", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle OPEN = Libc.withErrno("open",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), java.lang.foreign.Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle IOCTL = Libc.withErrno("ioctl",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), java.lang.foreign.Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle CLOSE = Libc.withErrno("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    /** {@code _IOW('R', 0x03, int[2])}: add bytes to the input pool and credit them. */
+    private static final long RNDADDENTROPY = 0x40085203L;
+    /** {@code _IO('R', 0x07)}: reseed the CRNG from the input pool now. */
+    private static final long RNDRESEEDCRNG = 0x5207L;
 
     private GuestSystem() {}
 
@@ -84,6 +96,38 @@ public final class GuestSystem {
             int rc = (int) CLOCK_SETTIME.invokeExact(slot, CLOCK_REALTIME, timespec);
             if (rc != 0) {
                 throw new PosixException("clock_settime", Libc.errno(slot));
+            }
+        } catch (Throwable t) {
+            throw Libc.rethrowIo(t);
+        }
+    }
+
+    /**
+     * Mixes {@code seed} into the kernel's input pool and credits it in full ({@code RNDADDENTROPY}
+     * on {@code /dev/random}), then reseeds the CRNG at once ({@code RNDRESEEDCRNG}), so that
+     * clones of one snapshot stop sharing their random stream. Needs root (CAP_SYS_ADMIN).
+     */
+    public static void addEntropy(byte[] seed) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment slot = Libc.errnoSlot(arena);
+            int fd = (int) OPEN.invokeExact(slot, arena.allocateFrom("/dev/random"), Libc.O_WRONLY, 0);
+            if (fd < 0) {
+                throw new PosixException("open /dev/random", Libc.errno(slot));
+            }
+            try {
+                // struct rand_pool_info { int entropy_count (bits); int buf_size (bytes); __u32 buf[]; }
+                MemorySegment info = arena.allocate(8L + ((seed.length + 3) & ~3));
+                info.set(JAVA_INT, 0, seed.length * 8);
+                info.set(JAVA_INT, 4, seed.length);
+                info.asSlice(8, seed.length).copyFrom(MemorySegment.ofArray(seed));
+                if ((int) IOCTL.invokeExact(slot, fd, RNDADDENTROPY, info) != 0) {
+                    throw new PosixException("ioctl RNDADDENTROPY", Libc.errno(slot));
+                }
+                if ((int) IOCTL.invokeExact(slot, fd, RNDRESEEDCRNG, MemorySegment.NULL) != 0) {
+                    throw new PosixException("ioctl RNDRESEEDCRNG", Libc.errno(slot));
+                }
+            } finally {
+                int ignored = (int) CLOSE.invokeExact(slot, fd);
             }
         } catch (Throwable t) {
             throw Libc.rethrowIo(t);

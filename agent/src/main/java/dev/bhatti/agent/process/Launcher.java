@@ -37,7 +37,8 @@ public final class Launcher implements AutoCloseable {
     static final Map<String, String> ROOT_ENV = Map.of("HOME", "/root", "USER", "root");
 
     private final Path workspace;
-    private final Map<String, String> configEnv;
+    /** The sandbox's env; replaced when the VM takes a new identity (IDENTITY). */
+    private volatile Map<String, String> configEnv;
     private final List<String> runAs;
     private final ExecutorService blockingIo =
             PlatformThreads.pool("lohar-io-");
@@ -46,6 +47,11 @@ public final class Launcher implements AutoCloseable {
         this.workspace = workspace;
         this.configEnv = Map.copyOf(configEnv);
         this.runAs = List.copyOf(runAs);
+    }
+
+    /** Replaces the sandbox's env for every later child (a restored VM's new identity). */
+    public void setConfigEnv(Map<String, String> env) {
+        this.configEnv = Map.copyOf(env);
     }
 
     private static Map<String, String> defaults() {

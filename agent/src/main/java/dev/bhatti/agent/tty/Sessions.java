@@ -65,6 +65,11 @@ public final class Sessions implements AutoCloseable {
     }
 
     /** Starts the init script ({@code sh -c <command>} in the workspace, on a PTY) as session {@code init}, detached. */
+    /** Whether an {@code init} session exists (running or retained). */
+    public boolean hasInit() {
+        return sessions.containsKey(INIT_ID);
+    }
+
     public void startInit(String command) {
         ExecRequest request = ExecRequest.builder("/bin/sh", "-c", command).tty().build();
         try {

@@ -1,0 +1,69 @@
+package dev.bhatti.proto;
+
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * IDENTITY payload: who a VM restored from another VM's snapshot now is.
+ *
+ * @param token     the sandbox's new agent token (32 hex digits); the old one stops working at once
+ * @param sandboxId the sandbox this VM now is
+ * @param hostname  the new hostname ({@code /etc/hostname}, and sethostname(2) in a guest)
+ * @param machineId the new {@code /etc/machine-id} (32 lower-case hex digits)
+ * @param env       the sandbox's env (secrets included), replacing the snapshot's for later execs
+ * @param files     files to write, by absolute guest path (content base64, mode octal)
+ * @param init      command of the {@code init} session, started when none runs; or {@code null}
+ * @param dns       nameserver addresses for {@code /etc/resolv.conf} (empty: leave it)
+ * @param entropy   base64 of 32..512 host random bytes, credited to the guest kernel's pool
+ * @param timeNs    the host's unix time in nanoseconds, for the guest's wall clock; or {@code null}
+ */
+public record IdentityRequest(String token, String sandboxId, String hostname, String machineId,
+                              Map<String, String> env, Map<String, File> files, String init, List<String> dns,
+                              String entropy, Long timeNs) {
+    private static final Pattern TOKEN = Pattern.compile("[0-9a-f]{32}");
+    private static final Pattern MACHINE_ID = Pattern.compile("[0-9a-f]{32}");
+    static final int MIN_ENTROPY = 32;
+    static final int MAX_ENTROPY = 512;
+
+    /** One file: base64 content ({@code null}: empty) and octal mode ({@code null}: 0644). */
+    public record File(String content, String mode) {}
+
+    public IdentityRequest {
+        if (token == null || !TOKEN.matcher(token).matches()) {
+            throw new IllegalArgumentException("identity token must be 32 lower-case hex digits");
+        }
+        if (machineId == null || !MACHINE_ID.matcher(machineId).matches()) {
+            throw new IllegalArgumentException("machine_id must be 32 lower-case hex digits");
+        }
+        if (hostname == null || hostname.isBlank()) {
+            throw new IllegalArgumentException("hostname is required");
+        }
+        int seed = entropyBytes(entropy).length;
+        if (seed < MIN_ENTROPY || seed > MAX_ENTROPY) {
+            throw new IllegalArgumentException("entropy must be " + MIN_ENTROPY + ".." + MAX_ENTROPY + " bytes, got " + seed);
+        }
+        env = env == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(env));
+        files = files == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(files));
+        files.keySet().forEach(Paths::requireValid);
+        dns = dns == null ? List.of() : List.copyOf(dns);
+    }
+
+    /** The entropy bytes. */
+    public byte[] seed() {
+        return entropyBytes(entropy);
+    }
+
+    private static byte[] entropyBytes(String entropy) {
+        if (entropy == null) {
+            return new byte[0];
+        }
+        try {
+            return Base64.getDecoder().decode(entropy);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("entropy is not base64: " + e.getMessage());
+        }
+    }
+}
