@@ -22,6 +22,7 @@ public final class Bench {
             case "engine" -> EngineBench.main(rest);
             case "server" -> ServerBench.main(rest);
             case "network" -> NetworkBench.main(rest);
+            case "snapshots" -> SnapshotBench.main(rest);
             default -> {
                 System.err.println("bhatti-bench: unknown command " + args[0]);
                 usage();

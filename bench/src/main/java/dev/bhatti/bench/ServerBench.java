@@ -45,7 +45,8 @@ final class ServerBench {
     static void main(String[] args) throws Exception {
         Path dir = Files.createTempDirectory("bhatti-bench-server-");
         ServerConfig config = ServerConfig.defaults().withDataDir(dir.resolve("data")).withListen("127.0.0.1:0")
-                .withClientConfig(dir.resolve("client.yaml")).withRateScale(1000);
+                .withClientConfig(dir.resolve("client.yaml")).withRateScale(1000)
+                .withImageSnapshots(false);
         try {
             Daemon daemon = Daemon.start(config);
             String key = adminKey(config);

@@ -89,10 +89,23 @@ public final class Daemon implements AutoCloseable {
             d.thermal.start();
             FirstStart.ensureAdmin(d.users, config, d.port());
             log.info("event=daemon_started version={} data_dir={} port={}", VERSION, config.dataDir(), d.port());
+            if (config.imageSnapshots() && !config.network().bridge() && engine instanceof QemuEngine qemu) {
+                Thread.ofVirtual().name("image-snapshot").start(() -> buildImageSnapshot(qemu));
+            }
             return d;
         } catch (IOException | RuntimeException e) {
             engine.close();
             throw e;
+        }
+    }
+
+    /** The default shape's image snapshot (decision 0021), in the background; a failure leaves creates booting. */
+    private static void buildImageSnapshot(QemuEngine engine) {
+        try {
+            engine.prepareImageSnapshot(dev.bhatti.server.sandbox.Creation.DEFAULT_CPUS,
+                    dev.bhatti.server.sandbox.Creation.DEFAULT_MEMORY_MB);
+        } catch (IOException | RuntimeException e) {
+            log.warn("event=image_snapshot_failed error=\"{}\"", e.getMessage());
         }
     }
 

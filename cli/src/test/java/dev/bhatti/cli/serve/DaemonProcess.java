@@ -42,6 +42,8 @@ final class DaemonProcess implements AutoCloseable {
     Duration start(String faultPoint) throws IOException, InterruptedException {
         long t0 = System.nanoTime();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        // No image snapshot build at start: it would boot a VM beside the test's own.
+        Files.writeString(root.resolve("no-config.yaml"), "image_snapshots: false\n");
         ProcessBuilder builder = new ProcessBuilder(List.of(java, "--enable-native-access=ALL-UNNAMED",
                 "-Duser.home=" + root.resolve("home"), "-cp", System.getProperty("java.class.path"),
                 "dev.bhatti.cli.Bhatti", "serve", "--config", root.resolve("no-config.yaml").toString(),

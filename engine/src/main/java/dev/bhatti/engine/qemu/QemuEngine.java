@@ -15,6 +15,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -40,6 +41,10 @@ public final class QemuEngine implements Engine {
     private final NetworkMode network;
     private final Map<String, QemuVm> vms = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
+    private final ImageSnapshots snapshots;
+    /** VMs booting to become an image snapshot: {@link #close()} ends them too. */
+    private final Set<QemuVm> building = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
 
     /** Bridge mode: sandboxes created without a user go on this user's bridge. */
     public static final String DEFAULT_USER = "default";
@@ -54,6 +59,7 @@ public final class QemuEngine implements Engine {
         this.images = images;
         this.accel = Accel.detect();
         this.kernelArgs = QemuCommand.kernelArgs(HostTsc.khz());
+        this.snapshots = new ImageSnapshots(dataDir, images);
         log.info("event=engine_ready accel={} images={} kernel_args=\"{}\"", accel, images.rootfs().getParent(), kernelArgs);
     }
 
@@ -77,17 +83,93 @@ public final class QemuEngine implements Engine {
         try {
             Disks.checkRootSize(images, spec.diskSizeMb());
             dir.create();
-            VmConfig config = prepare(spec, dir);
-            vm = new QemuVm(config, network.allocate(spec.id(), user, dir), network);
-            vms.put(spec.id(), vm);
-            vm.boot();
-            log.info("event=sandbox_created sandbox={} cpus={} memory_mb={}", spec.id(), spec.cpus(), spec.memoryMb());
+            long started = System.nanoTime();
+            Optional<ImageSnapshots.Snapshot> snapshot = snapshotFor(spec);
+            if (snapshot.isPresent()) {
+                vm = fromSnapshot(spec, user, dir, snapshot.get());
+            } else {
+                VmConfig config = prepare(spec, dir);
+                vm = new QemuVm(config, network.allocate(spec.id(), user, dir), network);
+                vms.put(spec.id(), vm);
+                vm.boot();
+            }
+            log.info("event=sandbox_created sandbox={} cpus={} memory_mb={} from={} ms={}", spec.id(), spec.cpus(),
+                    spec.memoryMb(), snapshot.isPresent() ? "snapshot" : "boot", (System.nanoTime() - started) / 1_000_000);
             return vm.info();
         } catch (IOException | RuntimeException e) {
             undoCreate(spec.id(), vm, dir);
             throw e instanceof EngineException ee ? ee
                     : new EngineException.VmmFailed("creating sandbox " + spec.id() + " failed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Builds the image snapshot of a shape (boot once, wait for the agent, snapshot), unless it
+     * exists; later creates of that shape restore it instead of booting. Answers its directory.
+     */
+    public Path prepareImageSnapshot(int cpus, int memoryMb) throws IOException {
+        return snapshots.build(cpus, memoryMb, kernelArgs, HexFormat.of().formatHex(bytes(16)), (spec, dir, token) -> {
+            Disks.overlay(images, dir, null);
+            Disks.configDrive(spec, token, List.of(), dir);
+            VmConfig config = new VmConfig(spec.id(), spec.name(), spec.cpus(), spec.memoryMb(), dir, token, images, accel,
+                    kernelArgs, QEMU, List.of());
+            NetworkMode user = NetworkMode.user();
+            QemuVm vm = new QemuVm(config, user.allocate(spec.id(), DEFAULT_USER, dir), user);
+            building.add(vm);
+            try {
+                if (closed) {
+                    throw new EngineException.VmmFailed("the engine is closed", null);
+                }
+                vm.boot();
+                // Warm what every clone runs first, so the snapshot holds it loaded and compiled:
+                // IDENTITY (taking its own token again) and an exec.
+                vm.agent().assumeIdentity(Identities.of(spec, token, bytes(64), bytes(16)));
+                vm.agent().exec(dev.bhatti.proto.ExecRequest.of("true"));
+                vm.stop(Snapshots.Mode.SHARED_MEMORY);
+            } finally {
+                building.remove(vm);
+                vm.kill();
+            }
+        }).dir().path();
+    }
+
+    /**
+     * The image snapshot a create can restore: user-mode networking, no volumes, the image's own
+     * disk size and a snapshot of its shape built; anything else boots (the log says why).
+     */
+    private Optional<ImageSnapshots.Snapshot> snapshotFor(CreateSpec spec) {
+        String why = !(network instanceof UserMode) ? "bridge networking"
+                : !spec.volumes().isEmpty() ? "volumes"
+                : spec.diskSizeMb() != null ? "a disk size of its own" : null;
+        Optional<ImageSnapshots.Snapshot> found = why == null ? snapshots.find(spec.cpus(), spec.memoryMb(), kernelArgs)
+                : Optional.empty();
+        if (found.isEmpty()) {
+            log.info("event=create_boots sandbox={} reason=\"{}\"", spec.id(),
+                    why != null ? why + " (the image snapshot has no such devices)" : "no image snapshot of "
+                            + spec.cpus() + " cpus, " + spec.memoryMb() + " MB");
+        }
+        return found;
+    }
+
+    private QemuVm fromSnapshot(CreateSpec spec, String user, SandboxDir dir, ImageSnapshots.Snapshot snapshot)
+            throws IOException {
+        long t0 = System.nanoTime();
+        ImageSnapshots.cloneInto(snapshot, dir);
+        long cloned = System.nanoTime();
+        dev.bhatti.engine.OwnerOnly.write(dir.createdFromFile(), "snapshot\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        String token = HexFormat.of().formatHex(bytes(16));
+        // Its own identity on its config drive too: a later boot on its disk (after a VMM death) reads it.
+        Disks.configDrive(spec, token, List.of(), dir);
+        VmConfig config = new VmConfig(spec.id(), spec.name(), spec.cpus(), spec.memoryMb(), dir, snapshot.token(), images,
+                accel, kernelArgs, QEMU, List.of());
+        QemuVm vm = new QemuVm(config, network.allocate(spec.id(), user, dir), network);
+        vms.put(spec.id(), vm);
+        long prepared = System.nanoTime();
+        vm.restoreAsNew(Identities.of(spec, token, bytes(64), bytes(16)));
+        log.info("event=sandbox_from_snapshot sandbox={} clone_ms={} config_drive_ms={} restore_and_identity_ms={}",
+                spec.id(), (cloned - t0) / 1_000_000, (prepared - cloned) / 1_000_000,
+                (System.nanoTime() - prepared) / 1_000_000);
+        return vm;
     }
 
     private VmConfig prepare(CreateSpec spec, SandboxDir dir) throws IOException {
@@ -255,6 +337,10 @@ public final class QemuEngine implements Engine {
     /** Ends every VMM this engine runs, without snapshots; sandbox directories stay (tests, abrupt shutdown). */
     @Override
     public void close() {
+        closed = true;
+        for (QemuVm vm : List.copyOf(building)) {
+            vm.kill();
+        }
         for (QemuVm vm : List.copyOf(vms.values())) {
             try {
                 vm.kill();

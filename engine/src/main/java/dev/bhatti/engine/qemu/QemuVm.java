@@ -31,7 +31,8 @@ final class QemuVm {
     static final Duration BOOT_READY = Duration.ofSeconds(120);
     static final Duration RESTORE_READY = Duration.ofSeconds(30);
 
-    private final VmConfig config;
+    /** Replaced only when a VM restored from another VM's snapshot takes its own token. */
+    private volatile VmConfig config;
     private final ReentrantLock lock = new ReentrantLock();
     /** Guards handing the VMM over ({@link #shutdownVmm}) against its exit watcher ({@link #died}). */
     private final Object vmmHandle = new Object();
@@ -59,7 +60,8 @@ final class QemuVm {
     }
 
     VmInfo info() {
-        return new VmInfo(config.id(), config.name(), thermal, config.cpus(), config.memoryMb(), broken, nic.guestAddress());
+        return new VmInfo(config.id(), config.name(), thermal, config.cpus(), config.memoryMb(), broken, nic.guestAddress(),
+                config.dir().createdFrom());
     }
 
     VmState state() {
@@ -75,6 +77,27 @@ final class QemuVm {
             launch(false);
             awaitAgent(BOOT_READY);
             thermal = Thermal.HOT;
+        });
+    }
+
+    /**
+     * A new sandbox from an image snapshot laid out in its directory: restores it (the agent still
+     * holds the snapshot's token), gives the guest its own identity over IDENTITY, and from then on
+     * talks to it with the sandbox's own token. On failure the VMM is gone.
+     */
+    void restoreAsNew(dev.bhatti.proto.IdentityRequest identity) throws IOException {
+        locked(() -> {
+            restore(false);
+            try {
+                agent.assumeIdentity(identity);
+            } catch (IOException | RuntimeException e) {
+                shutdownVmm();
+                throw markBroken("the restored guest did not take its identity: " + e.getMessage() + tails());
+            }
+            config = config.withToken(identity.token());
+            closeAgent();
+            agent = new AgentClient(Transport.tcp(nic.agentHost(), nic.controlPort(), nic.forwardPort()),
+                    Optional.of(config.token()));
         });
     }
 

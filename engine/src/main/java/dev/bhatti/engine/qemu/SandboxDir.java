@@ -24,6 +24,13 @@ record SandboxDir(Path path) {
     /** Bridge mode only: the VM's user, TAP, MAC and address, read back at recovery. */
     Path nic() { return path.resolve("nic.properties"); }
     Path volume(String name) { return path.resolve("vol-" + name + ".ext4"); }
+    /** Present (holding {@code snapshot}) when the VM was made from an image snapshot; absent: booted. */
+    Path createdFromFile() { return path.resolve("created-from"); }
+
+    /** How the VM was first made, as recorded in its directory. */
+    dev.bhatti.engine.CreatedFrom createdFrom() {
+        return Files.exists(createdFromFile()) ? dev.bhatti.engine.CreatedFrom.SNAPSHOT : dev.bhatti.engine.CreatedFrom.BOOT;
+    }
 
     void create() throws IOException {
         OwnerOnly.directories(path.getParent());

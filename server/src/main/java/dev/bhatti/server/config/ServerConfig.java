@@ -27,10 +27,12 @@ import java.util.Objects;
  *                      and a /24 per user out of {@code bridge_range}, e.g. 10.200 → 10.200.N.0/24)
  * @param disk          the largest root disk per sandbox and the free space kept on the data dir's
  *                      filesystem (decision 0016)
+ * @param imageSnapshots build the image snapshot of the default shape at start, so creates of that
+ *                      shape restore it instead of booting (default true; decision 0021)
  */
 public record ServerConfig(Path dataDir, String host, int port, Path clientConfig, Duration thermalInterval,
                            Duration warmAfter, Duration coldAfter, double rateScale, String proxyZone, Network network,
-                           Disk disk) {
+                           Disk disk, boolean imageSnapshots) {
 
     /** How sandboxes are networked (SPEC §6). */
     public record Network(NetworkMode mode, String bridgeRange) {
@@ -98,14 +100,14 @@ public record ServerConfig(Path dataDir, String host, int port, Path clientConfi
     public static ServerConfig defaults() {
         return new ServerConfig(Path.of("/var/lib/bhatti"), "127.0.0.1", 8080,
                 Path.of(System.getProperty("user.home"), ".bhatti", "config.yaml"),
-                Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(30), 1.0, null, Network.USER, Disk.DEFAULT);
+                Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(30), 1.0, null, Network.USER, Disk.DEFAULT, true);
     }
 
     /** The file's fields (snake_case), all optional. */
     record FileFields(String dataDir, String listen, String clientConfig, Integer thermalIntervalSec,
                       Integer warmAfterSec, Integer coldAfterSec, Double rateScale, String proxyZone,
                       String network, String bridgeRange, Integer maxRootDiskMb, Long diskReserveMb,
-                      Integer diskReservePercent) {}
+                      Integer diskReservePercent, Boolean imageSnapshots) {}
 
     /** Defaults overridden by {@code file} when it exists. */
     public static ServerConfig load(Path file) throws IOException {
@@ -132,7 +134,8 @@ public record ServerConfig(Path dataDir, String host, int port, Path clientConfi
                         f.bridgeRange() != null ? f.bridgeRange() : c.network().bridgeRange()),
                 new Disk(f.maxRootDiskMb() != null ? f.maxRootDiskMb() : c.disk().maxRootDiskMb(),
                         f.diskReserveMb() != null ? f.diskReserveMb() : c.disk().reserveMb(),
-                        f.diskReservePercent() != null ? f.diskReservePercent() : c.disk().reservePercent()));
+                        f.diskReservePercent() != null ? f.diskReservePercent() : c.disk().reservePercent()),
+                f.imageSnapshots() != null ? f.imageSnapshots() : c.imageSnapshots());
     }
 
     /** {@code host:port} or {@code :port}. */
@@ -149,42 +152,47 @@ public record ServerConfig(Path dataDir, String host, int port, Path clientConfi
             throw new IllegalArgumentException("listen port must be a number, got " + listen);
         }
         return new ServerConfig(dataDir, h, p, clientConfig, thermalInterval, warmAfter, coldAfter,
-                rateScale, proxyZone, network, disk);
+                rateScale, proxyZone, network, disk, imageSnapshots);
     }
 
     public ServerConfig withDataDir(Path dir) {
         return new ServerConfig(dir, host, port, clientConfig, thermalInterval, warmAfter, coldAfter,
-                rateScale, proxyZone, network, disk);
+                rateScale, proxyZone, network, disk, imageSnapshots);
     }
 
     public ServerConfig withClientConfig(Path file) {
         return new ServerConfig(dataDir, host, port, file, thermalInterval, warmAfter, coldAfter,
-                rateScale, proxyZone, network, disk);
+                rateScale, proxyZone, network, disk, imageSnapshots);
     }
 
     public ServerConfig withThermal(Duration interval, Duration warm, Duration cold) {
         return new ServerConfig(dataDir, host, port, clientConfig, interval, warm, cold,
-                rateScale, proxyZone, network, disk);
+                rateScale, proxyZone, network, disk, imageSnapshots);
     }
 
     public ServerConfig withRateScale(double scale) {
         return new ServerConfig(dataDir, host, port, clientConfig, thermalInterval, warmAfter, coldAfter,
-                scale, proxyZone, network, disk);
+                scale, proxyZone, network, disk, imageSnapshots);
     }
 
     public ServerConfig withProxyZone(String zone) {
         return new ServerConfig(dataDir, host, port, clientConfig, thermalInterval, warmAfter, coldAfter,
-                rateScale, zone, network, disk);
+                rateScale, zone, network, disk, imageSnapshots);
     }
 
     public ServerConfig withNetwork(Network n) {
         return new ServerConfig(dataDir, host, port, clientConfig, thermalInterval, warmAfter, coldAfter,
-                rateScale, proxyZone, n, disk);
+                rateScale, proxyZone, n, disk, imageSnapshots);
+    }
+
+    public ServerConfig withImageSnapshots(boolean on) {
+        return new ServerConfig(dataDir, host, port, clientConfig, thermalInterval, warmAfter, coldAfter,
+                rateScale, proxyZone, network, disk, on);
     }
 
     public ServerConfig withDisk(Disk d) {
         return new ServerConfig(dataDir, host, port, clientConfig, thermalInterval, warmAfter, coldAfter,
-                rateScale, proxyZone, network, d);
+                rateScale, proxyZone, network, d, imageSnapshots);
     }
 
     private static Duration seconds(Integer v, Duration fallback) {

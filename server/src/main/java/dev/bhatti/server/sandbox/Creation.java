@@ -30,6 +30,10 @@ import org.slf4j.LoggerFactory;
  * every step so nothing is left behind.
  */
 public final class Creation {
+    /** The shape of a create that names none (and the shape whose image snapshot the daemon builds). */
+    public static final int DEFAULT_CPUS = 1;
+    public static final int DEFAULT_MEMORY_MB = 512;
+
     private static final Logger log = LoggerFactory.getLogger(Creation.class);
     /** The config drive every sandbox gets (engine Disks). */
     private static final int CONFIG_DRIVE_MB = 8;

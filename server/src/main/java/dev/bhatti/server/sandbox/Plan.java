@@ -28,8 +28,8 @@ record Plan(String name, int cpus, int memoryMb, Integer diskSizeMb, Map<String,
     static Plan of(User user, CreateRequest r, TemplateRow t, Supplier<String> defaultName) {
         String name = r.name() == null ? defaultName.get() : r.name();
         Names.requireSandboxName(name);
-        int cpus = pick(r.cpus(), t == null ? null : t.cpus(), 1);
-        int memory = pick(r.memoryMb(), t == null ? null : t.memoryMb(), 512);
+        int cpus = pick(r.cpus(), t == null ? null : t.cpus(), Creation.DEFAULT_CPUS);
+        int memory = pick(r.memoryMb(), t == null ? null : t.memoryMb(), Creation.DEFAULT_MEMORY_MB);
         if (cpus < 1 || cpus > user.limits().maxCpus()) {
             throw new ApiException(ErrorCode.INVALID_CPUS, "cpus must be 1.." + user.limits().maxCpus() + ", got " + cpus);
         }

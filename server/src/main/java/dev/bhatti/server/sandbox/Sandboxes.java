@@ -76,9 +76,10 @@ public final class Sandboxes {
         try {
             VmInfo vm = engine.status(row.id());
             String reason = vm.broken().map(Sandboxes::firstLine).orElse(healthy(row) ? null : UNCONFIRMED);
-            return SandboxView.of(row, SandboxView.thermal(vm.thermal()), vm.ip().orElse(null), reason);
+            return SandboxView.of(row, SandboxView.thermal(vm.thermal()), vm.ip().orElse(null), reason,
+                    vm.createdFrom().wire());
         } catch (EngineException.NotFound e) {
-            return SandboxView.of(row, ThermalState.COLD, null, healthy(row) ? null : lost(row));
+            return SandboxView.of(row, ThermalState.COLD, null, healthy(row) ? null : lost(row), null);
         }
     }
 

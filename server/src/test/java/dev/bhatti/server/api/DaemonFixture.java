@@ -35,11 +35,14 @@ final class DaemonFixture implements AutoCloseable {
         this(c -> c);
     }
 
-    /** With the test defaults (free port, temp dirs, generous rate limits) adjusted by {@code tweak}. */
+    /**
+     * With the test defaults (free port, temp dirs, generous rate limits, no image snapshot built
+     * at start: a test that wants one turns it on) adjusted by {@code tweak}.
+     */
     DaemonFixture(java.util.function.UnaryOperator<ServerConfig> tweak) throws IOException {
         dir = Files.createTempDirectory("bhatti-daemon-test-");
         ServerConfig config = tweak.apply(ServerConfig.defaults().withDataDir(dir.resolve("data")).withListen("127.0.0.1:0")
-                .withClientConfig(dir.resolve("client/config.yaml")).withRateScale(100));
+                .withClientConfig(dir.resolve("client/config.yaml")).withRateScale(100).withImageSnapshots(false));
         daemon = Daemon.start(config);
         adminKey = Files.readAllLines(config.clientConfig()).stream().filter(l -> l.startsWith("auth_token: "))
                 .map(l -> l.substring("auth_token: ".length())).findFirst().orElseThrow();

@@ -58,7 +58,7 @@ class DataDirPermissionsTest {
         parent = Files.createTempDirectory("bhatti-perms-test-");
         Files.setPosixFilePermissions(parent, PosixFilePermissions.fromString("rwxr-xr-x"));
         config = ServerConfig.defaults().withDataDir(parent.resolve("data")).withListen("127.0.0.1:0")
-                .withClientConfig(parent.resolve("client/config.yaml")).withRateScale(100);
+                .withClientConfig(parent.resolve("client/config.yaml")).withRateScale(100).withImageSnapshots(false);
         daemon = Daemon.start(config);
         admin = Files.readAllLines(config.clientConfig()).stream().filter(l -> l.startsWith("auth_token: "))
                 .map(l -> l.substring("auth_token: ".length())).findFirst().orElseThrow();

@@ -1,0 +1,92 @@
+package dev.bhatti.engine.qemu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.bhatti.client.AgentClient;
+import dev.bhatti.client.AgentException;
+import dev.bhatti.client.Transport;
+import dev.bhatti.engine.CreateSpec;
+import dev.bhatti.engine.StartedFrom;
+import dev.bhatti.engine.VmState;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Creates from an image snapshot (decision 0021), on real VMs: each clone is its own machine. */
+class EngineImageSnapshotTest {
+    private static EngineFixture fx;
+    private static Path snapshot;
+    private static String snapshotToken;
+
+    @BeforeAll
+    static void start() throws Exception {
+        fx = new EngineFixture();
+        snapshot = fx.engine.prepareImageSnapshot(1, 512);
+        snapshotToken = Files.readString(snapshot.resolve(ImageSnapshots.TOKEN_FILE)).strip();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        fx.close();
+    }
+
+    private static String create(String prefix, Map<String, String> env) {
+        String id = EngineFixture.newId(prefix);
+        fx.engine.create(new CreateSpec(id, id, 1, 512, null, env, null,
+                Map.of("/etc/clone-note", new CreateSpec.FileSpec("mine\n".getBytes(), "0600")), List.of()));
+        return id;
+    }
+
+    private static AgentClient clientWith(String id, String token) {
+        VmState s = fx.engine.exportState(id);
+        return new AgentClient(Transport.tcp("127.0.0.1", s.controlPort(), s.forwardPort()), Optional.of(token));
+    }
+
+    @Test
+    void twoClonesOfOneSnapshotAreDifferentMachinesWithTheirOwnTokens() throws Exception {
+        String a = create("clone-a", Map.of("WHO", "a"));
+        String b = create("clone-b", Map.of("WHO", "b"));
+        String script = "echo $WHO; hostname; cat /etc/machine-id; head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \\n'; "
+                + "echo; cat /etc/clone-note";
+        List<String> outA = fx.sh(a, script).stdout().lines().toList();
+        List<String> outB = fx.sh(b, script).stdout().lines().toList();
+        assertThat(outA.get(0)).isEqualTo("a");
+        assertThat(outB.get(0)).isEqualTo("b");
+        assertThat(outA.get(1)).isEqualTo(a);
+        assertThat(outB.get(1)).isEqualTo(b);
+        assertThat(outA.get(2)).matches("[0-9a-f]{32}").isNotEqualTo(outB.get(2));
+        assertThat(outA.get(3)).hasSize(32).isNotEqualTo(outB.get(3));
+        assertThat(outA.get(4)).isEqualTo("mine");
+        String tokenA = fx.engine.exportState(a).token();
+        assertThat(tokenA).isNotEqualTo(snapshotToken).isNotEqualTo(fx.engine.exportState(b).token());
+        try (AgentClient old = clientWith(a, snapshotToken); AgentClient crossed = clientWith(b, tokenA)) {
+            assertThatThrownBy(old::activity).isInstanceOf(AgentException.class).hasMessage("auth required");
+            assertThatThrownBy(crossed::activity).isInstanceOf(AgentException.class).hasMessage("auth required");
+        }
+    }
+
+    @Test
+    void aCloneSurvivesAColdStopAndStartWithItsFiles() throws Exception {
+        String c = create("clone-cold", Map.of());
+        fx.sh(c, "echo kept > /workspace/f && sync");
+        fx.engine.stop(c);
+        assertThat(fx.engine.start(c, false)).isEqualTo(StartedFrom.SNAPSHOT);
+        assertThat(fx.sh(c, "cat /workspace/f; hostname").stdout()).isEqualTo("kept\n" + c + "\n");
+    }
+
+    @Test
+    void theSnapshotsFilesAreReadOnlyAndACloneLeavesThemUnchanged() throws Exception {
+        long before = Files.size(snapshot.resolve("root.qcow2"));
+        String d = create("clone-disk", Map.of());
+        fx.sh(d, "head -c 4000000 /dev/urandom > /workspace/big && sync");
+        assertThat(Files.size(snapshot.resolve("root.qcow2"))).isEqualTo(before);
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(snapshot.resolve("mem")))).isEqualTo("r--------");
+    }
+}
