@@ -32,7 +32,7 @@ public final class CliFixture implements AutoCloseable {
     public CliFixture() throws IOException {
         this.dir = Files.createTempDirectory("bhatti-cli-test-");
         ServerConfig config = ServerConfig.defaults().withDataDir(dir.resolve("data")).withListen("127.0.0.1:0")
-                .withClientConfig(dir.resolve("client.yaml")).withRateScale(100);
+                .withClientConfig(dir.resolve("client.yaml")).withRateScale(100).withImageSnapshots(false);
         this.daemon = Daemon.start(config);
         this.token = Files.readAllLines(config.clientConfig()).stream().filter(l -> l.startsWith("auth_token: "))
                 .map(l -> l.substring("auth_token: ".length())).findFirst().orElseThrow();

@@ -52,7 +52,8 @@ class SdkAgainstDaemonTest {
     static void start() throws IOException {
         dir = Files.createTempDirectory("bhatti-sdk-test-");
         ServerConfig config = ServerConfig.defaults().withDataDir(dir.resolve("data")).withListen("127.0.0.1:0")
-                .withClientConfig(dir.resolve("client/config.yaml")).withRateScale(100);
+                .withClientConfig(dir.resolve("client/config.yaml")).withRateScale(100)
+                .withImageSnapshots(false);
         daemon = Daemon.start(config);
         key = Files.readAllLines(config.clientConfig()).stream().filter(l -> l.startsWith("auth_token: "))
                 .map(l -> l.substring("auth_token: ".length())).findFirst().orElseThrow();

@@ -64,7 +64,9 @@ public final class CreateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         String name = sb.name();
         out.printf("%s %s (%s)%n", existing ? "unchanged:" : "created:", name, sb.id());
-        out.printf("  cpus %s, memory %s MiB, ip %s%n", sb.cpus(), sb.memoryMb(), sb.ip() == null ? "-" : sb.ip());
+        out.printf("  cpus %s, memory %s MiB, ip %s%s%n", sb.cpus(), sb.memoryMb(), sb.ip() == null ? "-" : sb.ip(),
+                sb.createdFrom() == null || existing ? "" : ", made from " + ("snapshot".equals(sb.createdFrom())
+                        ? "the image snapshot" : "a boot"));
         out.println("open a shell: bhatti shell " + name);
     }
 }

@@ -25,10 +25,13 @@ import org.slf4j.LoggerFactory;
  * directory), its kernel, initrd, the kernel arguments and the shape: a rebuilt image gets a new
  * key. A snapshot is complete iff its directory exists (it is built in {@code <key>.partial} and
  * renamed); its files are read-only and shared by every sandbox made from it (decision 0021).
+ * One spare clone per snapshot is laid out ahead of time, so a create usually only renames it.
  */
 final class ImageSnapshots {
     private static final Logger log = LoggerFactory.getLogger(ImageSnapshots.class);
     static final String TOKEN_FILE = "token";
+    /** In a spare clone directory once it is complete; removed before the directory is taken. */
+    private static final String SPARE_READY = "spare-ready";
 
     /** A complete snapshot: its directory (a {@link SandboxDir} layout) and the token its agent holds. */
     record Snapshot(SandboxDir dir, String token, int cpus, int memoryMb) {}
@@ -118,6 +121,55 @@ final class ImageSnapshots {
         for (Path p : List.of(dir.memory(), dir.state())) {
             Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         }
+    }
+
+    /**
+     * Moves the snapshot's spare clone (a directory {@link #cloneInto} laid out ahead of time,
+     * {@code <key>.spare}) to {@code target}, which must not exist; false when none is ready.
+     */
+    boolean takeSpare(Snapshot snapshot, SandboxDir target) throws IOException {
+        Path spare = spare(snapshot);
+        synchronized (building.computeIfAbsent(spare.toString(), k -> new Object())) {
+            if (!Files.exists(spare.resolve(SPARE_READY))) {
+                return false;
+            }
+            Files.delete(spare.resolve(SPARE_READY));
+            Files.move(spare, target.path(), StandardCopyOption.ATOMIC_MOVE);
+            return true;
+        }
+    }
+
+    /**
+     * Lays out the snapshot's spare clone unless one is ready (creates then only rename a
+     * directory instead of copying memory); a failure leaves no spare, and creates copy.
+     */
+    void refillSpare(Snapshot snapshot) {
+        Path spare = spare(snapshot);
+        synchronized (building.computeIfAbsent(spare.toString(), k -> new Object())) {
+            if (Files.exists(spare.resolve(SPARE_READY))) {
+                return;
+            }
+            SandboxDir partial = new SandboxDir(spare.resolveSibling(spare.getFileName() + ".partial"));
+            try {
+                new SandboxDir(spare).delete();
+                partial.delete();
+                partial.create();
+                cloneInto(snapshot, partial);
+                Files.move(partial.path(), spare, StandardCopyOption.ATOMIC_MOVE);
+                OwnerOnly.write(spare.resolve(SPARE_READY), new byte[0]);
+            } catch (IOException | RuntimeException e) {
+                log.warn("event=spare_clone_failed snapshot={} error=\"{}\"", snapshot.dir().path(), e.getMessage());
+                try {
+                    partial.delete();
+                } catch (IOException ignored) {
+                    // the next refill removes it
+                }
+            }
+        }
+    }
+
+    private static Path spare(Snapshot snapshot) {
+        return snapshot.dir().path().resolveSibling(snapshot.dir().path().getFileName() + ".spare");
     }
 
     private String key(int cpus, int memoryMb, String kernelArgs) {

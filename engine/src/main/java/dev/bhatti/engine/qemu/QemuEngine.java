@@ -108,29 +108,35 @@ public final class QemuEngine implements Engine {
      * exists; later creates of that shape restore it instead of booting. Answers its directory.
      */
     public Path prepareImageSnapshot(int cpus, int memoryMb) throws IOException {
-        return snapshots.build(cpus, memoryMb, kernelArgs, HexFormat.of().formatHex(bytes(16)), (spec, dir, token) -> {
-            Disks.overlay(images, dir, null);
-            Disks.configDrive(spec, token, List.of(), dir);
-            VmConfig config = new VmConfig(spec.id(), spec.name(), spec.cpus(), spec.memoryMb(), dir, token, images, accel,
-                    kernelArgs, QEMU, List.of());
-            NetworkMode user = NetworkMode.user();
-            QemuVm vm = new QemuVm(config, user.allocate(spec.id(), DEFAULT_USER, dir), user);
-            building.add(vm);
-            try {
-                if (closed) {
-                    throw new EngineException.VmmFailed("the engine is closed", null);
-                }
-                vm.boot();
-                // Warm what every clone runs first, so the snapshot holds it loaded and compiled:
-                // IDENTITY (taking its own token again) and an exec.
-                vm.agent().assumeIdentity(Identities.of(spec, token, bytes(64), bytes(16)));
-                vm.agent().exec(dev.bhatti.proto.ExecRequest.of("true"));
-                vm.stop(Snapshots.Mode.SHARED_MEMORY);
-            } finally {
-                building.remove(vm);
-                vm.kill();
+        ImageSnapshots.Snapshot built = snapshots.build(cpus, memoryMb, kernelArgs, HexFormat.of().formatHex(bytes(16)),
+                this::bootAndSnapshot);
+        refillInBackground(built);
+        return built.dir().path();
+    }
+
+    /** The image snapshot's VM: booted in {@code dir}, warmed, snapshotted with shared memory, ended. */
+    private void bootAndSnapshot(CreateSpec spec, SandboxDir dir, String token) throws IOException {
+        Disks.overlay(images, dir, null);
+        Disks.configDrive(spec, token, List.of(), dir);
+        VmConfig config = new VmConfig(spec.id(), spec.name(), spec.cpus(), spec.memoryMb(), dir, token, images, accel,
+                kernelArgs, QEMU, List.of());
+        NetworkMode user = NetworkMode.user();
+        QemuVm vm = new QemuVm(config, user.allocate(spec.id(), DEFAULT_USER, dir), user);
+        building.add(vm);
+        try {
+            if (closed) {
+                throw new EngineException.VmmFailed("the engine is closed", null);
             }
-        }).dir().path();
+            vm.boot();
+            // Warm what every clone runs first, so the snapshot holds it loaded:
+            // IDENTITY (taking its own token again) and an exec.
+            vm.agent().assumeIdentity(Identities.of(spec, token, bytes(64), bytes(16)));
+            vm.agent().exec(dev.bhatti.proto.ExecRequest.of("true"));
+            vm.stop(Snapshots.Mode.SHARED_MEMORY);
+        } finally {
+            building.remove(vm);
+            vm.kill();
+        }
     }
 
     /**
@@ -154,7 +160,13 @@ public final class QemuEngine implements Engine {
     private QemuVm fromSnapshot(CreateSpec spec, String user, SandboxDir dir, ImageSnapshots.Snapshot snapshot)
             throws IOException {
         long t0 = System.nanoTime();
-        ImageSnapshots.cloneInto(snapshot, dir);
+        Files.delete(dir.path());
+        boolean spare = snapshots.takeSpare(snapshot, dir);
+        if (!spare) {
+            dir.create();
+            ImageSnapshots.cloneInto(snapshot, dir);
+        }
+        refillInBackground(snapshot);
         long cloned = System.nanoTime();
         dev.bhatti.engine.OwnerOnly.write(dir.createdFromFile(), "snapshot\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         String token = HexFormat.of().formatHex(bytes(16));
@@ -166,10 +178,16 @@ public final class QemuEngine implements Engine {
         vms.put(spec.id(), vm);
         long prepared = System.nanoTime();
         vm.restoreAsNew(Identities.of(spec, token, bytes(64), bytes(16)));
-        log.info("event=sandbox_from_snapshot sandbox={} clone_ms={} config_drive_ms={} restore_and_identity_ms={}",
-                spec.id(), (cloned - t0) / 1_000_000, (prepared - cloned) / 1_000_000,
+        log.info("event=sandbox_from_snapshot sandbox={} spare={} clone_ms={} config_drive_ms={} restore_and_identity_ms={}",
+                spec.id(), spare, (cloned - t0) / 1_000_000, (prepared - cloned) / 1_000_000,
                 (System.nanoTime() - prepared) / 1_000_000);
         return vm;
+    }
+
+    private void refillInBackground(ImageSnapshots.Snapshot snapshot) {
+        if (!closed) {
+            Thread.ofVirtual().name("spare-clone").start(() -> snapshots.refillSpare(snapshot));
+        }
     }
 
     private VmConfig prepare(CreateSpec spec, SandboxDir dir) throws IOException {

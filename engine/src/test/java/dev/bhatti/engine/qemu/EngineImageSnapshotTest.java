@@ -89,4 +89,23 @@ class EngineImageSnapshotTest {
         assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
                 Files.getPosixFilePermissions(snapshot.resolve("mem")))).isEqualTo("r--------");
     }
+
+    @Test
+    void aCreateTakesTheReadySpareCloneAndANewSpareIsLaidOutForTheNext() throws Exception {
+        Path spare = snapshot.resolveSibling(snapshot.getFileName() + ".spare");
+        awaitFile(spare.resolve("spare-ready"));
+        String e = create("clone-spare", Map.of("WHO", "e"));
+        assertThat(fx.sh(e, "echo $WHO").stdout()).isEqualTo("e\n");
+        assertThat(fx.sandboxDir(e).resolve("spare-ready")).doesNotExist();
+        awaitFile(spare.resolve("spare-ready"));
+        assertThat(spare.resolve("mem")).exists();
+    }
+
+    private static void awaitFile(Path file) {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+        while (!Files.exists(file) && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(50_000_000);
+        }
+        assertThat(file).as("laid out within 60 s").exists();
+    }
 }
