@@ -87,9 +87,7 @@ final class ImageSnapshots {
                 for (Path p : List.of(partial.overlay(), partial.memory(), partial.state())) {
                     Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("r--------"));
                 }
-                for (Path p : List.of(partial.qmpSocket())) {
-                    Files.deleteIfExists(p);
-                }
+                Files.deleteIfExists(partial.qmpSocket());
                 Files.move(partial.path(), root.resolve(key), StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException | RuntimeException e) {
                 partial.delete();
@@ -129,7 +127,7 @@ final class ImageSnapshots {
      */
     boolean takeSpare(Snapshot snapshot, SandboxDir target) throws IOException {
         Path spare = spare(snapshot);
-        synchronized (building.computeIfAbsent(spare.toString(), k -> new Object())) {
+        synchronized (spareLock(spare)) {
             if (!Files.exists(spare.resolve(SPARE_READY))) {
                 return false;
             }
@@ -145,18 +143,22 @@ final class ImageSnapshots {
      */
     void refillSpare(Snapshot snapshot) {
         Path spare = spare(snapshot);
-        synchronized (building.computeIfAbsent(spare.toString(), k -> new Object())) {
+        // One refill at a time; the copy runs outside the lock a create takes the spare under, so
+        // a create during a refill copies on its own instead of waiting for it.
+        synchronized (building.computeIfAbsent(spare + ".refill", k -> new Object())) {
             if (Files.exists(spare.resolve(SPARE_READY))) {
                 return;
             }
             SandboxDir partial = new SandboxDir(spare.resolveSibling(spare.getFileName() + ".partial"));
             try {
-                new SandboxDir(spare).delete();
                 partial.delete();
                 partial.create();
                 cloneInto(snapshot, partial);
-                Files.move(partial.path(), spare, StandardCopyOption.ATOMIC_MOVE);
-                OwnerOnly.write(spare.resolve(SPARE_READY), new byte[0]);
+                synchronized (spareLock(spare)) {
+                    new SandboxDir(spare).delete();
+                    Files.move(partial.path(), spare, StandardCopyOption.ATOMIC_MOVE);
+                    OwnerOnly.write(spare.resolve(SPARE_READY), new byte[0]);
+                }
             } catch (IOException | RuntimeException e) {
                 log.warn("event=spare_clone_failed snapshot={} error=\"{}\"", snapshot.dir().path(), e.getMessage());
                 try {
@@ -166,6 +168,10 @@ final class ImageSnapshots {
                 }
             }
         }
+    }
+
+    private Object spareLock(Path spare) {
+        return building.computeIfAbsent(spare.toString(), k -> new Object());
     }
 
     private static Path spare(Snapshot snapshot) {

@@ -96,8 +96,7 @@ final class QemuVm {
             }
             config = config.withToken(identity.token());
             closeAgent();
-            agent = new AgentClient(Transport.tcp(nic.agentHost(), nic.controlPort(), nic.forwardPort()),
-                    Optional.of(config.token()));
+            agent = newAgent();
         });
     }
 
@@ -339,8 +338,7 @@ final class QemuVm {
         for (int attempt = 1; ; attempt++) {
             try {
                 vmm = Vmm.launch(id(), config.command(nic, incoming), config.qemu(), this::died);
-                agent = new AgentClient(Transport.tcp(nic.agentHost(), nic.controlPort(), nic.forwardPort()),
-                        Optional.of(config.token()));
+                agent = newAgent();
                 return;
             } catch (IOException e) {
                 if (attempt >= 3 || !config.dir().tail(config.dir().vmmLog(), 5).contains("host forwarding")) {
@@ -350,6 +348,12 @@ final class QemuVm {
                 nic = nic.retried();
             }
         }
+    }
+
+    /** A client of this VM's agent at its current ports, holding its current token. */
+    private AgentClient newAgent() {
+        return new AgentClient(Transport.tcp(nic.agentHost(), nic.controlPort(), nic.forwardPort()),
+                Optional.of(config.token()));
     }
 
     /**
