@@ -43,6 +43,7 @@ public enum ErrorCode {
     INVALID_SECRET(Family.INVALID, "a secret name or value is malformed"),
     INVALID_VOLUME(Family.INVALID, "a volume name, mount point or mode is malformed"),
     TOO_MANY_VOLUMES(Family.INVALID, "more volumes than a sandbox can attach"),
+    INVALID_COUNT(Family.INVALID, "count (of a fork) is not an integer in 1..10"),
     AGENT_REFUSED(Family.INVALID, "the sandbox's agent refused the request (the message says why)"),
 
     // 401
@@ -59,6 +60,7 @@ public enum ErrorCode {
     FILE_NOT_FOUND(Family.NOT_FOUND, "no file at this path in the sandbox"),
     PUBLISH_NOT_FOUND(Family.NOT_FOUND, "the port is not published"),
     ALIAS_NOT_FOUND(Family.NOT_FOUND, "no public preview under this alias"),
+    CHECKPOINT_NOT_FOUND(Family.NOT_FOUND, "no checkpoint with this id or name"),
 
     // 405
     METHOD_NOT_ALLOWED(Family.METHOD_NOT_ALLOWED, "the path exists but not with this method"),
@@ -70,6 +72,7 @@ public enum ErrorCode {
     SESSION_ATTACHED(Family.CONFLICT, "the shell session already has a client attached"),
     USER_HAS_SANDBOXES(Family.CONFLICT, "the user still owns sandboxes"),
     SANDBOX_FAILED(Family.CONFLICT, "the sandbox failed (its VMM died or a create was interrupted); POST /start brings it back"),
+    COPY_UNSUPPORTED(Family.CONFLICT, "the sandbox cannot be forked or checkpointed: it has volumes, or runs in bridge networking"),
     SANDBOX_UNKNOWN(Family.CONFLICT, "the sandbox's state is unknown after an interrupted operation; POST /start with force"),
 
     // 411, 413, 414, 426, 431: the HTTP request itself cannot be served.

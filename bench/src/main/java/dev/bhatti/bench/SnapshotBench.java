@@ -16,6 +16,7 @@ import java.util.List;
 /**
  * Create from an image snapshot vs a boot, on real QEMU VMs, in one run and interleaved (boot,
  * snapshot, boot, ...) so both see the same machine load: create → first exec answered, p50/p95/p99.
+ * Then forks, checkpoints and host memory ({@link CopyBench}, max(3, N/2) rounds).
  * Usage: {@code scripts/bench snapshots [N]} (N pairs, default 10).
  */
 final class SnapshotBench {
@@ -44,6 +45,7 @@ final class SnapshotBench {
             print("create (boot) -> first exec", b);
             print("create (image snapshot) -> first exec", s);
             System.out.printf("speed-up at p50: %.1fx%n", b.percentileMillis(50) / s.percentileMillis(50));
+            CopyBench.run(boot, snap, Math.max(3, pairs / 2));
         } finally {
             deleteTree(bootData);
             deleteTree(snapData);

@@ -40,6 +40,9 @@ public final class Bhatti implements Runnable {
         m.put("edit", p + "sandbox.EditCommand");
         m.put("stop", p + "sandbox.PowerCommands$Stop");
         m.put("start", p + "sandbox.PowerCommands$Start");
+        m.put("fork", p + "sandbox.CopyCommands$Fork");
+        m.put("checkpoint", p + "sandbox.CopyCommands$CheckpointCommand");
+        m.put("restore", p + "sandbox.CopyCommands$Restore");
         m.put("exec", p + "sandbox.ExecCommand");
         m.put("shell", p + "shell.ShellCommand");
         m.put("sh", p + "shell.ShellCommand");

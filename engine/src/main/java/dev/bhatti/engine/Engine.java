@@ -8,7 +8,7 @@ import java.util.List;
  * throws {@link EngineException} subclasses with stable codes. Operations on one sandbox are
  * serialized; different sandboxes proceed in parallel.
  */
-public interface Engine extends AutoCloseable {
+public interface Engine extends Copies, AutoCloseable {
 
     /** Boots a VM and returns once its agent answers. A failure at any step leaves nothing behind. */
     VmInfo create(CreateSpec spec);

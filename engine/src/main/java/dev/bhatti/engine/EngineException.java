@@ -71,6 +71,20 @@ public sealed class EngineException extends RuntimeException {
         }
     }
 
+    /** The sandbox's VM cannot be copied (forked, checkpointed): devices a copy cannot carry. */
+    public static final class CopyUnsupported extends EngineException {
+        public CopyUnsupported(String message) {
+            super(ErrorCode.COPY_UNSUPPORTED, message, null);
+        }
+    }
+
+    /** No checkpoint with that id in the engine's store. */
+    public static final class CheckpointNotFound extends EngineException {
+        public CheckpointNotFound(String id) {
+            super(ErrorCode.CHECKPOINT_NOT_FOUND, "checkpoint " + id + " not found", null);
+        }
+    }
+
     /** Bridge networking has no address (or no user subnet) left to hand out. */
     public static final class PoolExhausted extends EngineException {
         public PoolExhausted(String message) {

@@ -1,12 +1,16 @@
 package dev.bhatti.sdk;
 
 import dev.bhatti.api.ExecEvent;
+import dev.bhatti.api.model.Checkpoint;
+import dev.bhatti.api.model.CheckpointRequest;
 import dev.bhatti.api.model.DetachedExec;
 import dev.bhatti.api.model.ExecRequest;
 import dev.bhatti.api.model.ExecResult;
+import dev.bhatti.api.model.ForkRequest;
 import dev.bhatti.api.model.Port;
 import dev.bhatti.api.model.PublishRequest;
 import dev.bhatti.api.model.Published;
+import dev.bhatti.api.model.RestoreRequest;
 import dev.bhatti.api.model.SandboxEdit;
 import dev.bhatti.api.model.SandboxView;
 import dev.bhatti.api.model.Session;
@@ -188,6 +192,39 @@ public final class Sandbox {
     /** Changes name, keep-hot or labels. */
     public SandboxView edit(SandboxEdit edit) {
         return remember(transport.call("PATCH", path(), edit, SandboxView.class));
+    }
+
+    /**
+     * Forks the sandbox into {@code count} (1..10) new ones with its memory, disk and env, each its
+     * own machine; {@code name} (or {@code null}) names them (decision 0022). The sandbox itself
+     * stands still only while it is copied.
+     */
+    public List<Sandbox> fork(int count, String name) {
+        List<SandboxView> children = Codec.list(transport.json("POST", path() + "/fork",
+                new ForkRequest(count, name)), SandboxView.class);
+        return children.stream().map(v -> new Sandbox(transport, v, false)).toList();
+    }
+
+    /** Writes a checkpoint of its memory and disk now; {@code name} may be {@code null}. */
+    public Checkpoint checkpoint(String name) {
+        return transport.call("POST", path() + "/checkpoints", new CheckpointRequest(name),
+                Checkpoint.class);
+    }
+
+    /** Its checkpoints, oldest first. */
+    public List<Checkpoint> checkpoints() {
+        return Codec.list(transport.json("GET", path() + "/checkpoints", null), Checkpoint.class);
+    }
+
+    /** Deletes one of its checkpoints (by id or name). */
+    public void deleteCheckpoint(String checkpoint) {
+        transport.json("DELETE", path() + "/checkpoints/" + Transport.encode(checkpoint), null);
+    }
+
+    /** Rolls it back to one of its checkpoints (by id or name): memory and disk; it ends running. */
+    public SandboxView restore(String checkpoint) {
+        return remember(transport.call("POST", path() + "/restore", new RestoreRequest(checkpoint),
+                SandboxView.class));
     }
 
     /** Destroys the sandbox and its disk. */

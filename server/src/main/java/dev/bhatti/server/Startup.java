@@ -45,11 +45,56 @@ final class Startup {
         Set<String> known = live.stream().map(SandboxRow::id).collect(Collectors.toSet());
         Orphans.Cleanup cleanup = Orphans.clean(sandboxes, known);
         List<String> devices = engine.removeOrphanNetworkDevices();
+        endSnapshotBuilds(dataDir.resolve("snapshots"));
+        reconcileCheckpoints(store, engine);
         log.info("event=recovery_done restored={} unknown={} failed={} skipped={} leftovers_ended={} orphans_killed={} "
                         + "dirs_removed={} network_devices_removed={} ms={}", report.restored(), report.unknown(),
                 report.failed(), report.skipped(), leftovers.size(), cleanup.killed().size(), cleanup.removedDirs().size(),
                 devices.size(), (System.nanoTime() - t0) / 1_000_000);
         return report;
+    }
+
+    /**
+     * Image snapshot builds and spare clones a killed daemon left half done: their VMMs are ended
+     * (by pid) and their {@code .partial} directories removed; complete snapshots stay.
+     */
+    private static void endSnapshotBuilds(Path snapshots) {
+        Orphans.endLeftoverProcesses(snapshots)
+                .forEach(k -> log.warn("event=leftover_snapshot_build_ended dir={} pid={}", k.sandboxId(), k.pid()));
+        if (!java.nio.file.Files.isDirectory(snapshots)) {
+            return;
+        }
+        try (var dirs = java.nio.file.Files.list(snapshots)) {
+            for (Path p : dirs.filter(d -> d.getFileName().toString().endsWith(".partial")).toList()) {
+                Orphans.removeSandboxDir(snapshots, p.getFileName().toString())
+                        .ifPresentOrElse(f -> log.error("event=partial_snapshot_remove_failed dir={} reason=\"{}\"", p, f),
+                                () -> log.info("event=partial_snapshot_removed dir={}", p));
+            }
+        } catch (java.io.IOException e) {
+            log.error("event=partial_snapshot_scan_failed dir={} error=\"{}\"", snapshots, e.getMessage());
+        }
+    }
+
+    /**
+     * Checkpoint files and rows agree after a crash: files without a row (a checkpoint cut before
+     * it was recorded, or of a sandbox destroyed meanwhile) are removed, rows without complete
+     * files are dropped and logged (the engine removes half-written checkpoints itself).
+     */
+    private static void reconcileCheckpoints(Store store, Engine engine) {
+        Set<String> files = Set.copyOf(engine.checkpoints());
+        Set<String> rows = store.allCheckpoints().stream().map(c -> c.id()).collect(Collectors.toSet());
+        for (String id : files) {
+            if (!rows.contains(id)) {
+                engine.deleteCheckpoint(id);
+                log.warn("event=orphan_checkpoint_removed checkpoint={}", id);
+            }
+        }
+        for (String id : rows) {
+            if (!files.contains(id)) {
+                store.deleteCheckpoint(id);
+                log.error("event=checkpoint_lost checkpoint={} reason=\"its files are missing\"", id);
+            }
+        }
     }
 
     private static void rescue(Engine engine, SandboxRow row) {

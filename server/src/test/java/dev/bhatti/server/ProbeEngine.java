@@ -79,6 +79,15 @@ public final class ProbeEngine implements Engine {
     @Override public VmInfo importState(VmState state) { return real.importState(state); }
     @Override public boolean snapshotOrphan(VmState state) { return real.snapshotOrphan(state); }
 
+    @Override public Forked fork(String parentId, List<Child> children, String owner) { return real.fork(parentId, children, owner); }
+    @Override public Checkpointed checkpoint(String id, String checkpointId) { return real.checkpoint(id, checkpointId); }
+    @Override public void restoreCheckpoint(String id, String checkpointId) { real.restoreCheckpoint(id, checkpointId); }
+    @Override public VmInfo createFromCheckpoint(String checkpointId, Child child, String owner) {
+        return real.createFromCheckpoint(checkpointId, child, owner);
+    }
+    @Override public void deleteCheckpoint(String checkpointId) { real.deleteCheckpoint(checkpointId); }
+    @Override public List<String> checkpoints() { return real.checkpoints(); }
+
     /** The real engine belongs to the test fixture, which closes it. */
     @Override
     public void close() { }

@@ -8,8 +8,8 @@ import java.util.Map;
  * A sandbox as {@code GET /sandboxes/:id} answers it; times are RFC 3339 strings. {@code reason}
  * says why a sandbox is {@code failed} or {@code unknown}; {@code startedFrom} is set only in the
  * answer to a start ({@code running}, {@code resumed}, {@code snapshot} or {@code disk});
- * {@code createdFrom} says how its VM was first made ({@code boot} or {@code snapshot}, decision
- * 0021), absent when the daemon has no VM for it.
+ * {@code createdFrom} says how its VM was first made ({@code boot}, {@code snapshot}, {@code fork}
+ * or {@code checkpoint}; decisions 0021, 0022), absent when the daemon has no VM for it.
  */
 public record SandboxView(String id, String name, String status, String thermal, String ip, int cpus, int memoryMb,
                           Integer diskSizeMb, String image, String templateId, boolean keepHot,

@@ -32,6 +32,8 @@ public final class CreateCommand implements Callable<Integer> {
     @Option(names = "--template", description = "template name or id; options given here win") String template;
     @Option(names = "--secret", description = "secret name, repeatable") List<String> secrets = new ArrayList<>();
     @Option(names = "--label", description = "k=v, repeatable") Map<String, String> labels;
+    @Option(names = "--checkpoint", description = "a checkpoint id: the sandbox is a copy of it (only --name may come with it)")
+    String checkpoint;
     @Option(names = "--volume", paramLabel = VolumeMount.FORMAT, converter = VolumeMount.Converter.class,
             description = "attach an existing volume (read-only with :ro), repeatable")
     List<VolumeMount> volumes = new ArrayList<>();
@@ -57,7 +59,7 @@ public final class CreateCommand implements Callable<Integer> {
                         .map(v -> new SandboxSpec.VolumeRef(v.name(), v.mount(), v.readOnly())).toList())
                 .files(files.isEmpty() ? null : files.stream()
                         .map(f -> new SandboxSpec.FileEntry(f.path(), f.content(), f.mode())).toList())
-                .build();
+                .checkpoint(checkpoint).build();
     }
 
     private void print(SandboxView sb, boolean existing) {
@@ -65,8 +67,11 @@ public final class CreateCommand implements Callable<Integer> {
         String name = sb.name();
         out.printf("%s %s (%s)%n", existing ? "unchanged:" : "created:", name, sb.id());
         out.printf("  cpus %s, memory %s MiB, ip %s%s%n", sb.cpus(), sb.memoryMb(), sb.ip() == null ? "-" : sb.ip(),
-                sb.createdFrom() == null || existing ? "" : ", made from " + ("snapshot".equals(sb.createdFrom())
-                        ? "the image snapshot" : "a boot"));
+                sb.createdFrom() == null || existing ? "" : ", made from " + switch (sb.createdFrom()) {
+                    case "snapshot" -> "the image snapshot";
+                    case "checkpoint" -> "checkpoint " + checkpoint;
+                    default -> "a boot";
+                });
         out.println("open a shell: bhatti shell " + name);
     }
 }

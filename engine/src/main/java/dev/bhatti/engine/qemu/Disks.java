@@ -57,6 +57,15 @@ final class Disks {
         }
     }
 
+    /** The env a sandbox was created with, read back from its config drive (debugfs, no mount). */
+    static Map<String, String> env(SandboxDir dir) throws IOException {
+        String json = Tools.run("read config drive", List.of("debugfs", "-R", "cat /config.json", dir.configDrive().toString()));
+        var env = Json.mapper().readTree(json.substring(json.indexOf('{'))).path("env");
+        Map<String, String> out = new LinkedHashMap<>();
+        env.properties().forEach(e -> out.put(e.getKey(), e.getValue().asText()));
+        return out;
+    }
+
     private static Map<String, Object> config(CreateSpec spec, String token, List<QemuCommand.Volume> volumes) {
         Map<String, Object> files = new LinkedHashMap<>();
         spec.files().forEach((path, f) -> files.put(path, Map.of(

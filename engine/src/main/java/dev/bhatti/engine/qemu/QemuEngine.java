@@ -42,6 +42,7 @@ public final class QemuEngine implements Engine {
     private final Map<String, QemuVm> vms = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
     private final ImageSnapshots snapshots;
+    private final QemuCopies copies;
     /** VMs booting to become an image snapshot: {@link #close()} ends them too. */
     private final Set<QemuVm> building = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
@@ -60,6 +61,7 @@ public final class QemuEngine implements Engine {
         this.accel = Accel.detect();
         this.kernelArgs = QemuCommand.kernelArgs(HostTsc.khz());
         this.snapshots = new ImageSnapshots(dataDir, images);
+        this.copies = new QemuCopies(dataDir, new CopyHost());
         log.info("event=engine_ready accel={} images={} kernel_args=\"{}\"", accel, images.rootfs().getParent(), kernelArgs);
     }
 
@@ -168,19 +170,9 @@ public final class QemuEngine implements Engine {
         }
         refillInBackground(snapshot);
         long cloned = System.nanoTime();
-        dev.bhatti.engine.OwnerOnly.write(dir.createdFromFile(), "snapshot\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        String token = HexFormat.of().formatHex(bytes(16));
-        // Its own identity on its config drive too: a later boot on its disk (after a VMM death) reads it.
-        Disks.configDrive(spec, token, List.of(), dir);
-        VmConfig config = new VmConfig(spec.id(), spec.name(), spec.cpus(), spec.memoryMb(), dir, snapshot.token(), images,
-                accel, kernelArgs, QEMU, List.of());
-        QemuVm vm = new QemuVm(config, network.allocate(spec.id(), user, dir), network);
-        vms.put(spec.id(), vm);
-        long prepared = System.nanoTime();
-        vm.restoreAsNew(Identities.of(spec, token, bytes(64), bytes(16)));
-        log.info("event=sandbox_from_snapshot sandbox={} spare={} clone_ms={} config_drive_ms={} restore_and_identity_ms={}",
-                spec.id(), spare, (cloned - t0) / 1_000_000, (prepared - cloned) / 1_000_000,
-                (System.nanoTime() - prepared) / 1_000_000);
+        QemuVm vm = copies.restoreAsNew(spec, user, dir, snapshot.token(), dev.bhatti.engine.CreatedFrom.SNAPSHOT);
+        log.info("event=sandbox_from_snapshot sandbox={} spare={} clone_ms={} restore_and_identity_ms={}",
+                spec.id(), spare, (cloned - t0) / 1_000_000, (System.nanoTime() - cloned) / 1_000_000);
         return vm;
     }
 
@@ -214,10 +206,11 @@ public final class QemuEngine implements Engine {
     }
 
     private void undoCreate(String id, QemuVm vm, SandboxDir dir) {
-        vms.remove(id);
+        QemuVm registered = vms.remove(id);
+        QemuVm target = vm != null ? vm : registered;
         try {
-            if (vm != null) {
-                vm.destroy();
+            if (target != null) {
+                target.destroy();
             } else {
                 dir.delete();
             }
@@ -232,6 +225,75 @@ public final class QemuEngine implements Engine {
             throw new EngineException.NotFound(id);
         }
         return vm;
+    }
+
+    @Override
+    public Forked fork(String parentId, List<Child> children, String owner) {
+        return copies.fork(parentId, children, owner);
+    }
+
+    @Override
+    public Checkpointed checkpoint(String id, String checkpointId) {
+        return copies.checkpoint(id, checkpointId);
+    }
+
+    @Override
+    public void restoreCheckpoint(String id, String checkpointId) {
+        copies.restoreCheckpoint(id, checkpointId);
+    }
+
+    @Override
+    public VmInfo createFromCheckpoint(String checkpointId, Child child, String owner) {
+        return copies.createFromCheckpoint(checkpointId, child, owner);
+    }
+
+    @Override
+    public void deleteCheckpoint(String checkpointId) {
+        copies.deleteCheckpoint(checkpointId);
+    }
+
+    @Override
+    public List<String> checkpoints() {
+        return copies.checkpoints();
+    }
+
+    /** The pids of these sandboxes' running VMMs (benchmarks read their memory). */
+    public List<Long> vmmPids(List<String> ids) {
+        return ids.stream().map(this::vm).map(QemuVm::vmmPid).filter(java.util.OptionalLong::isPresent)
+                .map(java.util.OptionalLong::getAsLong).toList();
+    }
+
+    /** What {@link QemuCopies} makes its VMs with. */
+    private final class CopyHost implements QemuCopies.Host {
+        @Override
+        public QemuVm vm(String id) {
+            return QemuEngine.this.vm(id);
+        }
+
+        @Override
+        public QemuVm register(CreateSpec spec, String owner, SandboxDir dir, String heldToken) {
+            if (closed) {
+                throw new EngineException.VmmFailed("the engine is closed", null);
+            }
+            VmConfig config = new VmConfig(spec.id(), spec.name(), spec.cpus(), spec.memoryMb(), dir, heldToken, images,
+                    accel, kernelArgs, QEMU, List.of());
+            QemuVm vm = new QemuVm(config, network.allocate(spec.id(), owner, dir), network);
+            if (vms.putIfAbsent(spec.id(), vm) != null) {
+                throw new EngineException.InvalidSpec("sandbox " + spec.id() + " already exists");
+            }
+            return vm;
+        }
+
+        @Override
+        public SandboxDir sandboxDir(String id) {
+            new CreateSpec(id, id, 1, 512, null, null, null, null, null); // validates the id
+            return new SandboxDir(sandboxes.resolve(id));
+        }
+
+        @Override
+        public void discard(String id, QemuVm vm, SandboxDir dir) {
+            undoCreate(id, vm, dir);
+        }
     }
 
     @Override

@@ -59,6 +59,20 @@ final class QemuVm {
         return config.id();
     }
 
+    VmConfig config() {
+        return config;
+    }
+
+    /** The running VMM's pid, if there is one. */
+    java.util.OptionalLong vmmPid() {
+        Vmm v = vmm;
+        return v == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(v.pid());
+    }
+
+    boolean userModeNetwork() {
+        return network instanceof UserMode;
+    }
+
     VmInfo info() {
         return new VmInfo(config.id(), config.name(), thermal, config.cpus(), config.memoryMb(), broken, nic.guestAddress(),
                 config.dir().createdFrom());
@@ -97,6 +111,45 @@ final class QemuVm {
             config = config.withToken(identity.token());
             closeAgent();
             agent = newAgent();
+        });
+    }
+
+    /**
+     * A point-in-time copy of this hot or warm VM into {@code into} ({@link Captures}): the guest
+     * stands still only for the end of it; a hot VM then runs on, a warm one stays paused.
+     */
+    Captures.Captured capture(SandboxDir into) {
+        Captures.Captured[] out = {null};
+        transition("capture", () -> {
+            if (thermal == Thermal.COLD) {
+                throw new EngineException.NotHot(id(), thermal);
+            }
+            requireAlive();
+            boolean hot = thermal == Thermal.HOT;
+            out[0] = Captures.capture(vmm.qmp(), config.dir(), into, config.token(), hot);
+            if (hot) {
+                pausedAt = System.nanoTime() - out[0].pausedMs() * 1_000_000;
+                clockAfterPause();
+            }
+        });
+        return out[0];
+    }
+
+    /**
+     * Rolls this VM back to a capture of its own ({@code checkpoint}): its VMM ends without a
+     * snapshot, its disk and device state become the checkpoint's, and it is restored (hot). Its
+     * state file goes first: a crash in between leaves no snapshot, and the next start boots its disk.
+     */
+    void rollBack(SandboxDir checkpoint) {
+        transition("restore", () -> {
+            shutdownVmm();
+            thermal = Thermal.COLD;
+            Files.deleteIfExists(config.dir().state());
+            dev.bhatti.engine.FaultPoint.reach("checkpoint.restore_began");
+            Captures.cloneInto(checkpoint, config.dir());
+            broken = Optional.empty();
+            died = false;
+            restore(false);
         });
     }
 

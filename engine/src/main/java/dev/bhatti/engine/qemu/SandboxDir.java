@@ -24,12 +24,21 @@ record SandboxDir(Path path) {
     /** Bridge mode only: the VM's user, TAP, MAC and address, read back at recovery. */
     Path nic() { return path.resolve("nic.properties"); }
     Path volume(String name) { return path.resolve("vol-" + name + ".ext4"); }
-    /** Present (holding {@code snapshot}) when the VM was made from an image snapshot; absent: booted. */
+    /** Present (holding {@code snapshot}, {@code fork} or {@code checkpoint}) unless the VM was booted. */
     Path createdFromFile() { return path.resolve("created-from"); }
 
-    /** How the VM was first made, as recorded in its directory. */
+    /** How the VM was first made, as recorded in its directory (absent or unreadable: booted). */
     dev.bhatti.engine.CreatedFrom createdFrom() {
-        return Files.exists(createdFromFile()) ? dev.bhatti.engine.CreatedFrom.SNAPSHOT : dev.bhatti.engine.CreatedFrom.BOOT;
+        try {
+            String s = Files.readString(createdFromFile()).strip().toUpperCase(java.util.Locale.ROOT);
+            return dev.bhatti.engine.CreatedFrom.valueOf(s);
+        } catch (IOException | IllegalArgumentException e) {
+            return dev.bhatti.engine.CreatedFrom.BOOT;
+        }
+    }
+
+    void recordCreatedFrom(dev.bhatti.engine.CreatedFrom from) throws IOException {
+        OwnerOnly.write(createdFromFile(), (from.wire() + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     }
 
     void create() throws IOException {

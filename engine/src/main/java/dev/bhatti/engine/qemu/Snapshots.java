@@ -23,7 +23,11 @@ final class Snapshots {
     /** What a snapshot holds. */
     enum Mode { SHARED_MEMORY, FULL }
 
+    /** The descriptor a VMM restoring a full stream reads it from ({@link Vmm#launch}). */
+    static final int STREAM_FD = 3;
     private static final Duration MIGRATION_TIMEOUT = Duration.ofMinutes(2);
+    /** Polls back off to this: a live capture's guest stands still until its completion is seen. */
+    private static final long POLL_MAX_NANOS = 2_000_000;
 
     private Snapshots() {}
 
@@ -41,8 +45,10 @@ final class Snapshots {
 
     /** Loads {@code dir.state()} into a VMM started with {@code -incoming defer}, then runs it. */
     static void load(QmpClient qmp, SandboxDir dir) throws IOException {
-        setCapability(qmp, mode(dir));
-        qmp.execute(QmpCommand.MIGRATE_INCOMING, Map.of("uri", "exec:cat " + quoted(dir.state())));
+        Mode mode = mode(dir);
+        setCapability(qmp, mode);
+        qmp.execute(QmpCommand.MIGRATE_INCOMING, Map.of("uri", mode == Mode.FULL ? "fd:" + STREAM_FD
+                : "exec:cat " + quoted(dir.state())));
         awaitMigration(qmp, "restore");
         if (!qmp.execute(QmpCommand.QUERY_STATUS).path("running").asBoolean()) {
             qmp.execute(QmpCommand.CONT);
@@ -54,12 +60,13 @@ final class Snapshots {
         return Files.exists(f) ? Mode.valueOf(Files.readString(f).strip()) : Mode.SHARED_MEMORY;
     }
 
-    private static void setCapability(QmpClient qmp, Mode mode) throws IOException {
+    static void setCapability(QmpClient qmp, Mode mode) throws IOException {
         qmp.execute(QmpCommand.MIGRATE_SET_CAPABILITIES, Map.of("capabilities",
                 List.of(Map.of("capability", "x-ignore-shared", "state", mode == Mode.SHARED_MEMORY))));
     }
 
-    private static void awaitMigration(QmpClient qmp, String what) throws IOException {
+    /** Polls until the migration completed; answers its last {@code query-migrate} reply. */
+    static JsonNode awaitMigration(QmpClient qmp, String what) throws IOException {
         long deadline = System.nanoTime() + MIGRATION_TIMEOUT.toNanos();
         long pause = 200_000;
         while (System.nanoTime() < deadline) {
@@ -67,18 +74,18 @@ final class Snapshots {
             String status = info.path("status").asText("none");
             switch (status) {
                 case "completed" -> {
-                    return;
+                    return info;
                 }
                 case "failed", "cancelled" -> throw new QmpException(what + " failed: "
                         + info.path("error-desc").asText(status));
                 default -> LockSupport.parkNanos(pause);
             }
-            pause = Math.min(pause * 2, 20_000_000);
+            pause = Math.min(pause * 2, POLL_MAX_NANOS);
         }
         throw new QmpException(what + " did not complete within " + MIGRATION_TIMEOUT);
     }
 
-    private static String quoted(Path p) {
+    static String quoted(Path p) {
         String s = p.toAbsolutePath().toString();
         if (s.contains("'")) {
             throw new IllegalArgumentException("sandbox path must not contain a single quote: " + s);

@@ -7,7 +7,7 @@ import java.util.List;
 final class Tools {
     private Tools() {}
 
-    static void run(String what, List<String> command) {
-        HostCommands.local().run(what, command);
+    static String run(String what, List<String> command) {
+        return HostCommands.local().run(what, command);
     }
 }

@@ -31,7 +31,7 @@ public final class ApiServer implements AutoCloseable {
         PublicPreview preview = new PublicPreview(api, api.newRateLimits(), new Wakes(api.sandboxes()), proxy);
         List<Routes> groups = List.of(new SandboxRoutes(api, guard), new ExecRoutes(api, guard),
                 new FileRoutes(api, guard), new ResourceRoutes(api, guard), new TerminalSocket(api, guard),
-                new ProxyRoutes(api, guard, proxy), new PublishRoutes(api, guard), preview);
+                new ProxyRoutes(api, guard, proxy), new PublishRoutes(api, guard), new CopyRoutes(api, guard), preview);
         this.app = Javalin.create(config -> {
             config.concurrency.useVirtualThreads = true;
             config.http.maxRequestSize = 200L << 20;

@@ -103,11 +103,7 @@ public final class Creation {
         ReentrantLock lock = userLocks.computeIfAbsent(user.id(), k -> new ReentrantLock());
         lock.lock();
         try {
-            int count = store.countSandboxes(user.id());
-            int max = user.limits().maxSandboxes();
-            if (count >= max) {
-                throw new ApiException(ErrorCode.QUOTA_EXCEEDED, "sandbox limit reached (" + count + "/" + max + ")");
-            }
+            requireCount(user);
             SandboxRow row = new SandboxRow("sb-" + hex(6), user.id(), plan.name(), SandboxStatus.RUNNING.wire(), plan.cpus(),
                     plan.memoryMb(), plan.diskSizeMb(), plan.image(), plan.templateId(), plan.keepHot(),
                     plan.labels(), clock.instant(), null, null);
@@ -119,6 +115,15 @@ public final class Creation {
             return null;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Refuses one more sandbox over the user's sandbox count (call under the user's lock). */
+    private void requireCount(User user) {
+        int count = store.countSandboxes(user.id());
+        int max = user.limits().maxSandboxes();
+        if (count >= max) {
+            throw new ApiException(ErrorCode.QUOTA_EXCEEDED, "sandbox limit reached (" + count + "/" + max + ")");
         }
     }
 
@@ -144,9 +149,40 @@ public final class Creation {
         store.deleteSandbox(row.id());
     }
 
-    /** Destroys the VM and forgets the sandbox (attachments and publish rules go with the row). */
+    /**
+     * Reserves a sandbox made as a copy of {@code source} (a fork child, or a sandbox from its
+     * checkpoint): its shape, image and labels, counted like a create against the sandbox count
+     * and the storage quota.
+     */
+    SandboxRow reserveCopy(User user, SandboxRow source, String name) {
+        ReentrantLock lock = userLocks.computeIfAbsent(user.id(), k -> new ReentrantLock());
+        lock.lock();
+        try {
+            requireCount(user);
+            SandboxRow row = new SandboxRow("sb-" + hex(6), user.id(), name, SandboxStatus.RUNNING.wire(), source.cpus(),
+                    source.memoryMb(), source.diskSizeMb(), source.image(), source.templateId(), false, source.labels(),
+                    clock.instant(), null, null);
+            long disks = quota.rootDiskMb(source.diskSizeMb());
+            var need = new StorageQuota.Need("sandbox " + name, disks, disks + source.memoryMb() + CONFIG_DRIVE_MB);
+            return quota.reserve(user, need, () -> insertWithStorage(row, disks));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Refuses a checkpoint the user's storage quota or the host's disk has no room for: it can take
+     * up to the sandbox's memory and root disk (it is counted with its real size once written).
+     */
+    void requireCheckpointRoom(User user, SandboxRow row) {
+        long mb = row.memoryMb() + quota.rootDiskMb(row.diskSizeMb());
+        quota.reserve(user, new StorageQuota.Need("a checkpoint of sandbox " + row.name(), mb, mb), () -> null);
+    }
+
+    /** Destroys the VM, its checkpoints' files, and forgets the sandbox (attachments, publish rules and checkpoint rows go with the row). */
     void destroy(SandboxRow row) {
         engine.destroy(row.id());
+        store.checkpoints(row.userId(), row.id()).forEach(cp -> engine.deleteCheckpoint(cp.id()));
         store.detachAll(row.id());
         store.deleteSandbox(row.id());
     }

@@ -38,6 +38,7 @@ public final class Sandboxes {
     private final Consumer<String> activity;
     private final Function<String, AutoCloseable> holds;
     private final Creation creation;
+    private final Copying copying;
 
     /**
      * @param activity records API activity on a sandbox (the thermal manager's host-side cache)
@@ -51,6 +52,12 @@ public final class Sandboxes {
         this.activity = activity;
         this.holds = holds;
         this.clock = clock;
+        this.copying = new Copying(store, engine, creation, this, clock);
+    }
+
+    /** Forks and checkpoints of these sandboxes. */
+    public Copying copies() {
+        return copying;
     }
 
     /** A hot sandbox's agent, held hot until closed (the end of the request or of the shell). */
@@ -63,7 +70,8 @@ public final class Sandboxes {
 
     /** Creates (or, for a taken name, returns) a sandbox; a new one counts as just used. */
     public Creation.Result create(User user, CreateRequest request) {
-        Creation.Result result = creation.create(user, request);
+        Creation.Result result = request.checkpoint() == null ? creation.create(user, request)
+                : copying.createFromCheckpoint(user, request.fromCheckpoint(), request.name());
         activity.accept(result.row().id());
         return result;
     }
@@ -306,6 +314,11 @@ public final class Sandboxes {
         SandboxRow row = row(user, ref);
         creation.destroy(row);
         log.info("event=sandbox_destroyed sandbox={} user={}", row.id(), user.name());
+    }
+
+    /** Records API activity on a sandbox (it counts as just used). */
+    void touch(String id) {
+        activity.accept(id);
     }
 
     /** How many sandboxes the engine runs (for health). */

@@ -28,6 +28,7 @@ public final class SqliteStore implements Store {
     private final VolumeRows volumes;
     private final PublishRows publish;
     private final StorageRows storage;
+    private final CheckpointRows checkpoints;
     private final int schemaVersion;
 
     private SqliteStore(Db db, TokenSeal seal) {
@@ -40,6 +41,7 @@ public final class SqliteStore implements Store {
         this.volumes = new VolumeRows(db);
         this.publish = new PublishRows(db);
         this.storage = new StorageRows(db);
+        this.checkpoints = new CheckpointRows(db);
         this.schemaVersion = Migrations.apply(db);
         int sealed = sandboxes.sealPlaintextTokens();
         if (sealed > 0) {
@@ -272,6 +274,31 @@ public final class SqliteStore implements Store {
     @Override
     public boolean deletePublish(String userId, String sandboxId, int port) {
         return publish.delete(userId, sandboxId, port);
+    }
+
+    @Override
+    public CheckpointRow insertCheckpoint(CheckpointRow row) {
+        return checkpoints.insert(row);
+    }
+
+    @Override
+    public List<CheckpointRow> checkpoints(String userId, String sandboxId) {
+        return checkpoints.bySandbox(userId, sandboxId);
+    }
+
+    @Override
+    public Optional<CheckpointRow> checkpoint(String userId, String sandboxId, String idOrName) {
+        return checkpoints.find(userId, sandboxId, idOrName);
+    }
+
+    @Override
+    public List<CheckpointRow> allCheckpoints() {
+        return checkpoints.all();
+    }
+
+    @Override
+    public boolean deleteCheckpoint(String id) {
+        return checkpoints.delete(id);
     }
 
     /** Closes the pooled idle connections. */

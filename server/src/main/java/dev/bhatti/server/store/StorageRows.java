@@ -17,15 +17,17 @@ final class StorageRows {
                 }));
     }
 
-    /** Persistent volumes plus the storage of the user's live sandboxes, in one read. */
+    /** Persistent volumes, the storage of the user's live sandboxes and their checkpoints, in one read. */
     long usedMb(String userId) {
         return db.read("sum storage of user " + userId, c -> Db.count(c,
                 "SELECT (SELECT COALESCE(SUM(size_mb), 0) FROM volumes WHERE user_id = ?)"
                         + " + (SELECT COALESCE(SUM(s.storage_mb), 0) FROM sandbox_storage s"
-                        + " JOIN sandboxes b ON b.id = s.sandbox_id WHERE b.user_id = ? AND b.status <> 'destroyed')",
+                        + " JOIN sandboxes b ON b.id = s.sandbox_id WHERE b.user_id = ? AND b.status <> 'destroyed')"
+                        + " + (SELECT (COALESCE(SUM(size_bytes), 0) + 1048575) / 1048576 FROM checkpoints WHERE user_id = ?)",
                 ps -> {
                     ps.setString(1, userId);
                     ps.setString(2, userId);
+                    ps.setString(3, userId);
                 }));
     }
 }

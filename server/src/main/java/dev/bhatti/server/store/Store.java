@@ -148,6 +148,20 @@ public interface Store extends AutoCloseable {
 
     boolean deletePublish(String userId, String sandboxId, int port);
 
+    /** Records a complete checkpoint; a taken name in its sandbox is a {@link StoreException.NameConflict}. */
+    CheckpointRow insertCheckpoint(CheckpointRow row);
+
+    /** The user's checkpoints of a sandbox, oldest first. */
+    List<CheckpointRow> checkpoints(String userId, String sandboxId);
+
+    /** The user's checkpoint by id, or by name within {@code sandboxId} (null: by id only). */
+    Optional<CheckpointRow> checkpoint(String userId, String sandboxId, String idOrName);
+
+    /** Every checkpoint row (start-up reconciles them with the engine's files). */
+    List<CheckpointRow> allCheckpoints();
+
+    boolean deleteCheckpoint(String id);
+
     /** Schema version in force. */
     int schemaVersion();
 

@@ -34,6 +34,7 @@ final class DocumentedCases {
     /** A body each operation accepts, for the cases about something else (keys, unknown resources). */
     private static final Map<String, String> VALID_BODIES = Map.of(
             "POST /sandboxes/{id}/exec", "{\"cmd\":[\"true\"]}",
+            "POST /sandboxes/{id}/restore", "{\"checkpoint\":\"cp-0000000000d1\"}",
             "POST /sandboxes/{id}/publish", "{\"port\":3000}",
             "PATCH /sandboxes/{id}", "{\"labels_add\":{\"a\":\"b\"}}",
             "POST /templates", "{\"name\":\"t9\"}",
@@ -149,7 +150,7 @@ final class DocumentedCases {
         String name = template.startsWith("/secrets/") ? ("secret_not_found".equals(unknown) ? "NOPE" : "API_TOKEN")
                 : "volume_not_found".equals(unknown) ? "nope" : "scratch";
         return template.replace("{id}", id).replace("{name}", name).replace("{sid}", "s1").replace("{port}", "8080")
-                .replace("{rest}", "api/items")
+                .replace("{rest}", "api/items").replace("{checkpoint}", "cp-0000000000d1")
                 .replace("{alias}", "alias_not_found".equals(unknown) ? "nope" : "demo-web");
     }
 

@@ -1,0 +1,60 @@
+package dev.bhatti.server.api;
+
+import dev.bhatti.server.sandbox.Copying;
+import dev.bhatti.server.store.CheckpointRow;
+import dev.bhatti.server.store.User;
+import io.javalin.router.JavalinDefaultRoutingApi;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Forks, checkpoints and rollback of a sandbox (issue 11, decision 0022). Each wakes the sandbox. */
+final class CopyRoutes implements ApiServer.Routes {
+    private final ApiContext api;
+    private final Guard guard;
+
+    CopyRoutes(ApiContext api, Guard guard) {
+        this.api = api;
+        this.guard = guard;
+    }
+
+    @Override
+    public void register(JavalinDefaultRoutingApi r) {
+        r.post("/sandboxes/{id}/fork", ctx -> {
+            User user = guard.user(ctx, RateLimits.Kind.CREATE);
+            Copying.ForkRequest body = Bodies.json(ctx, Copying.ForkRequest.class, new Copying.ForkRequest(null, null));
+            Responses.json(ctx, 201, copies().fork(user, ctx.pathParam("id"), body));
+        });
+        r.post("/sandboxes/{id}/checkpoints", ctx -> {
+            User user = guard.user(ctx);
+            Copying.CheckpointRequest body = Bodies.json(ctx, Copying.CheckpointRequest.class,
+                    new Copying.CheckpointRequest(null));
+            Responses.json(ctx, 201, view(copies().checkpoint(user, ctx.pathParam("id"), body)));
+        });
+        r.get("/sandboxes/{id}/checkpoints", ctx -> Responses.ok(ctx, copies().checkpoints(guard.user(ctx),
+                ctx.pathParam("id")).stream().map(CopyRoutes::view).toList()));
+        r.delete("/sandboxes/{id}/checkpoints/{checkpoint}", ctx -> {
+            copies().deleteCheckpoint(guard.user(ctx), ctx.pathParam("id"), ctx.pathParam("checkpoint"));
+            Responses.ok(ctx, Map.of("status", "deleted"));
+        });
+        r.post("/sandboxes/{id}/restore", ctx -> {
+            User user = guard.user(ctx);
+            Copying.RestoreRequest body = Bodies.json(ctx, Copying.RestoreRequest.class, new Copying.RestoreRequest(null));
+            Responses.ok(ctx, copies().restore(user, ctx.pathParam("id"), body));
+        });
+    }
+
+    private Copying copies() {
+        return api.sandboxes().copies();
+    }
+
+    /** The wire form of a checkpoint (openapi.json {@code Checkpoint}). */
+    static Map<String, Object> view(CheckpointRow c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", c.id());
+        m.put("sandbox_id", c.sandboxId());
+        m.put("name", c.name());
+        m.put("created_at", c.createdAt().toString());
+        m.put("size_bytes", c.sizeBytes());
+        return m;
+    }
+}
