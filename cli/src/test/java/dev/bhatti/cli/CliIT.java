@@ -325,6 +325,35 @@ class CliIT {
     }
 
     @Test
+    @Order(97)
+    void forkCheckpointRestoreAndCreateFromACheckpoint() throws Exception {
+        assertThat(bhatti(token, "exec", "clitest", "--", "sh", "-c", "echo one > /workspace/cp.txt").exit()).isZero();
+        Run forked = bhatti(token, "fork", "clitest", "--name", "clikid");
+        assertThat(forked.exit()).as(forked.err()).isZero();
+        assertThat(forked.out()).startsWith("forked clikid (sb-").contains("from clitest");
+        assertThat(bhatti(token, "exec", "clikid", "--", "cat", "/workspace/cp.txt").out()).isEqualTo("one\n");
+        Run cp = bhatti(token, "checkpoint", "create", "clikid", "--name", "first", "--json");
+        assertThat(cp.exit()).as(cp.err()).isZero();
+        String cpId = json(cp).get("id").asText();
+        assertThat(bhatti(token, "checkpoint", "list", "clikid").out()).startsWith("ID").contains(cpId).contains("first");
+        bhatti(token, "exec", "clikid", "--", "sh", "-c", "echo two > /workspace/cp.txt");
+        Run restored = bhatti(token, "restore", "clikid", "first");
+        assertThat(restored.exit()).as(restored.err()).isZero();
+        assertThat(restored.out()).isEqualTo("restored clikid to checkpoint first\n");
+        assertThat(bhatti(token, "exec", "clikid", "--", "cat", "/workspace/cp.txt").out()).isEqualTo("one\n");
+        Run made = bhatti(token, "create", "--name", "clicopy", "--checkpoint", cpId);
+        assertThat(made.exit()).as(made.err()).isZero();
+        assertThat(made.out()).contains("made from checkpoint " + cpId);
+        assertThat(bhatti(token, "checkpoint", "delete", "clikid", "first").exit()).isZero();
+        assertThat(bhatti(token, "checkpoint", "list", "clikid", "--json").out().replaceAll("\\s", "")).isEqualTo("[]");
+        Run bad = bhatti(token, "fork", "clitest", "--count", "11");
+        assertThat(bad.exit()).isEqualTo(1);
+        assertThat(bad.err()).contains("count must be 1..10");
+        assertThat(bhatti(token, "destroy", "clikid", "-y").exit()).isZero();
+        assertThat(bhatti(token, "destroy", "clicopy", "-y").exit()).isZero();
+    }
+
+    @Test
     @Order(100)
     void editChangesLabels() throws Exception {
         Run r = bhatti(token, "edit", "clitest", "--label", "tier=gold", "--label-delete", "suite");

@@ -97,7 +97,7 @@ public final class CopyCommands {
         @Override
         public void run() {
             List<Checkpoint> all = options.bhatti().sandboxes().named(sandbox).checkpoints();
-            json.print(spec.commandLine().getOut(), all, CHECKPOINTS);
+            json.print(spec.commandLine().getOut(), dev.bhatti.sdk.Json.parse(dev.bhatti.sdk.Json.write(all)), CHECKPOINTS);
         }
     }
 

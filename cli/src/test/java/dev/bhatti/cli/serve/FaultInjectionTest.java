@@ -133,7 +133,70 @@ class FaultInjectionTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
+    void forkHaltedAfterTheCaptureLeavesAFailedChildNoQemuAndTheParentUsable() throws Exception {
+        crash("fork.after_capture", () -> {
+            wakeKeeper();
+            return daemon.post(key, "/sandboxes/keeper/fork", "{\"name\":\"kid\"}");
+        });
+        String kid = id("kid");
+        assertThat(vmmsOf(kid)).isEmpty();
+        assertFailed("kid");
+        assertEverySandboxAccountedFor();
+        assertKept();
+        assertDeletedCleanly("kid");
+    }
+
+    @Test
+    @Order(9)
+    void checkpointHaltedWhileItsFilesAreWrittenLeavesNoCheckpointAndNoFiles() throws Exception {
+        crash("checkpoint.before_rename", () -> daemon.post(key, "/sandboxes/keeper/checkpoints", "{\"name\":\"half\"}"));
+        assertNoCheckpoints();
+        assertEverySandboxAccountedFor();
+        assertKept();
+    }
+
+    @Test
+    @Order(10)
+    void checkpointHaltedBeforeItsRowIsWrittenLeavesNoOrphanedFiles() throws Exception {
+        crash("checkpoint.after_files", () -> daemon.post(key, "/sandboxes/keeper/checkpoints", "{\"name\":\"norow\"}"));
+        assertNoCheckpoints();
+        assertEverySandboxAccountedFor();
+    }
+
+    @Test
+    @Order(11)
+    void restoreHaltedAfterTheVmEndedKeepsTheCheckpointAndTheSandboxStartsAgain() throws Exception {
+        Raw.Response cp = daemon.post(key, "/sandboxes/keeper/checkpoints", "{\"name\":\"good\"}");
+        assertThat(cp.status()).as(cp.text()).isEqualTo(201);
+        crash("checkpoint.restore_began", () -> {
+            wakeKeeper();
+            return daemon.post(key, "/sandboxes/keeper/restore", "{\"checkpoint\":\"good\"}");
+        });
+        assertThat(vmmsOf(id("keeper"))).isEmpty();
+        assertEverySandboxAccountedFor();
+        Raw.Response start = daemon.post(key, "/sandboxes/keeper/start", "{\"force\":true}");
+        assertThat(start.status()).as(start.text()).isEqualTo(200);
+        assertKept();
+        Raw.Response again = daemon.post(key, "/sandboxes/keeper/restore", "{\"checkpoint\":\"good\"}");
+        assertThat(again.status()).as("the checkpoint survived: " + again.text()).isEqualTo(200);
+        assertKept();
+    }
+
+    private void assertNoCheckpoints() throws Exception {
+        Raw.Response r = daemon.get(key, "/sandboxes/keeper/checkpoints");
+        assertThat(r.status()).as(r.text()).isEqualTo(200);
+        assertThat(r.text().strip()).isEqualTo("[]");
+        Path dir = root.resolve("data/checkpoints");
+        if (Files.isDirectory(dir)) {
+            try (Stream<Path> left = Files.list(dir)) {
+                assertThat(left.toList()).as("checkpoint files after the restart").isEmpty();
+            }
+        }
+    }
+
+    @Test
+    @Order(20)
     void destroyHaltedAfterTheVmStoppedLeavesAMarkedSandboxThatDeletesCleanly() throws Exception {
         String id = id("keeper");
         crash("destroy.after_vm_stopped", () -> {
