@@ -65,8 +65,15 @@ class IdentityFrameTest {
             assertThat(Payloads.exit(s.expect(FrameType.EXIT).payload())).isZero();
         }
         try (AgentSocket s = authed(OLD)) {
-            s.send(FrameType.ACTIVITY_REQ);
-            assertThat(s.expectError()).isEqualTo("auth required");
+            String refused;
+            try {
+                s.send(FrameType.ACTIVITY_REQ);
+                refused = s.expectError();
+            } catch (java.io.IOException closed) {
+                // The agent refused the old token and closed the connection before the request was written.
+                refused = "closed: " + closed.getMessage();
+            }
+            assertThat(refused).matches("auth required|closed: .*");
         }
         assertThat(env(NEW)).isEqualTo("identity-1");
     }
