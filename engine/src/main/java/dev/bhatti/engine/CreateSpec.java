@@ -32,11 +32,17 @@ public record CreateSpec(String id, String name, int cpus, int memoryMb, Integer
      */
     public record VolumeSpec(java.nio.file.Path image, String mount, boolean readOnly, int createMb) {}
 
-    public CreateSpec {
+    /** Refuses a sandbox id that is not usable as a directory name ({@code [a-z0-9-]}, up to 63). */
+    public static String requireId(String id) {
         Objects.requireNonNull(id, "id");
         if (!ID.matcher(id).matches()) {
             throw new EngineException.InvalidSpec("sandbox id must match " + ID + ", got " + id);
         }
+        return id;
+    }
+
+    public CreateSpec {
+        requireId(id);
         if (cpus < 1 || cpus > 16) {
             throw new EngineException.InvalidSpec("cpus must be 1..16, got " + cpus);
         }

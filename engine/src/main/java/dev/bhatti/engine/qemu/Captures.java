@@ -22,28 +22,15 @@ import java.util.List;
 final class Captures {
     static final String TOKEN_FILE = ImageSnapshots.TOKEN_FILE;
 
-    /**
-     * What a capture cost the captured guest and what it wrote.
-     *
-     * @param pausedMs   how long the guest stood still
-     * @param stateBytes the device state
-     * @param memoryBytes allocated bytes of the memory copy (pages the guest never touched are holes)
-     * @param diskBytes  allocated bytes of the root overlay copy
-     */
-    record Captured(long pausedMs, long stateBytes, long memoryBytes, long diskBytes) {
-        long bytes() {
-            return stateBytes + memoryBytes + diskBytes;
-        }
-    }
-
     private Captures() {}
 
     /**
      * Captures the VM behind {@code qmp} (running or paused; directory {@code from}) into
      * {@code into}, which must exist and be empty. With {@code resume} the guest runs again
-     * afterwards; without, it stays stopped (it was paused).
+     * afterwards; without, it stays stopped (it was paused). Answers how long the guest stood
+     * still, in milliseconds.
      */
-    static Captured capture(QmpClient qmp, SandboxDir from, SandboxDir into, String token, boolean resume) throws IOException {
+    static long capture(QmpClient qmp, SandboxDir from, SandboxDir into, String token, boolean resume) throws IOException {
         long t0 = System.nanoTime();
         try {
             Snapshots.save(qmp, into, Snapshots.Mode.SHARED_MEMORY);
@@ -56,7 +43,7 @@ final class Captures {
         }
         long pausedMs = (System.nanoTime() - t0) / 1_000_000;
         OwnerOnly.write(into.path().resolve(TOKEN_FILE), token.getBytes(StandardCharsets.US_ASCII));
-        return new Captured(pausedMs, Files.size(into.state()), allocated(into.memory()), allocated(into.overlay()));
+        return pausedMs;
     }
 
     /** The token the captured guest's agent holds. */
@@ -84,21 +71,18 @@ final class Captures {
         Files.move(dir.stateInProgress(), dir.state(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
-    /** Bytes a capture directory takes on disk (allocated blocks, not apparent sizes). */
+    /** Bytes a capture directory takes on disk (allocated blocks, not apparent sizes): one {@code stat}. */
     static long size(SandboxDir capture) throws IOException {
-        long total = 0;
+        List<String> cmd = new java.util.ArrayList<>(List.of("stat", "-c", "%b %B"));
         try (var files = Files.list(capture.path())) {
-            for (Path p : files.filter(Files::isRegularFile).toList()) {
-                total += allocated(p);
-            }
+            files.filter(Files::isRegularFile).forEach(p -> cmd.add(p.toString()));
+        }
+        long total = 0;
+        for (String line : Tools.run("stat " + capture.path().getFileName(), cmd).strip().split("\n")) {
+            String[] f = line.strip().split(" ");
+            total += Long.parseLong(f[0]) * Long.parseLong(f[1]);
         }
         return total;
-    }
-
-    /** Allocated bytes of a file ({@code stat %b} blocks of {@code %B} bytes): holes do not count. */
-    static long allocated(Path p) {
-        String[] out = Tools.run("stat " + p.getFileName(), List.of("stat", "-c", "%b %B", p.toString())).strip().split(" ");
-        return Long.parseLong(out[0]) * Long.parseLong(out[1]);
     }
 
     private static void copySparse(Path from, Path to) throws IOException {

@@ -90,7 +90,7 @@ final class QemuCopies {
                 dirs.add(dir);
             }
             long t0 = System.nanoTime();
-            Captures.Captured captured = parent.capture(dirs.getFirst());
+            long pausedMs = parent.capture(dirs.getFirst());
             FaultPoint.reach("fork.after_capture");
             String held = Captures.token(dirs.getFirst());
             for (SandboxDir dir : dirs.subList(1, dirs.size())) {
@@ -104,10 +104,9 @@ final class QemuCopies {
             for (SandboxDir dir : dirs) {
                 Files.deleteIfExists(dir.path().resolve(Captures.TOKEN_FILE));
             }
-            log.info("event=sandbox_forked parent={} children={} paused_ms={} capture_bytes={} capture_ms={} restore_ms={}",
-                    parentId, children.size(), captured.pausedMs(), captured.bytes(), (laidOut - t0) / 1_000_000,
-                    (System.nanoTime() - laidOut) / 1_000_000);
-            return new Copies.Forked(made.stream().map(QemuVm::info).toList(), captured.pausedMs());
+            log.info("event=sandbox_forked parent={} children={} paused_ms={} capture_ms={} restore_ms={}",
+                    parentId, children.size(), pausedMs, (laidOut - t0) / 1_000_000, (System.nanoTime() - laidOut) / 1_000_000);
+            return new Copies.Forked(made.stream().map(QemuVm::info).toList(), pausedMs);
         } catch (IOException | RuntimeException e) {
             for (int i = 0; i < dirs.size(); i++) {
                 host.discard(children.get(i).id(), i < made.size() ? made.get(i) : null, dirs.get(i));
@@ -157,7 +156,7 @@ final class QemuCopies {
             }
             partial.delete();
             partial.create();
-            Captures.Captured captured = vm.capture(partial);
+            long pausedMs = vm.capture(partial);
             OwnerOnly.write(partial.path().resolve(SHAPE_FILE), (vm.config().cpus() + " " + vm.config().memoryMb())
                     .getBytes(StandardCharsets.US_ASCII));
             // The config drive keeps the env the sandbox was made with: a sandbox made from the checkpoint gets it.
@@ -166,8 +165,8 @@ final class QemuCopies {
             Files.move(partial.path(), checkpointDir(checkpointId).path(), StandardCopyOption.ATOMIC_MOVE);
             long size = Captures.size(checkpointDir(checkpointId));
             log.info("event=checkpoint_written sandbox={} checkpoint={} bytes={} paused_ms={}", id, checkpointId, size,
-                    captured.pausedMs());
-            return new Copies.Checkpointed(checkpointId, size, captured.pausedMs());
+                    pausedMs);
+            return new Copies.Checkpointed(checkpointId, size, pausedMs);
         } catch (IOException | RuntimeException e) {
             try {
                 partial.delete();

@@ -286,8 +286,7 @@ public final class QemuEngine implements Engine {
 
         @Override
         public SandboxDir sandboxDir(String id) {
-            new CreateSpec(id, id, 1, 512, null, null, null, null, null); // validates the id
-            return new SandboxDir(sandboxes.resolve(id));
+            return new SandboxDir(sandboxes.resolve(CreateSpec.requireId(id)));
         }
 
         @Override

@@ -118,8 +118,8 @@ final class QemuVm {
      * A point-in-time copy of this hot or warm VM into {@code into} ({@link Captures}): the guest
      * stands still only for the end of it; a hot VM then runs on, a warm one stays paused.
      */
-    Captures.Captured capture(SandboxDir into) {
-        Captures.Captured[] out = {null};
+    long capture(SandboxDir into) {
+        long[] out = {0};
         transition("capture", () -> {
             if (thermal == Thermal.COLD) {
                 throw new EngineException.NotHot(id(), thermal);
@@ -128,7 +128,7 @@ final class QemuVm {
             boolean hot = thermal == Thermal.HOT;
             out[0] = Captures.capture(vmm.qmp(), config.dir(), into, config.token(), hot);
             if (hot) {
-                pausedAt = System.nanoTime() - out[0].pausedMs() * 1_000_000;
+                pausedAt = System.nanoTime() - out[0] * 1_000_000;
                 clockAfterPause();
             }
         });

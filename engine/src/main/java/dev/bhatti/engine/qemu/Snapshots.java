@@ -26,7 +26,7 @@ final class Snapshots {
     /** The descriptor a VMM restoring a full stream reads it from ({@link Vmm#launch}). */
     static final int STREAM_FD = 3;
     private static final Duration MIGRATION_TIMEOUT = Duration.ofMinutes(2);
-    /** Polls back off to this: a live capture's guest stands still until its completion is seen. */
+    /** Polls back off to this: a capture's guest stands still until the end of its save is seen. */
     private static final long POLL_MAX_NANOS = 2_000_000;
 
     private Snapshots() {}

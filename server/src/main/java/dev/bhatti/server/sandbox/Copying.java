@@ -68,7 +68,8 @@ public final class Copying {
         List<String> names = childNames(user, sandboxes.row(user, ref), request.name(), count);
         SandboxRow parent = sandboxes.rowWithVm(user, ref);
         List<SandboxRow> rows = new ArrayList<>();
-        try (Sandboxes.Hot hot = sandboxes.hot(parent)) {
+        Sandboxes.Hot hot = sandboxes.hot(parent);
+        try {
             for (String name : names) {
                 rows.add(creation.reserveCopy(user, parent, name));
             }
@@ -88,9 +89,8 @@ public final class Copying {
         } catch (RuntimeException e) {
             rows.forEach(creation::undo);
             throw e;
-        } catch (Exception e) {
-            rows.forEach(creation::undo);
-            throw new IllegalStateException(e);
+        } finally {
+            sandboxes.release(hot);
         }
     }
 
@@ -113,15 +113,12 @@ public final class Copying {
         }
         Set<String> taken = new HashSet<>();
         store.sandboxes(user.id(), java.util.Map.of()).forEach(r -> taken.add(r.name()));
+        // A parent whose name leaves no room for the suffix gets children named by its id.
+        String base = Names.valid(parent.name() + "-fork-" + MAX_FORK_COUNT * 100) ? parent.name() + "-fork-"
+                : "fork-" + parent.id().substring(3) + "-";
         for (int n = 1; names.size() < count; n++) {
-            String candidate = parent.name() + "-fork-" + n;
-            if (!taken.contains(candidate) && Names.valid(candidate)) {
-                names.add(candidate);
-            } else if (!Names.valid(candidate)) {
-                candidate = "fork-" + parent.id().substring(3) + "-" + n;
-                if (!taken.contains(candidate)) {
-                    names.add(candidate);
-                }
+            if (!taken.contains(base + n)) {
+                names.add(base + n);
             }
         }
         return names;
@@ -140,7 +137,8 @@ public final class Copying {
                     + row.name());
         }
         creation.requireCheckpointRoom(user, row);
-        try (Sandboxes.Hot hot = sandboxes.hot(row)) {
+        Sandboxes.Hot hot = sandboxes.hot(row);
+        try {
             Copies.Checkpointed written = engine.checkpoint(row.id(), id);
             FaultPoint.reach("checkpoint.after_files");
             try {
@@ -150,10 +148,8 @@ public final class Copying {
                 engine.deleteCheckpoint(id);
                 throw e;
             }
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
+        } finally {
+            sandboxes.release(hot);
         }
     }
 

@@ -214,6 +214,11 @@ public final class Sandboxes {
         return nl < 0 ? text : text.substring(0, nl);
     }
 
+    /** Lets a sandbox {@link #hot} held go (a failure to is logged). */
+    void release(Hot hot) {
+        release(hot.hold());
+    }
+
     private static void release(AutoCloseable hold) {
         try {
             hold.close();
