@@ -9,9 +9,12 @@ import java.util.Optional;
 /**
  * Everything needed to bring a sandbox's VM back after a daemon restart. Stored by the daemon as
  * JSON; {@link #fromMap} accepts numbers of any numeric type (JSON may give back doubles).
+ * {@code volumeSlots}: 0 for a VM booted with its volumes, else how many volume drives it has
+ * (its volumes, then empty slots: it was restored from an image snapshot).
  */
 public record VmState(String id, String name, Path dir, int cpus, int memoryMb, String token,
-                      int controlPort, int forwardPort, List<VolumeState> volumes, Optional<String> broken) {
+                      int controlPort, int forwardPort, List<VolumeState> volumes, int volumeSlots,
+                      Optional<String> broken) {
 
     /** An attached volume image. */
     public record VolumeState(String image, boolean readOnly) {}
@@ -31,6 +34,7 @@ public record VmState(String id, String name, Path dir, int cpus, int memoryMb, 
         m.put("control_port", controlPort);
         m.put("forward_port", forwardPort);
         m.put("volumes", volumes.stream().map(v -> Map.of("image", v.image(), "read_only", v.readOnly())).toList());
+        m.put("volume_slots", volumeSlots);
         broken.ifPresent(b -> m.put("broken", b));
         return m;
     }
@@ -38,7 +42,8 @@ public record VmState(String id, String name, Path dir, int cpus, int memoryMb, 
     public static VmState fromMap(Map<String, ?> m) {
         return new VmState(text(m, "id"), text(m, "name"), Path.of(text(m, "dir")), number(m, "cpus"),
                 number(m, "memory_mb"), text(m, "token"), number(m, "control_port"), number(m, "forward_port"),
-                volumes(m.get("volumes")), Optional.ofNullable(m.get("broken")).map(Object::toString));
+                volumes(m.get("volumes")), m.containsKey("volume_slots") ? number(m, "volume_slots") : 0,
+                Optional.ofNullable(m.get("broken")).map(Object::toString));
     }
 
     private static List<VolumeState> volumes(Object v) {

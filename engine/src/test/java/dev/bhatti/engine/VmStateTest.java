@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 class VmStateTest {
     private final VmState state = new VmState("sb-1", "one", Path.of("/data/sandboxes/sb-1"), 2, 768, "ab12",
-            40001, 40002, List.of(new VmState.VolumeState("/data/v.ext4", true)), Optional.empty());
+            40001, 40002, List.of(new VmState.VolumeState("/data/v.ext4", true)), 4, Optional.empty());
 
     @Test
     void roundTripsThroughAMap() {
@@ -27,6 +27,13 @@ class VmStateTest {
         m.put("control_port", "40001");
         m.put("forward_port", 40002.0f);
         assertThat(VmState.fromMap(m)).isEqualTo(state);
+    }
+
+    @Test
+    void stateStoredBeforeVolumeSlotsExistedIsABootedVm() {
+        Map<String, Object> m = new HashMap<>(state.toMap());
+        m.remove("volume_slots");
+        assertThat(VmState.fromMap(m).volumeSlots()).isZero();
     }
 
     @Test

@@ -19,10 +19,11 @@ import java.util.regex.Pattern;
  * @param dns       nameserver addresses for {@code /etc/resolv.conf} (empty: leave it)
  * @param entropy   base64 of 32..512 host random bytes, credited to the guest kernel's pool
  * @param timeNs    the host's unix time in nanoseconds, for the guest's wall clock; or {@code null}
+ * @param volumes   block devices to mount, attached to the restored VM's empty volume slots
  */
 public record IdentityRequest(String token, String sandboxId, String hostname, String machineId,
                               Map<String, String> env, Map<String, File> files, String init, List<String> dns,
-                              String entropy, Long timeNs) {
+                              String entropy, Long timeNs, List<Volume> volumes) {
     private static final Pattern TOKEN = Pattern.compile("[0-9a-f]{32}");
     private static final Pattern MACHINE_ID = Pattern.compile("[0-9a-f]{32}");
     static final int MIN_ENTROPY = 32;
@@ -30,6 +31,19 @@ public record IdentityRequest(String token, String sandboxId, String hostname, S
 
     /** One file: base64 content ({@code null}: empty) and octal mode ({@code null}: 0644). */
     public record File(String content, String mode) {}
+
+    /** One volume: its block device ({@code /dev/vdX}), mount point (absolute), file system and whether read-only. */
+    public record Volume(String device, String mount, String fs, boolean readOnly) {
+        public Volume {
+            if (device == null || !device.matches("/dev/vd[c-z]")) {
+                throw new IllegalArgumentException("volume device must be /dev/vdc../dev/vdz, got " + device);
+            }
+            if (mount == null || !mount.startsWith("/")) {
+                throw new IllegalArgumentException("volume mount must be an absolute path, got " + mount);
+            }
+            fs = fs == null ? "ext4" : fs;
+        }
+    }
 
     public IdentityRequest {
         if (token == null || !TOKEN.matcher(token).matches()) {
@@ -49,6 +63,7 @@ public record IdentityRequest(String token, String sandboxId, String hostname, S
         files = files == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(files));
         files.keySet().forEach(Paths::requireValid);
         dns = dns == null ? List.of() : List.copyOf(dns);
+        volumes = volumes == null ? List.of() : List.copyOf(volumes);
     }
 
     /** The entropy bytes. */

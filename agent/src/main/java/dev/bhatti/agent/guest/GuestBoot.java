@@ -59,7 +59,7 @@ public final class GuestBoot {
         if (config.hostname() != null && !config.hostname().isBlank()) {
             GuestSystem.setHostname(config.hostname());
         }
-        mountVolumes(config);
+        GuestVolumes.mountAtBoot(config.volumes(), LOHAR);
         Path workspace = Files.createDirectories(Path.of("/workspace"));
         AgentOptions options = AgentOptions.defaults(new InetSocketAddress(Wire.CONTROL_PORT),
                 new InetSocketAddress(Wire.FORWARD_PORT), workspace)
@@ -89,23 +89,6 @@ public final class GuestBoot {
             return ConfigDrive.read(configMount.resolve("config.json"));
         } finally {
             GuestSystem.unmount(configMount.toString());
-        }
-    }
-
-    private static void mountVolumes(AgentConfig config) {
-        for (AgentConfig.Volume v : config.volumes()) {
-            try {
-                Path target = Files.createDirectories(Path.of(v.mount()));
-                GuestSystem.mount(v.device(), v.mount(), v.fs() == null ? "ext4" : v.fs(),
-                        v.readOnly() ? GuestSystem.READ_ONLY : 0, null);
-                if (!v.readOnly()) {
-                    Files.setAttribute(target, "unix:uid", LOHAR.uid());
-                    Files.setAttribute(target, "unix:gid", LOHAR.gid());
-                }
-                log.info("event=volume_mounted device={} mount={} read_only={}", v.device(), v.mount(), v.readOnly());
-            } catch (IOException e) {
-                log.error("event=volume_mount_failed device={} mount={} error=\"{}\"", v.device(), v.mount(), e.getMessage());
-            }
         }
     }
 }

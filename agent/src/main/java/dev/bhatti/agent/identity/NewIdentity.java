@@ -4,6 +4,7 @@ import dev.bhatti.agent.config.AgentConfig;
 import dev.bhatti.agent.config.GuestSetup;
 import dev.bhatti.agent.files.FileService;
 import dev.bhatti.agent.files.Owner;
+import dev.bhatti.agent.guest.GuestVolumes;
 import dev.bhatti.agent.posix.GuestSystem;
 import dev.bhatti.proto.IdentityRequest;
 import java.io.IOException;
@@ -21,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * it writes {@code /etc/hostname}, {@code /etc/machine-id}, {@code /etc/resolv.conf} and the
  * files (as the config drive's are written at boot); where it owns the machine (the guest) it
  * also sets the kernel's hostname, credits the host's random bytes to the entropy pool and
- * reseeds the CRNG, and sets the clock. The caller then swaps the token and the env.
+ * reseeds the CRNG, sets the clock and mounts the volumes put into its empty slots. The caller
+ * then swaps the token and the env.
  */
 public final class NewIdentity {
     private static final Logger log = LoggerFactory.getLogger(NewIdentity.class);
@@ -52,9 +54,11 @@ public final class NewIdentity {
             if (id.timeNs() != null) {
                 GuestSystem.setClock(id.timeNs());
             }
+            GuestVolumes.mountFilledSlots(id.volumes().stream()
+                    .map(v -> new AgentConfig.Volume(v.device(), v.mount(), v.fs(), v.readOnly())).toList(), owner);
         }
-        log.info("event=identity_taken sandbox={} hostname={} files={} skipped={} machine={}", id.sandboxId(),
-                id.hostname(), report.applied().size(), report.skipped().size(), ownsMachine);
+        log.info("event=identity_taken sandbox={} hostname={} files={} skipped={} volumes={} machine={}", id.sandboxId(),
+                id.hostname(), report.applied().size(), report.skipped().size(), id.volumes().size(), ownsMachine);
         return report;
     }
 }

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The daemon as a real process, killed and restarted (SPEC §7): after SIGKILL the running sandbox
  * answers again with its counter process still counting; after SIGTERM every sandbox is cold
- * (no QEMU left) and usable after the restart.
+ * (no QEMU left) and usable after the restart; forks and checkpoints survive a SIGKILL too.
  */
 class RestartTest {
     private Path root;
@@ -46,15 +46,23 @@ class RestartTest {
     }
 
     private long counter(String key) {
-        return Long.parseLong(api(key).sandboxes().named("counter").exec("cat", "/workspace/counter").stdout().trim());
+        return counter(api(key).sandboxes().named("counter"));
+    }
+
+    private static long counter(Sandbox sb) {
+        return Long.parseLong(sb.exec("cat", "/workspace/counter").stdout().trim());
     }
 
     private long awaitCounterAbove(String key, long floor) throws Exception {
+        return awaitCounterAbove(api(key).sandboxes().named("counter"), floor);
+    }
+
+    private static long awaitCounterAbove(Sandbox sb, long floor) {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        long now = counter(key);
+        long now = counter(sb);
         while (now <= floor && System.nanoTime() < deadline) {
             LockSupport.parkNanos(200_000_000);
-            now = counter(key);
+            now = counter(sb);
         }
         return now;
     }
@@ -98,5 +106,39 @@ class RestartTest {
             assertThat(sb.view().thermal()).isEqualTo("cold");
             assertThat(sb.exec("cat", "/workspace/f").stdout()).isEqualTo("kept-" + name + "\n");
         }
+    }
+
+    @Test
+    void forkedChildrenAndCheckpointsSurviveADaemonKilledWithSigkill() throws Exception {
+        daemon.start();
+        Bhatti api = api(daemon.adminKey());
+        Sandbox parent = api.sandboxes().create(SandboxSpec.builder().name("counter").build());
+        parent.execDetached(ExecRequest.of("sh", "-c",
+                "i=0; while true; do i=$((i+1)); echo $i > /workspace/counter; sleep 0.2; done"));
+        long counted = awaitCounterAbove(parent, 0);
+        java.util.List<Sandbox> kids = parent.fork(2, null);
+        var cp = parent.checkpoint("kept");
+        parent.exec("sh", "-c", "echo after-checkpoint > /workspace/mark");
+
+        daemon.killHard();
+        daemon.start();
+        api = api(daemon.adminKey());
+
+        assertThat(daemon.vmms()).as("every orphaned VMM was snapshotted and ended").isEmpty();
+        for (Sandbox kid : kids) {
+            Sandbox back = api.sandboxes().get(kid.view().id());
+            assertThat(back.view().createdFrom()).isEqualTo("fork");
+            assertThat(awaitCounterAbove(back, counted)).as("the parent's process keeps counting in " + back.ref())
+                    .isGreaterThan(counted);
+            assertThat(back.exec("hostname").stdout()).isEqualTo(back.view().name() + "\n");
+        }
+        Sandbox after = api.sandboxes().get("counter");
+        assertThat(after.checkpoints()).extracting(c -> c.name()).containsExactly("kept");
+        after.restore(cp.id());
+        assertThat(after.exec("sh", "-c", "cat /workspace/mark 2>/dev/null || echo none").stdout())
+                .as("rolled back to before the mark").isEqualTo("none\n");
+        Sandbox made = api.sandboxes().create(SandboxSpec.builder().name("from-kept").checkpoint(cp.id()).build());
+        assertThat(made.view().createdFrom()).isEqualTo("checkpoint");
+        assertThat(awaitCounterAbove(made, counted)).isGreaterThan(counted);
     }
 }

@@ -15,8 +15,10 @@ import java.util.List;
  * capture stops the guest, writes its device state (guest memory is a shared file, so this is
  * tens of KB), copies its memory file and root overlay sparsely, and lets it run again. A
  * capture directory is a {@link SandboxDir} layout holding {@code state} + {@code state.mode}
- * (shared memory), {@code mem}, {@code root.qcow2} and {@code token} (the token the captured
- * guest's agent holds). Live migration (the guest running while its RAM is streamed) would stop
+ * (shared memory), {@code mem}, {@code root.qcow2}, the VM's ephemeral volumes ({@code vol-*.ext4}:
+ * they live in its directory, copied while the guest stands still, so their blocks match its page
+ * cache) and {@code token} (the token the captured guest's agent holds). Persistent volumes are
+ * not copied: a copy shares them read-only ({@link QemuCopies}). Live migration (the guest running while its RAM is streamed) would stop
  * it for less time, but its copies came up with corrupted kernel memory here (decision 0022).
  */
 final class Captures {
@@ -36,6 +38,9 @@ final class Captures {
             Snapshots.save(qmp, into, Snapshots.Mode.SHARED_MEMORY);
             copySparse(from.memory(), into.memory());
             copySparse(from.overlay(), into.overlay());
+            for (Path volume : ephemeralVolumes(from)) {
+                copySparse(volume, into.path().resolve(volume.getFileName()));
+            }
         } finally {
             if (resume) {
                 qmp.execute(QmpCommand.CONT);
@@ -57,7 +62,9 @@ final class Captures {
      * device state, which goes last. Existing files of those names are replaced.
      */
     static void cloneInto(SandboxDir capture, SandboxDir dir) throws IOException {
-        for (Path p : List.of(capture.overlay(), capture.memory())) {
+        List<Path> files = new java.util.ArrayList<>(List.of(capture.overlay(), capture.memory()));
+        files.addAll(ephemeralVolumes(capture));
+        for (Path p : files) {
             Path partial = dir.path().resolve(p.getFileName() + ".partial");
             copySparse(p, partial);
             Files.move(partial, dir.path().resolve(p.getFileName()), StandardCopyOption.ATOMIC_MOVE,
@@ -69,6 +76,16 @@ final class Captures {
         Files.copy(capture.state(), dir.stateInProgress());
         Files.setPosixFilePermissions(dir.stateInProgress(), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         Files.move(dir.stateInProgress(), dir.state(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** The ephemeral volume images in a VM or capture directory ({@code vol-*.ext4}), by name. */
+    static List<Path> ephemeralVolumes(SandboxDir dir) throws IOException {
+        try (var files = Files.list(dir.path())) {
+            return files.filter(p -> {
+                String n = p.getFileName().toString();
+                return n.startsWith("vol-") && n.endsWith(".ext4");
+            }).sorted().toList();
+        }
     }
 
     /** Bytes a capture directory takes on disk (allocated blocks, not apparent sizes): one {@code stat}. */

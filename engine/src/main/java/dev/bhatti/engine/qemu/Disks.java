@@ -57,13 +57,22 @@ final class Disks {
         }
     }
 
-    /** The env a sandbox was created with, read back from its config drive (debugfs, no mount). */
-    static Map<String, String> env(SandboxDir dir) throws IOException {
+    /** What a sandbox was created with that its copies keep: env, and where its volumes are mounted. */
+    record CreatedWith(Map<String, String> env, List<VolumeMount> volumes) {}
+
+    /** One volume of a sandbox's config drive: its mount point and whether it is read-only. */
+    record VolumeMount(String mount, boolean readOnly) {}
+
+    /** Reads back what a sandbox was created with from its config drive (debugfs, no mount). */
+    static CreatedWith createdWith(SandboxDir dir) throws IOException {
         String json = Tools.run("read config drive", List.of("debugfs", "-R", "cat /config.json", dir.configDrive().toString()));
-        var env = Json.mapper().readTree(json.substring(json.indexOf('{'))).path("env");
-        Map<String, String> out = new LinkedHashMap<>();
-        env.properties().forEach(e -> out.put(e.getKey(), e.getValue().asText()));
-        return out;
+        var config = Json.mapper().readTree(json.substring(json.indexOf('{')));
+        Map<String, String> env = new LinkedHashMap<>();
+        config.path("env").properties().forEach(e -> env.put(e.getKey(), e.getValue().asText()));
+        List<VolumeMount> volumes = new ArrayList<>();
+        config.path("volumes").forEach(v -> volumes.add(new VolumeMount(v.path("mount").asText(),
+                v.path("read_only").asBoolean())));
+        return new CreatedWith(env, volumes);
     }
 
     private static Map<String, Object> config(CreateSpec spec, String token, List<QemuCommand.Volume> volumes) {
@@ -88,6 +97,21 @@ final class Disks {
         c.put("dns", List.of());
         c.put("user", "lohar");
         return c;
+    }
+
+    /**
+     * Replays the journal of a volume about to be attached read-only (no writer has it then): a
+     * sandbox that wrote it was ended without unmounting it, so what it wrote may be only in the
+     * journal, and a read-only device cannot be mounted while its journal needs recovery.
+     * e2fsck exits 1 when it replayed something; 0 when there was nothing to do.
+     */
+    static void replayJournal(Path image) {
+        var r = dev.bhatti.engine.net.HostCommands.local().attempt("replay journal of " + image.getFileName(), "",
+                List.of("e2fsck", "-p", "-E", "journal_only", image.toString()));
+        if (r.exit() > 1) {
+            throw new EngineException.InvalidSpec("volume " + image.getFileName() + " cannot be attached read-only: "
+                    + "its file system needs repair (e2fsck exit " + r.exit() + "): " + r.output().strip());
+        }
     }
 
     /** A new sparse ext4 image of {@code sizeMb} MiB. */

@@ -13,13 +13,22 @@ import java.util.Map;
 final class Identities {
     private Identities() {}
 
-    static IdentityRequest of(CreateSpec spec, String token, byte[] entropy, byte[] machineId) {
+    /**
+     * With {@code mountVolumes} the spec's volumes go into IDENTITY (a VM from an image snapshot
+     * has them in empty slots); a copy of a running sandbox has its volumes mounted already.
+     */
+    static IdentityRequest of(CreateSpec spec, String token, byte[] entropy, byte[] machineId, boolean mountVolumes) {
         Map<String, IdentityRequest.File> files = new LinkedHashMap<>();
         spec.files().forEach((path, f) -> files.put(path, new IdentityRequest.File(
                 Base64.getEncoder().encodeToString(f.content()), f.mode() == null ? "0644" : f.mode())));
+        List<IdentityRequest.Volume> volumes = new java.util.ArrayList<>();
+        for (int i = 0; mountVolumes && i < spec.volumes().size(); i++) {
+            CreateSpec.VolumeSpec v = spec.volumes().get(i);
+            volumes.add(new IdentityRequest.Volume(QemuCommand.volumeDevice(i), v.mount(), "ext4", v.readOnly()));
+        }
         Instant now = Instant.now();
         return new IdentityRequest(token, spec.id(), spec.name(), HexFormat.of().formatHex(machineId), spec.env(), files,
                 spec.init(), List.of(), Base64.getEncoder().encodeToString(entropy),
-                now.getEpochSecond() * 1_000_000_000L + now.getNano());
+                now.getEpochSecond() * 1_000_000_000L + now.getNano(), volumes);
     }
 }

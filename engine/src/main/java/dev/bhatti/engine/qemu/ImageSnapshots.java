@@ -30,6 +30,11 @@ import org.slf4j.LoggerFactory;
 final class ImageSnapshots {
     private static final Logger log = LoggerFactory.getLogger(ImageSnapshots.class);
     static final String TOKEN_FILE = "token";
+    /**
+     * Empty volume drives every image snapshot is taken with (zero-sized {@code null-co}): a create
+     * with up to this many volumes restores it and puts its volumes in the first slots.
+     */
+    static final int VOLUME_SLOTS = 4;
     /** In a spare clone directory once it is complete; removed before the directory is taken. */
     private static final String SPARE_READY = "spare-ready";
 
@@ -186,7 +191,7 @@ final class ImageSnapshots {
                 sha.update((real + "|" + Files.size(real) + "|" + Files.getLastModifiedTime(real).toMillis() + "\n")
                         .getBytes(StandardCharsets.UTF_8));
             }
-            sha.update((cpus + "|" + memoryMb + "|" + kernelArgs).getBytes(StandardCharsets.UTF_8));
+            sha.update((cpus + "|" + memoryMb + "|" + kernelArgs + "|slots=" + VOLUME_SLOTS).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(sha.digest()).substring(0, 24);
         } catch (IOException e) {
             throw new EngineException.InvalidSpec("guest image missing: " + e.getMessage());

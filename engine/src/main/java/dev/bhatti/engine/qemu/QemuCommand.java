@@ -7,13 +7,14 @@ import java.util.List;
 /**
  * The QEMU command line of one sandbox: a {@code microvm} with guest memory in a shared file (so a
  * snapshot is only device state), the root overlay as /dev/vda, the config drive as /dev/vdb,
- * volumes from /dev/vdc on, the network card ({@link Nic}: user-mode with the agent's ports forwarded
+ * volumes from /dev/vdc on (then empty slots up to {@code volumeSlots}: zero-sized {@code null-co}
+ * drives an image snapshot is taken with, so a clone's volumes can take their place), the network card ({@link Nic}: user-mode with the agent's ports forwarded
  * to loopback only, or a TAP on a bridge with the guest address in the kernel's {@code ip=}),
  * the serial console appended to a log, and QMP on a Unix socket. With {@code incoming} the VM
  * waits for a snapshot to be loaded.
  */
 record QemuCommand(SandboxDir dir, int cpus, int memoryMb, Accel accel, GuestImages images, String kernelArgs,
-                   Nic nic, List<Volume> volumes, boolean incoming) {
+                   Nic nic, List<Volume> volumes, int volumeSlots, boolean incoming) {
 
     /** An attached volume image. */
     record Volume(Path image, boolean readOnly) {}
@@ -37,14 +38,34 @@ record QemuCommand(SandboxDir dir, int cpus, int memoryMb, Accel accel, GuestIma
                 "-qmp", "unix:" + dir.qmpSocket() + ",server=on,wait=off"));
         drive(a, "root", dir.overlay(), "qcow2", false);
         drive(a, "cfg", dir.configDrive(), "raw", true);
-        for (int i = 0; i < volumes.size(); i++) {
-            drive(a, "vol" + i, volumes.get(i).image(), "raw", volumes.get(i).readOnly());
+        for (int i = 0; i < Math.max(volumes.size(), volumeSlots); i++) {
+            if (i >= volumes.size()) {
+                a.addAll(List.of("-drive", "if=none,id=" + volumeDrive(i) + ",driver=null-co,size=0",
+                        "-device", "virtio-blk-device,drive=" + volumeDrive(i)));
+            } else if (volumeSlots > 0 && volumes.get(i).readOnly()) {
+                // The slot was writable when the snapshot's guest probed it, and a read-only
+                // drive cannot be told its size: writes go to a temporary overlay QEMU throws away.
+                a.addAll(List.of("-drive", "if=none,id=" + volumeDrive(i) + ",file=" + volumes.get(i).image()
+                        + ",format=raw,snapshot=on", "-device", "virtio-blk-device,drive=" + volumeDrive(i)));
+            } else {
+                drive(a, volumeDrive(i), volumes.get(i).image(), "raw", volumes.get(i).readOnly());
+            }
         }
         a.addAll(nic.qemuArgs());
         if (incoming) {
             a.addAll(List.of("-incoming", "defer"));
         }
         return a;
+    }
+
+    /** The QEMU drive id of the {@code i}th volume (its slot), as QMP's {@code block_resize} names it. */
+    static String volumeDrive(int i) {
+        return "vol" + i;
+    }
+
+    /** The guest's block device of the {@code i}th volume: /dev/vdc, /dev/vdd, ... */
+    static String volumeDevice(int i) {
+        return "/dev/vd" + (char) ('c' + i);
     }
 
     private static void drive(List<String> a, String id, Path file, String format, boolean readOnly) {

@@ -41,7 +41,8 @@ final class QemuCopies {
         QemuVm vm(String id);
 
         /** A new VM object for {@code dir} holding {@code heldToken}, registered with the engine. */
-        QemuVm register(CreateSpec spec, String owner, SandboxDir dir, String heldToken);
+        QemuVm register(CreateSpec spec, String owner, SandboxDir dir, String heldToken, List<QemuCommand.Volume> volumes,
+                        int volumeSlots);
 
         SandboxDir sandboxDir(String id);
 
@@ -62,14 +63,27 @@ final class QemuCopies {
      * The restore every copy ends in: records how the VM was made, gives it a config drive with
      * its own token (a later boot on its disk reads it), restores it and sends IDENTITY.
      */
-    QemuVm restoreAsNew(CreateSpec spec, String owner, SandboxDir dir, String heldToken, CreatedFrom from)
-            throws IOException {
+    QemuVm restoreAsNew(CreateSpec spec, String owner, SandboxDir dir, String heldToken, CreatedFrom from,
+                        List<QemuCommand.Volume> volumes, int volumeSlots) throws IOException {
         dir.recordCreatedFrom(from);
         String token = HexFormat.of().formatHex(bytes(16));
-        Disks.configDrive(spec, token, List.of(), dir);
-        QemuVm vm = host.register(spec, owner, dir, heldToken);
-        vm.restoreAsNew(Identities.of(spec, token, bytes(64), bytes(16)));
+        Disks.configDrive(spec, token, volumes, dir);
+        QemuVm vm = host.register(spec, owner, dir, heldToken, volumes, volumeSlots);
+        vm.restoreAsNew(Identities.of(spec, token, bytes(64), bytes(16), from == CreatedFrom.SNAPSHOT));
         return vm;
+    }
+
+    /**
+     * A copy restored from a capture laid out in {@code dir}: the shape, env and volumes of the
+     * sandbox captured (its ephemeral volumes are the copies in {@code dir}; persistent ones, read-only,
+     * are shared), already mounted in the guest's memory.
+     */
+    private QemuVm restoreCopy(CopyShape shape, Copies.Child child, String owner, SandboxDir dir, String held,
+                               CreatedFrom from) throws IOException {
+        List<QemuCommand.Volume> volumes = shape.volumes().stream().map(v -> v.drive(dir)).toList();
+        CreateSpec spec = new CreateSpec(child.id(), child.name(), shape.cpus(), shape.memoryMb(), null, shape.env(), null,
+                Map.of(), shape.volumeSpecs(dir));
+        return restoreAsNew(spec, owner, dir, held, from, volumes, shape.volumeSlots());
     }
 
     Copies.Forked fork(String parentId, List<Copies.Child> children, String owner) {
@@ -97,10 +111,8 @@ final class QemuCopies {
                 Captures.cloneInto(dirs.getFirst(), dir);
             }
             long laidOut = System.nanoTime();
-            VmConfig shape = parent.config();
-            Map<String, String> env = Disks.env(shape.dir());
-            made.addAll(restoreAll(children, dirs, c -> new CreateSpec(c.id(), c.name(), shape.cpus(), shape.memoryMb(),
-                    null, env, null, Map.of(), List.of()), owner, held, CreatedFrom.FORK));
+            CopyShape shape = CopyShape.of(parent.config());
+            made.addAll(restoreAll(children, dirs, shape, owner, held));
             for (SandboxDir dir : dirs) {
                 Files.deleteIfExists(dir.path().resolve(Captures.TOKEN_FILE));
             }
@@ -117,15 +129,14 @@ final class QemuCopies {
     }
 
     /** Restores every laid-out child at once; all or none (the caller discards them on failure). */
-    private List<QemuVm> restoreAll(List<Copies.Child> children, List<SandboxDir> dirs,
-                                    java.util.function.Function<Copies.Child, CreateSpec> spec, String owner, String held,
-                                    CreatedFrom from) throws IOException {
+    private List<QemuVm> restoreAll(List<Copies.Child> children, List<SandboxDir> dirs, CopyShape shape, String owner,
+                                    String held) throws IOException {
         try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<QemuVm>> futures = new ArrayList<>();
             for (int i = 0; i < children.size(); i++) {
                 Copies.Child c = children.get(i);
                 SandboxDir dir = dirs.get(i);
-                futures.add(pool.submit(() -> restoreAsNew(spec.apply(c), owner, dir, held, from)));
+                futures.add(pool.submit(() -> restoreCopy(shape, c, owner, dir, held, CreatedFrom.FORK)));
             }
             List<QemuVm> vms = new ArrayList<>();
             IOException failure = null;
@@ -157,8 +168,8 @@ final class QemuCopies {
             partial.delete();
             partial.create();
             long pausedMs = vm.capture(partial);
-            OwnerOnly.write(partial.path().resolve(SHAPE_FILE), (vm.config().cpus() + " " + vm.config().memoryMb())
-                    .getBytes(StandardCharsets.US_ASCII));
+            OwnerOnly.write(partial.path().resolve(SHAPE_FILE), CopyShape.of(vm.config()).encode()
+                    .getBytes(StandardCharsets.UTF_8));
             // The config drive keeps the env the sandbox was made with: a sandbox made from the checkpoint gets it.
             Files.copy(vm.config().dir().configDrive(), partial.configDrive());
             FaultPoint.reach("checkpoint.before_rename");
@@ -194,12 +205,10 @@ final class QemuCopies {
         }
         QemuVm vm = null;
         try {
-            String[] shape = Files.readString(cp.path().resolve(SHAPE_FILE)).strip().split(" ");
+            CopyShape shape = CopyShape.decode(Files.readString(cp.path().resolve(SHAPE_FILE)), cp);
             dir.create();
             Captures.cloneInto(cp, dir);
-            CreateSpec spec = new CreateSpec(child.id(), child.name(), Integer.parseInt(shape[0]), Integer.parseInt(shape[1]),
-                    null, Disks.env(cp), null, Map.of(), List.of());
-            vm = restoreAsNew(spec, owner, dir, Captures.token(cp), CreatedFrom.CHECKPOINT);
+            vm = restoreCopy(shape, child, owner, dir, Captures.token(cp), CreatedFrom.CHECKPOINT);
             return vm.info();
         } catch (IOException | RuntimeException e) {
             host.discard(child.id(), vm, dir);
@@ -254,11 +263,18 @@ final class QemuCopies {
         return new SandboxDir(checkpoints.resolve(checkpointId));
     }
 
-    /** User-mode networking and no volumes: the device set a restored copy can be given. */
+    /**
+     * User-mode networking and no persistent volume attached read-write: the device set a restored
+     * copy can be given (a read-write volume has one writer, and a rollback would leave it behind
+     * the guest's page cache).
+     */
     private static void requireCopyable(QemuVm vm) {
-        if (!vm.config().volumes().isEmpty()) {
-            throw new EngineException.CopyUnsupported("sandbox " + vm.id() + " has volumes attached; a copy cannot "
-                    + "share them (detach them, or create the copy without)");
+        for (QemuCommand.Volume v : vm.config().volumes()) {
+            if (!v.readOnly() && !CopyShape.isEphemeral(v, vm.config().dir())) {
+                throw new EngineException.CopyUnsupported("sandbox " + vm.id() + " has persistent volume "
+                        + CopyShape.volumeName(v) + " attached read-write; a copy cannot share it (attach it read-only, "
+                        + "or use an ephemeral volume, which is copied)");
+            }
         }
         if (!vm.userModeNetwork()) {
             throw new EngineException.CopyUnsupported("sandbox " + vm.id() + " runs in bridge networking; forks and "

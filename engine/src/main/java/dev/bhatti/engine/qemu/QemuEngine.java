@@ -121,7 +121,7 @@ public final class QemuEngine implements Engine {
         Disks.overlay(images, dir, null);
         Disks.configDrive(spec, token, List.of(), dir);
         VmConfig config = new VmConfig(spec.id(), spec.name(), spec.cpus(), spec.memoryMb(), dir, token, images, accel,
-                kernelArgs, QEMU, List.of());
+                kernelArgs, QEMU, List.of(), ImageSnapshots.VOLUME_SLOTS);
         NetworkMode user = NetworkMode.user();
         QemuVm vm = new QemuVm(config, user.allocate(spec.id(), DEFAULT_USER, dir), user);
         building.add(vm);
@@ -132,7 +132,7 @@ public final class QemuEngine implements Engine {
             vm.boot();
             // Warm what every clone runs first, so the snapshot holds it loaded:
             // IDENTITY (taking its own token again) and an exec.
-            vm.agent().assumeIdentity(Identities.of(spec, token, bytes(64), bytes(16)));
+            vm.agent().assumeIdentity(Identities.of(spec, token, bytes(64), bytes(16), false));
             vm.agent().exec(dev.bhatti.proto.ExecRequest.of("true"));
             vm.stop(Snapshots.Mode.SHARED_MEMORY);
         } finally {
@@ -142,12 +142,12 @@ public final class QemuEngine implements Engine {
     }
 
     /**
-     * The image snapshot a create can restore: user-mode networking, no volumes, the image's own
+     * The image snapshot a create can restore: user-mode networking, volumes that fit its empty slots, the image's own
      * disk size and a snapshot of its shape built; anything else boots (the log says why).
      */
     private Optional<ImageSnapshots.Snapshot> snapshotFor(CreateSpec spec) {
         String why = !(network instanceof UserMode) ? "bridge networking"
-                : !spec.volumes().isEmpty() ? "volumes"
+                : spec.volumes().size() > ImageSnapshots.VOLUME_SLOTS ? "more than " + ImageSnapshots.VOLUME_SLOTS + " volumes"
                 : spec.diskSizeMb() != null ? "a disk size of its own" : null;
         Optional<ImageSnapshots.Snapshot> found = why == null ? snapshots.find(spec.cpus(), spec.memoryMb(), kernelArgs)
                 : Optional.empty();
@@ -170,7 +170,8 @@ public final class QemuEngine implements Engine {
         }
         refillInBackground(snapshot);
         long cloned = System.nanoTime();
-        QemuVm vm = copies.restoreAsNew(spec, user, dir, snapshot.token(), dev.bhatti.engine.CreatedFrom.SNAPSHOT);
+        QemuVm vm = copies.restoreAsNew(spec, user, dir, snapshot.token(), dev.bhatti.engine.CreatedFrom.SNAPSHOT,
+                volumes(spec, dir), ImageSnapshots.VOLUME_SLOTS);
         log.info("event=sandbox_from_snapshot sandbox={} spare={} clone_ms={} restore_and_identity_ms={}",
                 spec.id(), spare, (cloned - t0) / 1_000_000, (System.nanoTime() - cloned) / 1_000_000);
         return vm;
@@ -184,19 +185,27 @@ public final class QemuEngine implements Engine {
 
     private VmConfig prepare(CreateSpec spec, SandboxDir dir) throws IOException {
         Disks.overlay(images, dir, spec.diskSizeMb());
+        List<QemuCommand.Volume> volumes = volumes(spec, dir);
+        String token = HexFormat.of().formatHex(bytes(16));
+        Disks.configDrive(spec, token, volumes, dir);
+        String args = spec.diskSizeMb() == null ? kernelArgs : kernelArgs + " " + GROW_ROOT;
+        return new VmConfig(spec.id(), spec.name(), spec.cpus(), spec.memoryMb(), dir, token, images, accel, args,
+                QEMU, volumes, 0);
+    }
+
+    /** The spec's volumes as drives; new (ephemeral) ones are made in the sandbox directory. */
+    private static List<QemuCommand.Volume> volumes(CreateSpec spec, SandboxDir dir) throws IOException {
         List<QemuCommand.Volume> volumes = new ArrayList<>();
         for (CreateSpec.VolumeSpec v : spec.volumes()) {
             Path image = v.createMb() > 0 ? dir.volume(Integer.toString(volumes.size())) : v.image();
             if (v.createMb() > 0) {
                 Disks.newVolume(image, v.createMb());
+            } else if (v.readOnly()) {
+                Disks.replayJournal(image);
             }
             volumes.add(new QemuCommand.Volume(image, v.readOnly()));
         }
-        String token = HexFormat.of().formatHex(bytes(16));
-        Disks.configDrive(spec, token, volumes, dir);
-        String args = spec.diskSizeMb() == null ? kernelArgs : kernelArgs + " " + GROW_ROOT;
-        return new VmConfig(spec.id(), spec.name(), spec.cpus(), spec.memoryMb(), dir, token, images, accel, args,
-                QEMU, volumes);
+        return volumes;
     }
 
     private byte[] bytes(int n) {
@@ -271,12 +280,13 @@ public final class QemuEngine implements Engine {
         }
 
         @Override
-        public QemuVm register(CreateSpec spec, String owner, SandboxDir dir, String heldToken) {
+        public QemuVm register(CreateSpec spec, String owner, SandboxDir dir, String heldToken,
+                               List<QemuCommand.Volume> volumes, int volumeSlots) {
             if (closed) {
                 throw new EngineException.VmmFailed("the engine is closed", null);
             }
             VmConfig config = new VmConfig(spec.id(), spec.name(), spec.cpus(), spec.memoryMb(), dir, heldToken, images,
-                    accel, kernelArgs, QEMU, List.of());
+                    accel, kernelArgs, QEMU, volumes, volumeSlots);
             QemuVm vm = new QemuVm(config, network.allocate(spec.id(), owner, dir), network);
             if (vms.putIfAbsent(spec.id(), vm) != null) {
                 throw new EngineException.InvalidSpec("sandbox " + spec.id() + " already exists");
@@ -369,7 +379,7 @@ public final class QemuEngine implements Engine {
         List<QemuCommand.Volume> volumes = state.volumes().stream()
                 .map(v -> new QemuCommand.Volume(Path.of(v.image()), v.readOnly())).toList();
         VmConfig config = new VmConfig(state.id(), state.name(), state.cpus(), state.memoryMb(), dir, state.token(),
-                images, accel, kernelArgs, QEMU, volumes);
+                images, accel, kernelArgs, QEMU, volumes, state.volumeSlots());
         QemuVm vm = new QemuVm(config, network.recover(state.id(), dir, new Ports(state.controlPort(), state.forwardPort())),
                 network);
         snapshotProblem(dir).or(state::broken).ifPresent(vm::markBrokenOnImport);

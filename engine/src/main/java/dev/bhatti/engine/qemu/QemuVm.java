@@ -81,7 +81,8 @@ final class QemuVm {
     VmState state() {
         return new VmState(config.id(), config.name(), config.dir().path(), config.cpus(), config.memoryMb(),
                 config.token(), nic.controlPort(), nic.forwardPort(), config.volumes().stream()
-                        .map(v -> new VmState.VolumeState(v.image().toString(), v.readOnly())).toList(), broken);
+                        .map(v -> new VmState.VolumeState(v.image().toString(), v.readOnly())).toList(),
+                config.volumeSlots(), broken);
     }
 
     /** First boot; on failure the VMM is gone and the caller removes the directory. */
@@ -103,6 +104,7 @@ final class QemuVm {
         locked(() -> {
             restore(false);
             try {
+                fillVolumeSlots(identity.volumes().size());
                 agent.assumeIdentity(identity);
             } catch (IOException | RuntimeException e) {
                 shutdownVmm();
@@ -112,6 +114,17 @@ final class QemuVm {
             closeAgent();
             agent = newAgent();
         });
+    }
+
+    /**
+     * The snapshot's guest saw its volume slots empty (zero-sized): each that now holds a volume is
+     * "resized" to the volume's size, which makes QEMU tell the guest its new capacity.
+     */
+    private void fillVolumeSlots(int filled) throws IOException {
+        for (int i = 0; i < filled; i++) {
+            vmm.qmp().execute(dev.bhatti.engine.qemu.qmp.QmpCommand.BLOCK_RESIZE, java.util.Map.of(
+                    "device", QemuCommand.volumeDrive(i), "size", Files.size(config.volumes().get(i).image())));
+        }
     }
 
     /**

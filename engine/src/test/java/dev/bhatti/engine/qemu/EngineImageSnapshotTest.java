@@ -101,6 +101,37 @@ class EngineImageSnapshotTest {
         assertThat(spare.resolve("mem")).exists();
     }
 
+    @Test
+    void aCreateWithVolumesRestoresTheSnapshotAndMountsThemInItsEmptySlots() throws Exception {
+        Path deps = fx.dataDir.resolve("deps-" + System.nanoTime() + ".ext4");
+        Path content = Files.createDirectories(fx.dataDir.resolve("deps-content-" + System.nanoTime()));
+        Files.writeString(content.resolve("lib.txt"), "shared library\n");
+        Process mkfs = new ProcessBuilder("mkfs.ext4", "-q", "-F", "-d", content.toString(), deps.toString(), "16M")
+                .redirectErrorStream(true).start();
+        assertThat(mkfs.waitFor()).as(new String(mkfs.getInputStream().readAllBytes())).isZero();
+        byte[] depsBefore = Files.readAllBytes(deps);
+        String id = EngineFixture.newId("clone-vol");
+        var info = fx.engine.create(new CreateSpec(id, id, 1, 512, null, Map.of(), null, Map.of(), List.of(
+                new CreateSpec.VolumeSpec(null, "/data", false, 64), new CreateSpec.VolumeSpec(deps, "/deps", true, 0))));
+        assertThat(info.createdFrom()).isEqualTo(dev.bhatti.engine.CreatedFrom.SNAPSHOT);
+        String out = fx.sh(id, "echo written > /data/f && cat /data/f; cat /deps/lib.txt; "
+                + "awk '$2==\"/deps\"{split($4,o,\",\"); print \"deps-\" o[1]}' /proc/mounts; "
+                + "df -m /data | tail -1 | awk '{print ($2 > 50)}'").stdout();
+        assertThat(out).isEqualTo("written\nshared library\ndeps-ro\n1\n");
+        fx.engine.stop(id);
+        assertThat(fx.engine.start(id, false)).isEqualTo(StartedFrom.SNAPSHOT);
+        assertThat(fx.sh(id, "cat /data/f /deps/lib.txt").stdout()).isEqualTo("written\nshared library\n");
+
+        String kid = EngineFixture.newId("clone-vol-kid");
+        var forked = fx.engine.fork(id, List.of(new dev.bhatti.engine.Copies.Child(kid, kid)), QemuEngine.DEFAULT_USER);
+        assertThat(forked.children()).hasSize(1);
+        assertThat(fx.sh(kid, "cat /data/f /deps/lib.txt; echo kid > /data/f; sync").stdout())
+                .as("a fork keeps its parent's volumes in their slots").isEqualTo("written\nshared library\n");
+        assertThat(fx.sh(id, "cat /data/f").stdout()).as("the child's ephemeral volume is a copy").isEqualTo("written\n");
+        assertThat(fx.sandboxDir(kid).resolve("vol-0.ext4")).exists();
+        assertThat(Files.readAllBytes(deps)).as("a read-only volume is never written").isEqualTo(depsBefore);
+    }
+
     private static void awaitFile(Path file) {
         long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
         while (!Files.exists(file) && System.nanoTime() < deadline) {

@@ -14,7 +14,7 @@ class NicTest {
 
     private static List<String> args(Nic nic) {
         return new QemuCommand(DIR, 1, 512, Accel.TCG, IMAGES, QemuCommand.kernelArgs(OptionalLong.empty()), nic,
-                List.of(), false).args(Path.of("/usr/bin/qemu-system-x86_64"));
+                List.of(), 0, false).args(Path.of("/usr/bin/qemu-system-x86_64"));
     }
 
     @Test

@@ -162,9 +162,16 @@ public final class Creation {
             SandboxRow row = new SandboxRow("sb-" + hex(6), user.id(), name, SandboxStatus.RUNNING.wire(), source.cpus(),
                     source.memoryMb(), source.diskSizeMb(), source.image(), source.templateId(), false, source.labels(),
                     clock.instant(), null, null);
-            long disks = quota.rootDiskMb(source.diskSizeMb());
+            long disks = copiedStorageMb(source);
             var need = new StorageQuota.Need("sandbox " + name, disks, disks + source.memoryMb() + CONFIG_DRIVE_MB);
-            return quota.reserve(user, need, () -> insertWithStorage(row, disks));
+            SandboxRow reserved = quota.reserve(user, need, () -> insertWithStorage(row, disks));
+            try {
+                volumes.shareReadOnly(user, source.id(), reserved.id());
+            } catch (RuntimeException e) {
+                undo(reserved);
+                throw e;
+            }
+            return reserved;
         } finally {
             lock.unlock();
         }
@@ -175,8 +182,13 @@ public final class Creation {
      * up to the sandbox's memory and root disk (it is counted with its real size once written).
      */
     void requireCheckpointRoom(User user, SandboxRow row) {
-        long mb = row.memoryMb() + quota.rootDiskMb(row.diskSizeMb());
+        long mb = row.memoryMb() + copiedStorageMb(row);
         quota.reserve(user, new StorageQuota.Need("a checkpoint of sandbox " + row.name(), mb, mb), () -> null);
+    }
+
+    /** What a copy of {@code source} holds on disk: its root disk and its ephemeral volumes (copied with it). */
+    private long copiedStorageMb(SandboxRow source) {
+        return Math.max(quota.rootDiskMb(source.diskSizeMb()), store.sandboxStorageMb(source.id()));
     }
 
     /** Destroys the VM, its checkpoints' files, and forgets the sandbox (attachments, publish rules and checkpoint rows go with the row). */

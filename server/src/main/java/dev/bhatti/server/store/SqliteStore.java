@@ -237,6 +237,11 @@ public final class SqliteStore implements Store {
     }
 
     @Override
+    public long sandboxStorageMb(String sandboxId) {
+        return storage.of(sandboxId);
+    }
+
+    @Override
     public long storageUsedMb(String userId) {
         return storage.usedMb(userId);
     }

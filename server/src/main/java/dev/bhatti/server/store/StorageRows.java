@@ -17,6 +17,13 @@ final class StorageRows {
                 }));
     }
 
+    /** The storage recorded for a sandbox (root disk and ephemeral volumes), MB; 0 when none is. */
+    long of(String sandboxId) {
+        return db.read("storage of sandbox " + sandboxId, c -> Db.count(c,
+                "SELECT COALESCE(SUM(storage_mb), 0) FROM sandbox_storage WHERE sandbox_id = ?",
+                ps -> ps.setString(1, sandboxId)));
+    }
+
     /** Persistent volumes, the storage of the user's live sandboxes and their checkpoints, in one read. */
     long usedMb(String userId) {
         return db.read("sum storage of user " + userId, c -> Db.count(c,

@@ -117,6 +117,9 @@ public interface Store extends AutoCloseable {
      */
     void setSandboxStorage(String sandboxId, long storageMb);
 
+    /** The storage recorded for a sandbox by {@link #setSandboxStorage}, MB; 0 when none is. */
+    long sandboxStorageMb(String sandboxId);
+
     /** The user's storage in use, MB: persistent volumes plus what live sandboxes hold (decision 0016). */
     long storageUsedMb(String userId);
 

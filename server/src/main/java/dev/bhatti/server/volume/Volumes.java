@@ -100,6 +100,25 @@ public final class Volumes {
         return specs;
     }
 
+    /**
+     * Attaches to a copy of sandbox {@code sourceId} (a fork child, a sandbox from its checkpoint)
+     * the persistent volumes the source has read-only: the copy's guest has them mounted. A
+     * read-write one cannot be shared (the engine refuses such copies).
+     */
+    public void shareReadOnly(User user, String sourceId, String copyId) {
+        for (VolumeRow volume : store.volumes(user.id())) {
+            for (Attachment a : store.attachments(user.id(), volume.name())) {
+                if (a.sandboxId().equals(sourceId) && a.readOnly()) {
+                    try {
+                        store.attach(new Attachment(user.id(), volume.name(), copyId, a.mount(), true));
+                    } catch (StoreException.VolumeAttached e) {
+                        throw new ApiException(ErrorCode.VOLUME_ATTACHED, e.getMessage());
+                    }
+                }
+            }
+        }
+    }
+
     /** An existing volume to attach. */
     public record VolumeRequest(String name, String mount, boolean readOnly) {}
 

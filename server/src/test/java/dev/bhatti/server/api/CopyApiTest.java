@@ -142,16 +142,62 @@ class CopyApiTest {
     }
 
     @Test
-    void aSandboxWithAVolumeIsNotForkedAndNothingIsLeft() {
-        Sandbox v = admin.sandboxes().create(SandboxSpec.builder().name("with-vol")
+    void copiesOfASandboxWithVolumesGetTheirOwnEphemeralVolumeAndShareItsReadOnlyOne() {
+        admin.volumes().create("deps", 16);
+        Sandbox writer = admin.sandboxes().create(SandboxSpec.builder().name("deps-writer")
+                .volumes(List.of(new SandboxSpec.VolumeRef("deps", "/deps", false))).build());
+        writer.exec("sh", "-c", "echo library > /deps/lib.txt");
+        writer.destroy(); // ended without unmounting: what it wrote may be only in the volume's journal
+        Sandbox v = admin.sandboxes().create(SandboxSpec.builder().name("with-vols")
+                .volumes(List.of(new SandboxSpec.VolumeRef("deps", "/deps", true)))
                 .newVolumes(List.of(new SandboxSpec.NewVolume("scratch", 16, "/scratch"))).build());
+        v.exec("sh", "-c", "echo parent > /scratch/mine");
+        String read = "cat /scratch/mine /deps/lib.txt 2>&1";
+        assertThat(v.exec("sh", "-c", read).stdout()).isEqualTo("parent\nlibrary\n");
+        List<Sandbox> kids = v.fork(2, null);
+        for (Sandbox k : kids) {
+            assertThat(k.exec("sh", "-c", read).stdout()).isEqualTo("parent\nlibrary\n");
+        }
+        kids.get(0).exec("sh", "-c", "echo child > /scratch/mine && sync");
+        assertThat(v.exec("sh", "-c", read).stdout()).as("the parent's volume is its own").isEqualTo("parent\nlibrary\n");
+        assertThat(kids.get(1).exec("sh", "-c", read).stdout()).isEqualTo("parent\nlibrary\n");
+        assertThat(kids.get(1).exec("sh", "-c", "touch /deps/y 2>&1; true").stdout()).contains("Read-only file system");
+        assertThat(admin.volumes().get("deps").attachments()).extracting(a -> a.sandboxId())
+                .containsExactlyInAnyOrder(v.view().id(), kids.get(0).view().id(), kids.get(1).view().id());
+
+        Checkpoint cp = v.checkpoint("vols");
+        v.exec("sh", "-c", "echo changed > /scratch/mine");
+        v.restore(cp.id());
+        assertThat(v.exec("sh", "-c", read).stdout()).as("the ephemeral volume rolls back").isEqualTo("parent\nlibrary\n");
+        Sandbox made = admin.sandboxes().create(SandboxSpec.builder().name("from-vols").checkpoint(cp.id()).build());
+        assertThat(made.exec("sh", "-c", read).stdout()).isEqualTo("parent\nlibrary\n");
+        made.stop();
+        made.start();
+        assertThat(made.exec("sh", "-c", read).stdout()).as("after a cold stop/start").isEqualTo("parent\nlibrary\n");
+
+        for (Sandbox s : List.of(kids.get(0), kids.get(1), made, v)) {
+            s.destroy();
+        }
+        assertThat(admin.volumes().get("deps").attachments()).isEmpty();
+        admin.volumes().delete("deps");
+    }
+
+    @Test
+    void aSandboxWithAPersistentVolumeAttachedReadWriteIsNotCopiedAndNothingIsLeft() {
+        admin.volumes().create("work", 16);
+        Sandbox v = admin.sandboxes().create(SandboxSpec.builder().name("with-rw")
+                .volumes(List.of(new SandboxSpec.VolumeRef("work", "/work", false))).build());
         int before = admin.sandboxes().list().size();
-        assertThatThrownBy(() -> v.fork(2, null)).isInstanceOfSatisfying(BhattiException.class,
-                e -> assertThat(e.code()).isEqualTo(ErrorCode.COPY_UNSUPPORTED));
+        assertThatThrownBy(() -> v.fork(2, null)).isInstanceOfSatisfying(BhattiException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.COPY_UNSUPPORTED);
+            assertThat(e.getMessage()).contains("work").contains("read-write");
+        });
         assertThatThrownBy(() -> v.checkpoint(null)).isInstanceOfSatisfying(BhattiException.class,
                 e -> assertThat(e.code()).isEqualTo(ErrorCode.COPY_UNSUPPORTED));
         assertThat(admin.sandboxes().list()).hasSize(before);
+        assertThat(admin.volumes().get("work").attachments()).hasSize(1);
         v.destroy();
+        admin.volumes().delete("work");
     }
 
     @Test

@@ -58,7 +58,7 @@ class EngineStateProviderTest {
     }
 
     private VmState state(String id) {
-        return new VmState(id, id, data.resolve("sandboxes").resolve(id), 1, 512, "token", 40000, 40001, List.of(),
+        return new VmState(id, id, data.resolve("sandboxes").resolve(id), 1, 512, "token", 40000, 40001, List.of(), 0,
                 Optional.empty());
     }
 

@@ -79,7 +79,7 @@ class AgentTokenAtRestTest {
 
     private static String vmState(String id, String token) {
         VmState s = new VmState(id, "web", Path.of("/var/lib/bhatti/sandboxes/" + id), 1, 512, token, 40001, 40002,
-                List.of(), Optional.empty());
+                List.of(), 0, Optional.empty());
         return new String(Json.encode(s.toMap()), StandardCharsets.UTF_8);
     }
 

@@ -19,7 +19,9 @@ public enum QmpCommand {
     /** Sets migration capabilities ({@code x-ignore-shared}). */
     MIGRATE_SET_CAPABILITIES("migrate-set-capabilities"),
     /** The state of the current migration: {@code {"status": "completed" | "failed" | ...}}. */
-    QUERY_MIGRATE("query-migrate");
+    QUERY_MIGRATE("query-migrate"),
+    /** Sets a drive's size ({@code device}, {@code size}); the guest is told its new capacity. */
+    BLOCK_RESIZE("block_resize");
 
     private final String wire;
 
