@@ -214,6 +214,9 @@ final class Dispatcher implements AutoCloseable {
         }
         token = Optional.of(request.token().getBytes(StandardCharsets.UTF_8));
         conn.out().exit(0);
+        if (request.network() != null && options.ownsClock()) {
+            dev.bhatti.agent.guest.GuestNetwork.renumberSoon(request.network());
+        }
     }
 
     private ActivityInfo activityInfo() {

@@ -43,7 +43,7 @@ class IdentityFrameTest {
         new java.security.SecureRandom().nextBytes(seed);
         return new IdentityRequest(token, "sb-00000000c10e", "clone-1", "00112233445566778899aabbccddeeff",
                 Map.of("FROM", "identity", "ONLY_NEW", "1"), files, null, List.of("10.0.2.3"),
-                Base64.getEncoder().encodeToString(seed), null, List.of());
+                Base64.getEncoder().encodeToString(seed), null, List.of(), null);
     }
 
     private AgentSocket authed(String token) throws Exception {

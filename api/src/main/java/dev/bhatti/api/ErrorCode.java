@@ -72,7 +72,7 @@ public enum ErrorCode {
     SESSION_ATTACHED(Family.CONFLICT, "the shell session already has a client attached"),
     USER_HAS_SANDBOXES(Family.CONFLICT, "the user still owns sandboxes"),
     SANDBOX_FAILED(Family.CONFLICT, "the sandbox failed (its VMM died or a create was interrupted); POST /start brings it back"),
-    COPY_UNSUPPORTED(Family.CONFLICT, "the sandbox cannot be forked or checkpointed: it has a persistent volume attached read-write, or runs in bridge networking"),
+    COPY_UNSUPPORTED(Family.CONFLICT, "the sandbox cannot be forked or checkpointed: it has a persistent volume attached read-write"),
     SANDBOX_UNKNOWN(Family.CONFLICT, "the sandbox's state is unknown after an interrupted operation; POST /start with force"),
 
     // 411, 413, 414, 426, 431: the HTTP request itself cannot be served.

@@ -29,7 +29,7 @@ class ClientIdentityTest {
             snapshot.waitReady(Agents.WAIT);
             snapshot.assumeIdentity(new IdentityRequest(OWN_TOKEN, "sb-0000000000aa", "own", "ab".repeat(16),
                     Map.of("WHO", "own"), Map.of(), null, List.of(), Base64.getEncoder().encodeToString(new byte[32]), null,
-                    List.of()));
+                    List.of(), null));
             assertThat(own.exec(ExecRequest.of("/bin/sh", "-c", "echo $WHO")).stdout()).isEqualTo("own\n");
             assertThatThrownBy(snapshot::activity).isInstanceOf(AgentException.class).hasMessage("auth required");
             assertThat(Files.readString(root.resolve("etc/hostname"))).isEqualTo("own\n");

@@ -20,10 +20,13 @@ import java.util.regex.Pattern;
  * @param entropy   base64 of 32..512 host random bytes, credited to the guest kernel's pool
  * @param timeNs    the host's unix time in nanoseconds, for the guest's wall clock; or {@code null}
  * @param volumes   block devices to mount, attached to the restored VM's empty volume slots
+ * @param network   bridge mode: the guest's own address and MAC, applied once IDENTITY is answered
+ *                  (the host reaches the restored guest at its source's address until then); or {@code null}
  */
 public record IdentityRequest(String token, String sandboxId, String hostname, String machineId,
                               Map<String, String> env, Map<String, File> files, String init, List<String> dns,
-                              String entropy, Long timeNs, List<Volume> volumes) {
+                              String entropy, Long timeNs, List<Volume> volumes,
+                              Network network) {
     private static final Pattern TOKEN = Pattern.compile("[0-9a-f]{32}");
     private static final Pattern MACHINE_ID = Pattern.compile("[0-9a-f]{32}");
     static final int MIN_ENTROPY = 32;
@@ -42,6 +45,25 @@ public record IdentityRequest(String token, String sandboxId, String hostname, S
                 throw new IllegalArgumentException("volume mount must be an absolute path, got " + mount);
             }
             fs = fs == null ? "ext4" : fs;
+        }
+    }
+
+    /** The guest's own network on its bridge: IPv4 address, prefix length, gateway and MAC. */
+    public record Network(String address, int prefix, String gateway, String mac) {
+        private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}");
+        private static final Pattern MAC = Pattern.compile("[0-9a-f]{2}(:[0-9a-f]{2}){5}");
+
+        public Network {
+            if (address == null || !IPV4.matcher(address).matches() || gateway == null || !IPV4.matcher(gateway).matches()) {
+                throw new IllegalArgumentException("network address and gateway must be IPv4 addresses, got " + address
+                        + " and " + gateway);
+            }
+            if (prefix < 1 || prefix > 30) {
+                throw new IllegalArgumentException("network prefix must be 1..30, got " + prefix);
+            }
+            if (mac == null || !MAC.matcher(mac).matches()) {
+                throw new IllegalArgumentException("network mac must be six lower-case hex pairs, got " + mac);
+            }
         }
     }
 

@@ -14,6 +14,7 @@ public final class BridgeNetwork {
     private final Leases leases;
     private final Taps taps;
     private final Firewall firewall;
+    private final IdentityPaths identityPaths;
 
     /** @param prefix the first two octets of the bridge range, e.g. {@code 10.200} */
     public BridgeNetwork(HostCommands host, String prefix) {
@@ -22,6 +23,22 @@ public final class BridgeNetwork {
         this.leases = new Leases(prefix);
         this.taps = new Taps(host);
         this.firewall = new Firewall(host);
+        this.identityPaths = new IdentityPaths(host);
+    }
+
+    /** Paths to copies that still hold their source's address (until IDENTITY). */
+    public IdentityPaths identityPaths() {
+        return identityPaths;
+    }
+
+    /** The MAC of the subnet's bridge: the gateway's, as its guests have it cached. */
+    public String gatewayMac(Subnet subnet) {
+        String out = host.run("read MAC of " + subnet.bridge(), List.of("ip", "-o", "link", "show", "dev", subnet.bridge()));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("link/ether ([0-9a-f:]{17})").matcher(out);
+        if (!m.find()) {
+            throw new dev.bhatti.engine.EngineException.VmmFailed("no MAC for bridge " + subnet.bridge() + " in: " + out, null);
+        }
+        return m.group(1);
     }
 
     public Leases leases() {

@@ -44,6 +44,11 @@ public final class Taps {
         host.run("attach TAP " + tap + " to " + bridge, List.of("ip", "link", "set", "dev", tap, "master", bridge, "up"));
     }
 
+    /** Gives the TAP a new random MAC (it carried the gateway's while it was a copy's path, {@link IdentityPaths}). */
+    public void resetMac(String tap) {
+        host.run("reset MAC of " + tap, List.of("ip", "link", "set", "dev", tap, "address", Mac.random()));
+    }
+
     /** Removes the TAP; fine when it does not exist. */
     public void delete(String tap) {
         if (exists(tap)) {

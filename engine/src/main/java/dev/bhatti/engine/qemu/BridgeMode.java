@@ -17,7 +17,9 @@ import java.util.Set;
 /**
  * Bridge networking: a leased address and a random MAC per sandbox, written to the sandbox's
  * {@code nic.properties} so recovery marks the same lease; the TAP is (re)attached before every
- * launch, so it survives stop/start and comes back if something removed it.
+ * launch, so it survives stop/start and comes back if something removed it. A copy restored from
+ * another VM's memory is first reached off the bridge ({@link dev.bhatti.engine.net.IdentityPaths})
+ * until its guest has taken its own address.
  */
 record BridgeMode(BridgeNetwork network) implements NetworkMode {
     public Nic allocate(String id, String user, SandboxDir dir) {
@@ -53,16 +55,53 @@ record BridgeMode(BridgeNetwork network) implements NetworkMode {
     }
 
     public void beforeLaunch(String id, Nic nic) {
-        network.attach(id, tap(nic).subnet());
+        Nic.Tap tap = tap(nic);
+        if (network.identityPaths().expected(tap.tap())) {
+            network.ensureBridge(tap.subnet());
+            network.identityPaths().open(tap.tap(), tap.address());
+        } else {
+            network.attach(id, tap.subnet());
+        }
+    }
+
+    public void describeCapture(Nic nic, SandboxDir capture) throws IOException {
+        Nic.Tap tap = tap(nic);
+        Properties p = new Properties();
+        p.setProperty("address", tap.address());
+        p.setProperty("gateway_mac", network.gatewayMac(tap.subnet()));
+        try (Writer w = Files.newBufferedWriter(OwnerOnly.file(capture.sourceNic()))) {
+            p.store(w, "the address and gateway MAC the captured guest holds");
+        }
+    }
+
+    public java.util.Optional<dev.bhatti.proto.IdentityRequest.Network> expectCopy(String id, Nic nic, SandboxDir capture)
+            throws IOException {
+        Nic.Tap tap = tap(nic);
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(capture.sourceNic())) {
+            p.load(r);
+        }
+        network.identityPaths().expect(tap.tap(), p.getProperty("address"), p.getProperty("gateway_mac"));
+        return java.util.Optional.of(new dev.bhatti.proto.IdentityRequest.Network(tap.address(), 24,
+                tap.subnet().gateway(), tap.mac()));
+    }
+
+    public void identityTaken(String id, Nic nic) {
+        Nic.Tap tap = tap(nic);
+        network.identityPaths().close(tap.tap());
+        network.taps().resetMac(tap.tap());
+        network.attach(id, tap.subnet());
     }
 
     public void release(String id, Nic nic) {
         Nic.Tap tap = tap(nic);
+        network.identityPaths().close(tap.tap());
         network.detach(id);
         network.leases().release(new Leases.Lease(tap.user(), tap.subnet(), tap.address()));
     }
 
     public List<String> removeOrphans(Set<String> known) {
+        network.identityPaths().removeAll();
         return network.removeOrphanTaps(known);
     }
 

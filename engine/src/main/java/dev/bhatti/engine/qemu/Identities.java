@@ -17,7 +17,8 @@ final class Identities {
      * With {@code mountVolumes} the spec's volumes go into IDENTITY (a VM from an image snapshot
      * has them in empty slots); a copy of a running sandbox has its volumes mounted already.
      */
-    static IdentityRequest of(CreateSpec spec, String token, byte[] entropy, byte[] machineId, boolean mountVolumes) {
+    static IdentityRequest of(CreateSpec spec, String token, byte[] entropy, byte[] machineId, boolean mountVolumes,
+                              IdentityRequest.Network network) {
         Map<String, IdentityRequest.File> files = new LinkedHashMap<>();
         spec.files().forEach((path, f) -> files.put(path, new IdentityRequest.File(
                 Base64.getEncoder().encodeToString(f.content()), f.mode() == null ? "0644" : f.mode())));
@@ -29,6 +30,6 @@ final class Identities {
         Instant now = Instant.now();
         return new IdentityRequest(token, spec.id(), spec.name(), HexFormat.of().formatHex(machineId), spec.env(), files,
                 spec.init(), List.of(), Base64.getEncoder().encodeToString(entropy),
-                now.getEpochSecond() * 1_000_000_000L + now.getNano(), volumes);
+                now.getEpochSecond() * 1_000_000_000L + now.getNano(), volumes, network);
     }
 }

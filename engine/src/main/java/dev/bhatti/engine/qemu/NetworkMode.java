@@ -32,6 +32,24 @@ public sealed interface NetworkMode permits UserMode, BridgeMode {
     /** Called at destroy: removes the TAP and gives the address back. */
     void release(String id, Nic nic);
 
+    /**
+     * Writes into capture directory {@code capture} of a VM with NIC {@code nic} what a copy
+     * restored from it needs to reach its guest first (bridge mode: the address and the gateway MAC
+     * its guest holds); nothing in user mode, where every guest has the same address anyway.
+     */
+    void describeCapture(Nic nic, SandboxDir capture) throws java.io.IOException;
+
+    /**
+     * Copy {@code id} (NIC {@code nic}) of the capture in {@code capture} is about to be restored:
+     * its launch makes the host reach it at its own address while its guest still holds the
+     * source's, until {@link #identityTaken}. Answers the network its guest must take (bridge mode).
+     */
+    java.util.Optional<dev.bhatti.proto.IdentityRequest.Network> expectCopy(String id, Nic nic, SandboxDir capture)
+            throws java.io.IOException;
+
+    /** Copy {@code id} answered IDENTITY: it is reached on its own address from now on. */
+    void identityTaken(String id, Nic nic);
+
     /** Removes host devices of sandboxes not in {@code known} (start-up, after recovery); returns their names. */
     List<String> removeOrphans(Set<String> known);
 }

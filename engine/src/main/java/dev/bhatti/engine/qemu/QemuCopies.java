@@ -64,12 +64,15 @@ final class QemuCopies {
      * its own token (a later boot on its disk reads it), restores it and sends IDENTITY.
      */
     QemuVm restoreAsNew(CreateSpec spec, String owner, SandboxDir dir, String heldToken, CreatedFrom from,
-                        List<QemuCommand.Volume> volumes, int volumeSlots) throws IOException {
+                        List<QemuCommand.Volume> volumes, int volumeSlots, SandboxDir capture) throws IOException {
         dir.recordCreatedFrom(from);
         String token = HexFormat.of().formatHex(bytes(16));
         Disks.configDrive(spec, token, volumes, dir);
         QemuVm vm = host.register(spec, owner, dir, heldToken, volumes, volumeSlots);
-        vm.restoreAsNew(Identities.of(spec, token, bytes(64), bytes(16), from == CreatedFrom.SNAPSHOT));
+        var network = capture == null ? java.util.Optional.<dev.bhatti.proto.IdentityRequest.Network>empty()
+                : vm.expectCopyOf(capture);
+        vm.restoreAsNew(Identities.of(spec, token, bytes(64), bytes(16), from == CreatedFrom.SNAPSHOT,
+                network.orElse(null)));
         return vm;
     }
 
@@ -79,11 +82,11 @@ final class QemuCopies {
      * are shared), already mounted in the guest's memory.
      */
     private QemuVm restoreCopy(CopyShape shape, Copies.Child child, String owner, SandboxDir dir, String held,
-                               CreatedFrom from) throws IOException {
+                               CreatedFrom from, SandboxDir capture) throws IOException {
         List<QemuCommand.Volume> volumes = shape.volumes().stream().map(v -> v.drive(dir)).toList();
         CreateSpec spec = new CreateSpec(child.id(), child.name(), shape.cpus(), shape.memoryMb(), null, shape.env(), null,
                 Map.of(), shape.volumeSpecs(dir));
-        return restoreAsNew(spec, owner, dir, held, from, volumes, shape.volumeSlots());
+        return restoreAsNew(spec, owner, dir, held, from, volumes, shape.volumeSlots(), capture);
     }
 
     Copies.Forked fork(String parentId, List<Copies.Child> children, String owner) {
@@ -112,9 +115,10 @@ final class QemuCopies {
             }
             long laidOut = System.nanoTime();
             CopyShape shape = CopyShape.of(parent.config());
-            made.addAll(restoreAll(children, dirs, shape, owner, held));
+            made.addAll(restoreAll(children, dirs, shape, owner, held, dirs.getFirst()));
             for (SandboxDir dir : dirs) {
                 Files.deleteIfExists(dir.path().resolve(Captures.TOKEN_FILE));
+                Files.deleteIfExists(dir.sourceNic());
             }
             log.info("event=sandbox_forked parent={} children={} paused_ms={} capture_ms={} restore_ms={}",
                     parentId, children.size(), pausedMs, (laidOut - t0) / 1_000_000, (System.nanoTime() - laidOut) / 1_000_000);
@@ -130,13 +134,13 @@ final class QemuCopies {
 
     /** Restores every laid-out child at once; all or none (the caller discards them on failure). */
     private List<QemuVm> restoreAll(List<Copies.Child> children, List<SandboxDir> dirs, CopyShape shape, String owner,
-                                    String held) throws IOException {
+                                    String held, SandboxDir capture) throws IOException {
         try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<QemuVm>> futures = new ArrayList<>();
             for (int i = 0; i < children.size(); i++) {
                 Copies.Child c = children.get(i);
                 SandboxDir dir = dirs.get(i);
-                futures.add(pool.submit(() -> restoreCopy(shape, c, owner, dir, held, CreatedFrom.FORK)));
+                futures.add(pool.submit(() -> restoreCopy(shape, c, owner, dir, held, CreatedFrom.FORK, capture)));
             }
             List<QemuVm> vms = new ArrayList<>();
             IOException failure = null;
@@ -208,7 +212,7 @@ final class QemuCopies {
             CopyShape shape = CopyShape.decode(Files.readString(cp.path().resolve(SHAPE_FILE)), cp);
             dir.create();
             Captures.cloneInto(cp, dir);
-            vm = restoreCopy(shape, child, owner, dir, Captures.token(cp), CreatedFrom.CHECKPOINT);
+            vm = restoreCopy(shape, child, owner, dir, Captures.token(cp), CreatedFrom.CHECKPOINT, cp);
             return vm.info();
         } catch (IOException | RuntimeException e) {
             host.discard(child.id(), vm, dir);
@@ -264,8 +268,7 @@ final class QemuCopies {
     }
 
     /**
-     * User-mode networking and no persistent volume attached read-write: the device set a restored
-     * copy can be given (a read-write volume has one writer, and a rollback would leave it behind
+     * No persistent volume attached read-write: the device set a restored copy can be given (a read-write volume has one writer, and a rollback would leave it behind
      * the guest's page cache).
      */
     private static void requireCopyable(QemuVm vm) {
@@ -275,10 +278,6 @@ final class QemuCopies {
                         + CopyShape.volumeName(v) + " attached read-write; a copy cannot share it (attach it read-only, "
                         + "or use an ephemeral volume, which is copied)");
             }
-        }
-        if (!vm.userModeNetwork()) {
-            throw new EngineException.CopyUnsupported("sandbox " + vm.id() + " runs in bridge networking; forks and "
-                    + "checkpoints need user-mode networking (decision 0022)");
         }
     }
 

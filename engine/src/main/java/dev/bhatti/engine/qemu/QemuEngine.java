@@ -132,7 +132,7 @@ public final class QemuEngine implements Engine {
             vm.boot();
             // Warm what every clone runs first, so the snapshot holds it loaded:
             // IDENTITY (taking its own token again) and an exec.
-            vm.agent().assumeIdentity(Identities.of(spec, token, bytes(64), bytes(16), false));
+            vm.agent().assumeIdentity(Identities.of(spec, token, bytes(64), bytes(16), false, null));
             vm.agent().exec(dev.bhatti.proto.ExecRequest.of("true"));
             vm.stop(Snapshots.Mode.SHARED_MEMORY);
         } finally {
@@ -171,7 +171,7 @@ public final class QemuEngine implements Engine {
         refillInBackground(snapshot);
         long cloned = System.nanoTime();
         QemuVm vm = copies.restoreAsNew(spec, user, dir, snapshot.token(), dev.bhatti.engine.CreatedFrom.SNAPSHOT,
-                volumes(spec, dir), ImageSnapshots.VOLUME_SLOTS);
+                volumes(spec, dir), ImageSnapshots.VOLUME_SLOTS, null);
         log.info("event=sandbox_from_snapshot sandbox={} spare={} clone_ms={} restore_and_identity_ms={}",
                 spec.id(), spare, (cloned - t0) / 1_000_000, (System.nanoTime() - cloned) / 1_000_000);
         return vm;

@@ -69,10 +69,6 @@ final class QemuVm {
         return v == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(v.pid());
     }
 
-    boolean userModeNetwork() {
-        return network instanceof UserMode;
-    }
-
     VmInfo info() {
         return new VmInfo(config.id(), config.name(), thermal, config.cpus(), config.memoryMb(), broken, nic.guestAddress(),
                 config.dir().createdFrom());
@@ -106,14 +102,31 @@ final class QemuVm {
             try {
                 fillVolumeSlots(identity.volumes().size());
                 agent.assumeIdentity(identity);
+                config = config.withToken(identity.token());
+                closeAgent();
+                agent = newAgent();
+                if (identity.network() != null) {
+                    // Bridge mode: the guest moves to its own address and MAC; the host meets it there.
+                    network.identityTaken(id(), nic);
+                    agent.waitReady(RESTORE_READY);
+                }
             } catch (IOException | RuntimeException e) {
                 shutdownVmm();
                 throw markBroken("the restored guest did not take its identity: " + e.getMessage() + tails());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                shutdownVmm();
+                throw new IOException("interrupted waiting for the agent of " + id() + " at its own address", e);
             }
-            config = config.withToken(identity.token());
-            closeAgent();
-            agent = newAgent();
         });
+    }
+
+    /**
+     * This VM is a copy about to be restored from {@code capture}: its network is set up to reach
+     * the guest while it still holds its source's address; answers the network IDENTITY must give it.
+     */
+    Optional<dev.bhatti.proto.IdentityRequest.Network> expectCopyOf(SandboxDir capture) throws IOException {
+        return network.expectCopy(id(), nic, capture);
     }
 
     /**
@@ -140,6 +153,7 @@ final class QemuVm {
             requireAlive();
             boolean hot = thermal == Thermal.HOT;
             out[0] = Captures.capture(vmm.qmp(), config.dir(), into, config.token(), hot);
+            network.describeCapture(nic, into);
             if (hot) {
                 pausedAt = System.nanoTime() - out[0] * 1_000_000;
                 clockAfterPause();

@@ -23,6 +23,8 @@ record SandboxDir(Path path) {
     Path vmmLog() { return path.resolve("qemu.log"); }
     /** Bridge mode only: the VM's user, TAP, MAC and address, read back at recovery. */
     Path nic() { return path.resolve("nic.properties"); }
+    /** In a capture of a bridge-mode VM: the address its guest holds and its gateway's MAC. */
+    Path sourceNic() { return path.resolve("source-nic.properties"); }
     Path volume(String name) { return path.resolve("vol-" + name + ".ext4"); }
     /** Present (holding {@code snapshot}, {@code fork} or {@code checkpoint}) unless the VM was booted. */
     Path createdFromFile() { return path.resolve("created-from"); }

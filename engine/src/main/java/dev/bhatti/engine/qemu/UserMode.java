@@ -17,6 +17,14 @@ record UserMode() implements NetworkMode {
 
     public void release(String id, Nic nic) {}
 
+    public void describeCapture(Nic nic, SandboxDir capture) {}
+
+    public java.util.Optional<dev.bhatti.proto.IdentityRequest.Network> expectCopy(String id, Nic nic, SandboxDir capture) {
+        return java.util.Optional.empty();
+    }
+
+    public void identityTaken(String id, Nic nic) {}
+
     public List<String> removeOrphans(Set<String> known) {
         return List.of();
     }

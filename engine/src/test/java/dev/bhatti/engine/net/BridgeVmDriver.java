@@ -79,6 +79,44 @@ public final class BridgeVmDriver {
         result("knownTapsKept", Set.copyOf(network.taps().list()).equals(Set.of(Taps.nameFor(a1), Taps.nameFor(b1))));
         engine.create(CreateSpec.basic(prefix + "-a3"), "alice");
         result("addressReused", sh(prefix + "-a3", "ip -4 -o addr show dev eth0").contains(ipA2 + "/24"));
+        copies(network, prefix, a1, ipA1);
+    }
+
+    /** Forks and checkpoints in bridge mode: each copy gets its own address and MAC, and the source keeps its own. */
+    private void copies(BridgeNetwork network, String prefix, String a1, String ipA1) throws IOException {
+        sh(a1, "setsid sh -c 'echo $$ > /workspace/keeper; while :; do sleep 1; done' > /dev/null 2>&1 < /dev/null &");
+        String macA1 = sh(a1, "cat /sys/class/net/eth0/address");
+        List<String> kids = List.of(prefix + "-k1", prefix + "-k2");
+        engine.fork(a1, kids.stream().map(k -> new dev.bhatti.engine.Copies.Child(k, k)).toList(), "alice");
+        String ipK1 = "10.200.0.4", ipK2 = "10.200.0.5";
+        result("forkHasItsOwnAddress", sh(kids.get(0), "ip -4 -o addr show dev eth0").contains(ipK1 + "/24")
+                && !sh(kids.get(0), "ip -4 -o addr show dev eth0").contains(ipA1 + "/"));
+        result("forkHasItsOwnMac", !sh(kids.get(1), "cat /sys/class/net/eth0/address").equals(macA1)
+                && !sh(kids.get(1), "cat /sys/class/net/eth0/address").equals(sh(kids.get(0), "cat /sys/class/net/eth0/address")));
+        result("forkKeepsTheParentsProcess", sh(kids.get(1), "kill -0 $(cat /workspace/keeper) && echo alive").equals("alive\n"));
+        result("forkReachesItsSibling", tcp(kids.get(0), ipK2, 1024));
+        result("forkReachesItsParent", tcp(kids.get(1), ipA1, 1024));
+        result("parentReachesItsFork", tcp(a1, ipK1, 1024));
+        result("parentKeepsItsAddress", sh(a1, "ip -4 -o addr show dev eth0").contains(ipA1 + "/24")
+                && sh(a1, "cat /sys/class/net/eth0/address").equals(macA1));
+        engine.stop(kids.get(0));
+        engine.start(kids.get(0), false);
+        result("forkAfterColdStopAndStart", sh(kids.get(0), "ip -4 -o addr show dev eth0").contains(ipK1 + "/24")
+                && tcp(kids.get(0), ipA1, 1024));
+
+        engine.checkpoint(a1, "cp-" + prefix);
+        sh(a1, "echo later > /workspace/later");
+        String made = prefix + "-from-cp";
+        engine.createFromCheckpoint("cp-" + prefix, new dev.bhatti.engine.Copies.Child(made, made), "alice");
+        result("checkpointCopyHasItsOwnAddress", sh(made, "ip -4 -o addr show dev eth0").contains("10.200.0.6/24")
+                && tcp(made, ipA1, 1024));
+        engine.restoreCheckpoint(a1, "cp-" + prefix);
+        result("rollbackKeepsTheAddress", sh(a1, "ip -4 -o addr show dev eth0; test -e /workspace/later || echo rolled-back")
+                .contains(ipA1 + "/24") && tcp(a1, ipK1, 1024) && sh(a1, "test -e /workspace/later || echo back").equals("back\n"));
+        HostCommands host = HostCommands.local();
+        result("noIdentityPathLeft", !host.run("list nft tables", List.of("nft", "list", "tables")).contains("bhid_")
+                && !host.run("list rules", List.of("ip", "rule", "show")).contains("1100:"));
+        engine.deleteCheckpoint("cp-" + prefix);
     }
 
     private String sh(String id, String script) throws IOException {

@@ -36,7 +36,13 @@ class BridgeVmTest {
                 new Check("hostApiFromHost", true), new Check("hostApiFromVm", false),
                 new Check("tapKeptWhileStopped", true), new Check("hostToGuestAfterStart", true),
                 new Check("sameUserTcpAfterStart", true), new Check("tapRemovedAtDestroy", true),
-                new Check("orphanRemoved", true), new Check("knownTapsKept", true), new Check("addressReused", true));
+                new Check("orphanRemoved", true), new Check("knownTapsKept", true), new Check("addressReused", true),
+                new Check("forkHasItsOwnAddress", true), new Check("forkHasItsOwnMac", true),
+                new Check("forkKeepsTheParentsProcess", true), new Check("forkReachesItsSibling", true),
+                new Check("forkReachesItsParent", true), new Check("parentReachesItsFork", true),
+                new Check("parentKeepsItsAddress", true), new Check("forkAfterColdStopAndStart", true),
+                new Check("checkpointCopyHasItsOwnAddress", true), new Check("rollbackKeepsTheAddress", true),
+                new Check("noIdentityPathLeft", true));
     }
 
     private static Netns ns;
