@@ -68,8 +68,9 @@ public final class IdentityPaths {
         }
         host.run("take " + tap + " off its bridge", List.of("ip", "link", "set", "dev", tap, "nomaster"));
         host.run("give " + tap + " the gateway's MAC", List.of("ip", "link", "set", "dev", tap, "address", gatewayMac, "up"));
+        // proxy_arp: a guest whose gateway entry expired asks for the gateway again and is answered.
         host.run("let " + tap + " pass marked replies", List.of("sysctl", "-q", "-w", "net.ipv4.conf." + tap + ".rp_filter=0",
-                "net.ipv4.conf." + tap + ".src_valid_mark=1"));
+                "net.ipv4.conf." + tap + ".src_valid_mark=1", "net.ipv4.conf." + tap + ".proxy_arp=1"));
         String table = Integer.toString(mark);
         host.run("route table of " + tap, List.of("ip", "route", "replace", "default", "dev", tap, "table", table));
         host.run("rule of " + tap, List.of("ip", "rule", "add", "priority", Integer.toString(RULE_PRIORITY), "fwmark",

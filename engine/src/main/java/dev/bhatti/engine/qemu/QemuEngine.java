@@ -38,6 +38,8 @@ public final class QemuEngine implements Engine {
     private final GuestImages images;
     private final Accel accel;
     private final String kernelArgs;
+    /** Whose lease (bridge mode) an image snapshot's build VM holds while it boots. */
+    static final String SNAPSHOT_USER = "_image_snapshots";
     private final NetworkMode network;
     private final Map<String, QemuVm> vms = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
@@ -110,10 +112,19 @@ public final class QemuEngine implements Engine {
      * exists; later creates of that shape restore it instead of booting. Answers its directory.
      */
     public Path prepareImageSnapshot(int cpus, int memoryMb) throws IOException {
-        ImageSnapshots.Snapshot built = snapshots.build(cpus, memoryMb, kernelArgs, HexFormat.of().formatHex(bytes(16)),
+        ImageSnapshots.Snapshot built = snapshots.build(cpus, memoryMb, snapshotKey(), HexFormat.of().formatHex(bytes(16)),
                 this::bootAndSnapshot);
         refillInBackground(built);
         return built.dir().path();
+    }
+
+    /**
+     * What besides the image and shape tells image snapshots apart: the kernel arguments, and the
+     * network card's backend (QEMU's user-mode network saves state of its own, so a snapshot
+     * taken with it restores only with it; a bridge-mode engine builds its own, on a TAP).
+     */
+    private String snapshotKey() {
+        return network instanceof BridgeMode ? kernelArgs + " net=tap" : kernelArgs;
     }
 
     /** The image snapshot's VM: booted in {@code dir}, warmed, snapshotted with shared memory, ended. */
@@ -122,8 +133,7 @@ public final class QemuEngine implements Engine {
         Disks.configDrive(spec, token, List.of(), dir);
         VmConfig config = new VmConfig(spec.id(), spec.name(), spec.cpus(), spec.memoryMb(), dir, token, images, accel,
                 kernelArgs, QEMU, List.of(), ImageSnapshots.VOLUME_SLOTS);
-        NetworkMode user = NetworkMode.user();
-        QemuVm vm = new QemuVm(config, user.allocate(spec.id(), DEFAULT_USER, dir), user);
+        QemuVm vm = new QemuVm(config, network.allocate(spec.id(), SNAPSHOT_USER, dir), network);
         building.add(vm);
         try {
             if (closed) {
@@ -135,21 +145,24 @@ public final class QemuEngine implements Engine {
             vm.agent().assumeIdentity(Identities.of(spec, token, bytes(64), bytes(16), false, null));
             vm.agent().exec(dev.bhatti.proto.ExecRequest.of("true"));
             vm.stop(Snapshots.Mode.SHARED_MEMORY);
+            // A bridge-mode clone is reached at the address this guest holds until it takes its own.
+            vm.describeCapture(dir);
         } finally {
             building.remove(vm);
-            vm.kill();
+            vm.killAndRelease();
         }
     }
 
     /**
-     * The image snapshot a create can restore: user-mode networking, volumes that fit its empty slots, the image's own
-     * disk size and a snapshot of its shape built; anything else boots (the log says why).
+     * The image snapshot a create can restore: volumes that fit its empty slots, the image's own
+     * disk size and a snapshot of its shape built (in bridge mode, one that says what address its
+     * guest holds); anything else boots (the log says why).
      */
     private Optional<ImageSnapshots.Snapshot> snapshotFor(CreateSpec spec) {
-        String why = !(network instanceof UserMode) ? "bridge networking"
-                : spec.volumes().size() > ImageSnapshots.VOLUME_SLOTS ? "more than " + ImageSnapshots.VOLUME_SLOTS + " volumes"
+        String why = spec.volumes().size() > ImageSnapshots.VOLUME_SLOTS ? "more than " + ImageSnapshots.VOLUME_SLOTS + " volumes"
                 : spec.diskSizeMb() != null ? "a disk size of its own" : null;
-        Optional<ImageSnapshots.Snapshot> found = why == null ? snapshots.find(spec.cpus(), spec.memoryMb(), kernelArgs)
+        Optional<ImageSnapshots.Snapshot> found = why == null ? snapshots.find(spec.cpus(), spec.memoryMb(), snapshotKey())
+                .filter(s -> network instanceof UserMode || Files.exists(s.dir().sourceNic()))
                 : Optional.empty();
         if (found.isEmpty()) {
             log.info("event=create_boots sandbox={} reason=\"{}\"", spec.id(),
@@ -171,7 +184,7 @@ public final class QemuEngine implements Engine {
         refillInBackground(snapshot);
         long cloned = System.nanoTime();
         QemuVm vm = copies.restoreAsNew(spec, user, dir, snapshot.token(), dev.bhatti.engine.CreatedFrom.SNAPSHOT,
-                volumes(spec, dir), ImageSnapshots.VOLUME_SLOTS, null);
+                volumes(spec, dir), ImageSnapshots.VOLUME_SLOTS, snapshot.dir());
         log.info("event=sandbox_from_snapshot sandbox={} spare={} clone_ms={} restore_and_identity_ms={}",
                 spec.id(), spare, (cloned - t0) / 1_000_000, (System.nanoTime() - cloned) / 1_000_000);
         return vm;

@@ -153,7 +153,7 @@ final class QemuVm {
             requireAlive();
             boolean hot = thermal == Thermal.HOT;
             out[0] = Captures.capture(vmm.qmp(), config.dir(), into, config.token(), hot);
-            network.describeCapture(nic, into);
+            describeCapture(into);
             if (hot) {
                 pausedAt = System.nanoTime() - out[0] * 1_000_000;
                 clockAfterPause();
@@ -398,6 +398,17 @@ final class QemuVm {
     }
 
     /** Ends the VMM (if any), gives its network back and removes the sandbox directory. */
+    /** Ends the VMM and gives back its network: an image snapshot's build VM, which has no sandbox to destroy. */
+    void killAndRelease() {
+        kill();
+        network.release(id(), nic);
+    }
+
+    /** Writes into {@code capture} (taken of this VM) what a copy needs to reach its guest first ({@link NetworkMode#describeCapture}). */
+    void describeCapture(SandboxDir capture) throws IOException {
+        network.describeCapture(nic, capture);
+    }
+
     void destroy() {
         lock.lock();
         try {

@@ -5,6 +5,7 @@ import java.util.Set;
 
 /** QEMU user-mode networking: nothing on the host to set up, keep or clean. */
 record UserMode() implements NetworkMode {
+
     public Nic allocate(String id, String user, SandboxDir dir) {
         return new Nic.User(Ports.pick());
     }

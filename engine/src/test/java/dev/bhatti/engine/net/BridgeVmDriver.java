@@ -87,8 +87,10 @@ public final class BridgeVmDriver {
         sh(a1, "setsid sh -c 'echo $$ > /workspace/keeper; while :; do sleep 1; done' > /dev/null 2>&1 < /dev/null &");
         String macA1 = sh(a1, "cat /sys/class/net/eth0/address");
         List<String> kids = List.of(prefix + "-k1", prefix + "-k2");
-        engine.fork(a1, kids.stream().map(k -> new dev.bhatti.engine.Copies.Child(k, k)).toList(), "alice");
-        String ipK1 = "10.200.0.4", ipK2 = "10.200.0.5";
+        var forked = engine.fork(a1, kids.stream().map(k -> new dev.bhatti.engine.Copies.Child(k, k)).toList(), "alice");
+        // The children take their leases in parallel: either may have .4.
+        String ipK1 = forked.children().get(0).ip().orElseThrow(), ipK2 = forked.children().get(1).ip().orElseThrow();
+        result("forksHaveTheNextFreeAddresses", java.util.Set.of(ipK1, ipK2).equals(java.util.Set.of("10.200.0.4", "10.200.0.5")));
         result("forkHasItsOwnAddress", sh(kids.get(0), "ip -4 -o addr show dev eth0").contains(ipK1 + "/24")
                 && !sh(kids.get(0), "ip -4 -o addr show dev eth0").contains(ipA1 + "/"));
         result("forkHasItsOwnMac", !sh(kids.get(1), "cat /sys/class/net/eth0/address").equals(macA1)
@@ -117,6 +119,14 @@ public final class BridgeVmDriver {
         result("noIdentityPathLeft", !host.run("list nft tables", List.of("nft", "list", "tables")).contains("bhid_")
                 && !host.run("list rules", List.of("ip", "rule", "show")).contains("1100:"));
         engine.deleteCheckpoint("cp-" + prefix);
+
+        engine.prepareImageSnapshot(1, 512);
+        String s1 = prefix + "-s1";
+        var made1 = engine.create(CreateSpec.basic(s1), "alice");
+        result("snapshotCreateHasItsOwnAddress", made1.createdFrom() == dev.bhatti.engine.CreatedFrom.SNAPSHOT
+                && sh(s1, "ip -4 -o addr show dev eth0").contains("10.200.0.7/24")
+                && !sh(s1, "cat /sys/class/net/eth0/address").equals(macA1)
+                && tcp(s1, ipA1, 1024) && tcp(a1, "10.200.0.7", 1024));
     }
 
     private String sh(String id, String script) throws IOException {
