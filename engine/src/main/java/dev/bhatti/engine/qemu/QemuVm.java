@@ -1,7 +1,6 @@
 package dev.bhatti.engine.qemu;
 
 import dev.bhatti.client.AgentClient;
-import dev.bhatti.client.Transport;
 import dev.bhatti.engine.EngineException;
 import dev.bhatti.engine.GuestText;
 import dev.bhatti.engine.StartedFrom;
@@ -41,18 +40,15 @@ final class QemuVm {
     /** The VMM exited unasked ({@link #broken} says how); only a start brings the VM back. */
     private volatile boolean died;
     private volatile Vmm vmm;
-    private volatile AgentClient agent;
+    private final GuestLink link;
     private final NetworkMode network;
     private volatile Nic nic;
-    /** Guest clock lag not synced yet, and when the vCPUs were last paused (guarded by the lock). */
-    private long clockLag;
-    private long pausedAt;
-    static final Duration CLOCK_SLACK = Duration.ofMillis(100);
 
     QemuVm(VmConfig config, Nic nic, NetworkMode network) {
         this.config = config;
         this.nic = nic;
         this.network = network;
+        this.link = new GuestLink(config.id());
     }
 
     String id() {
@@ -86,7 +82,7 @@ final class QemuVm {
         locked(() -> {
             network.beforeLaunch(id(), nic);
             launch(false);
-            awaitAgent(BOOT_READY);
+            link.awaitReady(BOOT_READY);
             thermal = Thermal.HOT;
         });
     }
@@ -101,22 +97,17 @@ final class QemuVm {
             restore(false);
             try {
                 fillVolumeSlots(identity.volumes().size());
-                agent.assumeIdentity(identity);
+                link.client().assumeIdentity(identity);
                 config = config.withToken(identity.token());
-                closeAgent();
-                agent = newAgent();
+                link.open(nic, config.token());
                 if (identity.network() != null) {
                     // Bridge mode: the guest moves to its own address and MAC; the host meets it there.
                     network.identityTaken(id(), nic);
-                    agent.waitReady(RESTORE_READY);
+                    link.awaitReady(RESTORE_READY);
                 }
             } catch (IOException | RuntimeException e) {
                 shutdownVmm();
                 throw markBroken("the restored guest did not take its identity: " + e.getMessage() + tails());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                shutdownVmm();
-                throw new IOException("interrupted waiting for the agent of " + id() + " at its own address", e);
             }
         });
     }
@@ -155,8 +146,8 @@ final class QemuVm {
             out[0] = Captures.capture(vmm.qmp(), config.dir(), into, config.token(), hot);
             describeCapture(into);
             if (hot) {
-                pausedAt = System.nanoTime() - out[0] * 1_000_000;
-                clockAfterPause();
+                link.paused(out[0] * 1_000_000);
+                link.resumed();
             }
         });
         return out[0];
@@ -186,7 +177,7 @@ final class QemuVm {
             if (thermal == Thermal.HOT) {
                 vmm.qmp().execute(QmpCommand.STOP);
                 thermal = Thermal.WARM;
-                pausedAt = System.nanoTime();
+                link.paused(0);
             }
         });
     }
@@ -197,7 +188,7 @@ final class QemuVm {
             if (thermal == Thermal.WARM) {
                 vmm.qmp().execute(QmpCommand.CONT);
                 thermal = Thermal.HOT;
-                clockAfterPause();
+                link.resumed();
             }
         });
     }
@@ -250,7 +241,7 @@ final class QemuVm {
             case WARM -> {
                 vmm.qmp().execute(QmpCommand.CONT);
                 thermal = Thermal.HOT;
-                clockAfterPause();
+                link.resumed();
                 yield StartedFrom.RESUMED;
             }
             case COLD -> restore(force);
@@ -281,7 +272,7 @@ final class QemuVm {
             dev.bhatti.engine.FaultPoint.reach("start.restore_began");
             Snapshots.load(vmm.qmp(), config.dir());
             loaded = true;
-            awaitAgentAndSetClock();
+            link.awaitReadyAndSetClock(RESTORE_READY);
         } catch (IOException | RuntimeException e) {
             shutdownVmm();
             if (loaded) {
@@ -303,7 +294,7 @@ final class QemuVm {
         network.beforeLaunch(id(), nic);
         try {
             launch(false);
-            awaitAgent(BOOT_READY);
+            link.awaitReady(BOOT_READY);
         } catch (IOException | RuntimeException e) {
             shutdownVmm();
             throw markBroken("boot on its disk failed: " + e.getMessage() + tails());
@@ -315,43 +306,8 @@ final class QemuVm {
         broken = Optional.empty();
         died = false;
         thermal = Thermal.HOT;
-        clockLag = 0;
+        link.inStep();
         log.info("event=sandbox_started sandbox={} from={}", id(), from.name().toLowerCase());
-    }
-
-    /** Readiness after a restore, probed with CLOCK_SET: the guest clock stood still while cold. */
-    private void awaitAgentAndSetClock() throws IOException {
-        try {
-            agent.waitReadyAndSetClock(RESTORE_READY);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted waiting for the agent of " + id(), e);
-        }
-    }
-
-    /**
-     * The guest clock lags by the time its vCPUs were stopped. Lags under {@link #CLOCK_SLACK} are
-     * summed, not synced one by one (a sync is an agent round trip, several times the cost of the
-     * resume itself); the guest clock is never more than that behind after a wake.
-     */
-    private void clockAfterPause() {
-        clockLag += System.nanoTime() - pausedAt;
-        if (clockLag > CLOCK_SLACK.toNanos()) {
-            syncClock();
-        }
-    }
-
-    /**
-     * The guest's clock stood still while its vCPUs were stopped or its VMM was gone; set it to
-     * the host's time. A failure is logged, not thrown: the sandbox works, only its clock lags.
-     */
-    private void syncClock() {
-        try {
-            agent.setClock(java.time.Instant.now());
-            clockLag = 0;
-        } catch (IOException e) {
-            log.error("event=clock_sync_failed sandbox={} error=\"{}\"", id(), e.getMessage());
-        }
     }
 
     /**
@@ -383,7 +339,7 @@ final class QemuVm {
         broken.ifPresent(b -> {
             throw new EngineException.VmmFailed("sandbox " + id() + " is unusable: " + b, null);
         });
-        return agent;
+        return link.client();
     }
 
     /** Ends the VMM (if any) without a snapshot; the directory stays. */
@@ -397,7 +353,6 @@ final class QemuVm {
         }
     }
 
-    /** Ends the VMM (if any), gives its network back and removes the sandbox directory. */
     /** Ends the VMM and gives back its network: an image snapshot's build VM, which has no sandbox to destroy. */
     void killAndRelease() {
         kill();
@@ -409,6 +364,7 @@ final class QemuVm {
         network.describeCapture(nic, capture);
     }
 
+    /** Ends the VMM (if any), gives its network back and removes the sandbox directory. */
     void destroy() {
         lock.lock();
         try {
@@ -429,7 +385,7 @@ final class QemuVm {
         for (int attempt = 1; ; attempt++) {
             try {
                 vmm = Vmm.launch(id(), config.command(nic, incoming), config.qemu(), this::died);
-                agent = newAgent();
+                link.open(nic, config.token());
                 return;
             } catch (IOException e) {
                 if (attempt >= 3 || !config.dir().tail(config.dir().vmmLog(), 5).contains("host forwarding")) {
@@ -439,12 +395,6 @@ final class QemuVm {
                 nic = nic.retried();
             }
         }
-    }
-
-    /** A client of this VM's agent at its current ports, holding its current token. */
-    private AgentClient newAgent() {
-        return new AgentClient(Transport.tcp(nic.agentHost(), nic.controlPort(), nic.forwardPort()),
-                Optional.of(config.token()));
     }
 
     /**
@@ -465,11 +415,11 @@ final class QemuVm {
             thermal = Thermal.COLD;
         }
         log.error("event=sandbox_broken sandbox={} reason=\"{}\"{}", id(), why, tails);
-        closeAgent();
+        link.close();
     }
 
     private void shutdownVmm() {
-        closeAgent();
+        link.close();
         Vmm v;
         synchronized (vmmHandle) {
             v = vmm;
@@ -480,27 +430,6 @@ final class QemuVm {
                 v.quit();
             } else {
                 v.kill();
-            }
-        }
-    }
-
-    private void awaitAgent(Duration timeout) throws IOException {
-        try {
-            agent.waitReady(timeout);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted waiting for the agent of " + id(), e);
-        }
-    }
-
-    private void closeAgent() {
-        AgentClient a = agent;
-        agent = null;
-        if (a != null) {
-            try {
-                a.close();
-            } catch (IOException e) {
-                log.debug("event=agent_close_failed sandbox={} error=\"{}\"", id(), e.getMessage());
             }
         }
     }
