@@ -32,6 +32,7 @@ final class CopyBench {
         List<Long> restores = new ArrayList<>();
         List<Long> checkpoints = new ArrayList<>();
         long cpBytes = 0;
+        long changedBytes = 0;
         long usedKb = 0;
         for (int r = 0; r < rounds; r++) {
             List<Copies.Child> kids = List.of(new Copies.Child("bench-kid-" + r + "-a", "kid-a"),
@@ -48,6 +49,7 @@ final class CopyBench {
             Copies.Checkpointed written = snap.checkpoint(kids.getFirst().id(), cp);
             checkpoints.add(System.nanoTime() - c);
             cpBytes = written.sizeBytes();
+            changedBytes = written.changedMemoryBytes();
             usedKb = usedKb(snap, kids.getFirst().id());
             // Change memory and disk, then roll back.
             sh(snap, kids.getFirst().id(), "head -c 20000000 /dev/urandom > /dev/shm/junk; echo x > /workspace/after");
@@ -64,8 +66,9 @@ final class CopyBench {
         print("  parent's vCPUs stopped for the fork", latencies(pauses));
         print("checkpoint written (guest stopped throughout)", latencies(checkpoints));
         print("restore to a checkpoint -> first exec", latencies(restores));
-        System.out.printf("checkpoint size: %.1f MiB on disk; the guest had %.1f MiB of memory in use (MemTotal - MemFree)%n",
-                cpBytes / 1048576.0, usedKb / 1024.0);
+        System.out.printf("checkpoint size: %.1f MiB on disk; guest memory changed since its image snapshot: %s; "
+                + "the guest had %.1f MiB of memory in use (MemTotal - MemFree)%n", cpBytes / 1048576.0,
+                changedBytes < 0 ? "n/a (full copy)" : String.format("%.1f MiB", changedBytes / 1048576.0), usedKb / 1024.0);
         snap.destroy(parent);
         hostMemory(boot, snap);
     }

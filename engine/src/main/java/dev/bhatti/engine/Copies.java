@@ -23,8 +23,12 @@ public interface Copies {
      */
     record Forked(List<VmInfo> children, long pausedMs) {}
 
-    /** A checkpoint written: its size on disk and how long the guest stood still for it. */
-    record Checkpointed(String id, long sizeBytes, long pausedMs) {}
+    /**
+     * A checkpoint written: its size on disk, how long the guest stood still for it, and the bytes
+     * of guest memory it holds as changed against the memory the VM started from (-1: it holds a
+     * full copy, the VM has no such base).
+     */
+    record Checkpointed(String id, long sizeBytes, long pausedMs, long changedMemoryBytes) {}
 
     /**
      * Copies the hot or warm VM {@code parentId} into new sandboxes: each has the parent's memory

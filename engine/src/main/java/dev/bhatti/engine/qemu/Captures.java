@@ -29,14 +29,25 @@ final class Captures {
     /**
      * Captures the VM behind {@code qmp} (running or paused; directory {@code from}) into
      * {@code into}, which must exist and be empty. With {@code resume} the guest runs again
-     * afterwards; without, it stays stopped (it was paused). Answers how long the guest stood
-     * still, in milliseconds.
+     * afterwards; without, it stays stopped (it was paused). With {@code memoryDelta} (a
+     * checkpoint, which nothing runs on) and a base the VM's memory started from, only the pages
+     * that differ from that base are kept ({@link MemoryDelta}); a fork's children run on a full
+     * copy. Answers how long the guest stood still, in milliseconds.
      */
-    static long capture(QmpClient qmp, SandboxDir from, SandboxDir into, String token, boolean resume) throws IOException {
+    static long capture(QmpClient qmp, SandboxDir from, SandboxDir into, String token, boolean resume,
+                        boolean memoryDelta) throws IOException {
         long t0 = System.nanoTime();
         try {
             Snapshots.save(qmp, into, Snapshots.Mode.SHARED_MEMORY);
-            copySparse(from.memory(), into.memory());
+            java.util.Optional<Path> base = MemoryDelta.base(from);
+            if (memoryDelta && base.isPresent()) {
+                MemoryDelta.write(from.memory(), base.get(), into);
+            } else {
+                copySparse(from.memory(), into.memory());
+                if (base.isPresent()) {
+                    MemoryDelta.recordBase(into, base.get());
+                }
+            }
             copySparse(from.overlay(), into.overlay());
             for (Path volume : ephemeralVolumes(from)) {
                 copySparse(volume, into.path().resolve(volume.getFileName()));
@@ -62,13 +73,24 @@ final class Captures {
      * device state, which goes last. Existing files of those names are replaced.
      */
     static void cloneInto(SandboxDir capture, SandboxDir dir) throws IOException {
-        List<Path> files = new java.util.ArrayList<>(List.of(capture.overlay(), capture.memory()));
+        List<Path> files = new java.util.ArrayList<>(List.of(capture.overlay()));
         files.addAll(ephemeralVolumes(capture));
+        if (MemoryDelta.isDelta(capture)) {
+            Path partial = dir.path().resolve(capture.memory().getFileName() + ".partial");
+            MemoryDelta.materialize(capture, partial);
+            Files.move(partial, dir.memory(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } else {
+            files.add(capture.memory());
+        }
         for (Path p : files) {
             Path partial = dir.path().resolve(p.getFileName() + ".partial");
             copySparse(p, partial);
             Files.move(partial, dir.path().resolve(p.getFileName()), StandardCopyOption.ATOMIC_MOVE,
                     StandardCopyOption.REPLACE_EXISTING);
+        }
+        java.util.Optional<Path> base = MemoryDelta.base(capture);
+        if (base.isPresent()) {
+            MemoryDelta.recordBase(dir, base.get());
         }
         OwnerOnly.write(dir.path().resolve("state.mode"), Snapshots.Mode.SHARED_MEMORY.name()
                 .getBytes(StandardCharsets.US_ASCII));
@@ -102,7 +124,7 @@ final class Captures {
         return total;
     }
 
-    private static void copySparse(Path from, Path to) throws IOException {
+    static void copySparse(Path from, Path to) throws IOException {
         OwnerOnly.file(to);
         Tools.run("copy " + from.getFileName(), List.of("cp", "--sparse=always", from.toString(), to.toString()));
     }

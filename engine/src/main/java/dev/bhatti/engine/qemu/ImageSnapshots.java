@@ -124,6 +124,7 @@ final class ImageSnapshots {
         for (Path p : List.of(dir.memory(), dir.state())) {
             Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         }
+        MemoryDelta.recordBase(dir, snapshot.dir().memory());
     }
 
     /**

@@ -107,12 +107,9 @@ final class QemuCopies {
                 dirs.add(dir);
             }
             long t0 = System.nanoTime();
-            long pausedMs = parent.capture(dirs.getFirst());
+            long pausedMs = parent.capture(dirs.getFirst(), false);
             FaultPoint.reach("fork.after_capture");
             String held = Captures.token(dirs.getFirst());
-            for (SandboxDir dir : dirs.subList(1, dirs.size())) {
-                Captures.cloneInto(dirs.getFirst(), dir);
-            }
             long laidOut = System.nanoTime();
             CopyShape shape = CopyShape.of(parent.config());
             made.addAll(restoreAll(children, dirs, shape, owner, held, dirs.getFirst()));
@@ -120,7 +117,7 @@ final class QemuCopies {
                 Files.deleteIfExists(dir.path().resolve(Captures.TOKEN_FILE));
                 Files.deleteIfExists(dir.sourceNic());
             }
-            log.info("event=sandbox_forked parent={} children={} paused_ms={} capture_ms={} restore_ms={}",
+            log.info("event=sandbox_forked parent={} children={} paused_ms={} capture_ms={} copy_and_restore_ms={}",
                     parentId, children.size(), pausedMs, (laidOut - t0) / 1_000_000, (System.nanoTime() - laidOut) / 1_000_000);
             return new Copies.Forked(made.stream().map(QemuVm::info).toList(), pausedMs);
         } catch (IOException | RuntimeException e) {
@@ -132,15 +129,33 @@ final class QemuCopies {
         }
     }
 
-    /** Restores every laid-out child at once; all or none (the caller discards them on failure). */
+    /**
+     * Lays out and restores every child at once; all or none (the caller discards them on failure).
+     * The capture is the first child's directory: each other child is copied from it and restored
+     * at once, and the first is restored only when every copy of it is done (its guest then writes
+     * its memory).
+     */
     private List<QemuVm> restoreAll(List<Copies.Child> children, List<SandboxDir> dirs, CopyShape shape, String owner,
                                     String held, SandboxDir capture) throws IOException {
         try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            java.util.concurrent.CountDownLatch copied = new java.util.concurrent.CountDownLatch(children.size() - 1);
             List<Future<QemuVm>> futures = new ArrayList<>();
             for (int i = 0; i < children.size(); i++) {
                 Copies.Child c = children.get(i);
                 SandboxDir dir = dirs.get(i);
-                futures.add(pool.submit(() -> restoreCopy(shape, c, owner, dir, held, CreatedFrom.FORK, capture)));
+                boolean first = i == 0;
+                futures.add(pool.submit(() -> {
+                    if (first) {
+                        copied.await();
+                    } else {
+                        try {
+                            Captures.cloneInto(capture, dir);
+                        } finally {
+                            copied.countDown();
+                        }
+                    }
+                    return restoreCopy(shape, c, owner, dir, held, CreatedFrom.FORK, capture);
+                }));
             }
             List<QemuVm> vms = new ArrayList<>();
             IOException failure = null;
@@ -171,17 +186,18 @@ final class QemuCopies {
             }
             partial.delete();
             partial.create();
-            long pausedMs = vm.capture(partial);
+            long pausedMs = vm.capture(partial, true);
             OwnerOnly.write(partial.path().resolve(SHAPE_FILE), CopyShape.of(vm.config()).encode()
                     .getBytes(StandardCharsets.UTF_8));
             // The config drive keeps the env the sandbox was made with: a sandbox made from the checkpoint gets it.
-            Files.copy(vm.config().dir().configDrive(), partial.configDrive());
+            Captures.copySparse(vm.config().dir().configDrive(), partial.configDrive());
             FaultPoint.reach("checkpoint.before_rename");
             Files.move(partial.path(), checkpointDir(checkpointId).path(), StandardCopyOption.ATOMIC_MOVE);
             long size = Captures.size(checkpointDir(checkpointId));
-            log.info("event=checkpoint_written sandbox={} checkpoint={} bytes={} paused_ms={}", id, checkpointId, size,
-                    pausedMs);
-            return new Copies.Checkpointed(checkpointId, size, pausedMs);
+            long changed = MemoryDelta.changedBytes(checkpointDir(checkpointId));
+            log.info("event=checkpoint_written sandbox={} checkpoint={} bytes={} changed_memory_bytes={} paused_ms={}", id,
+                    checkpointId, size, changed, pausedMs);
+            return new Copies.Checkpointed(checkpointId, size, pausedMs, changed);
         } catch (IOException | RuntimeException e) {
             try {
                 partial.delete();

@@ -135,7 +135,7 @@ final class QemuVm {
      * A point-in-time copy of this hot or warm VM into {@code into} ({@link Captures}): the guest
      * stands still only for the end of it; a hot VM then runs on, a warm one stays paused.
      */
-    long capture(SandboxDir into) {
+    long capture(SandboxDir into, boolean memoryDelta) {
         long[] out = {0};
         transition("capture", () -> {
             if (thermal == Thermal.COLD) {
@@ -143,7 +143,7 @@ final class QemuVm {
             }
             requireAlive();
             boolean hot = thermal == Thermal.HOT;
-            out[0] = Captures.capture(vmm.qmp(), config.dir(), into, config.token(), hot);
+            out[0] = Captures.capture(vmm.qmp(), config.dir(), into, config.token(), hot, memoryDelta);
             describeCapture(into);
             if (hot) {
                 link.paused(out[0] * 1_000_000);

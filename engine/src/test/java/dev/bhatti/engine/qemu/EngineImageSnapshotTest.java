@@ -132,6 +132,37 @@ class EngineImageSnapshotTest {
         assertThat(Files.readAllBytes(deps)).as("a read-only volume is never written").isEqualTo(depsBefore);
     }
 
+    @Test
+    void aCheckpointOfACloneHoldsOnlyWhatChangedSinceTheSnapshotAndRollsBackMemoryAndDisk() throws Exception {
+        String id = create("clone-cp", Map.of());
+        fx.sh(id, "setsid sh -c 'echo $$ > /workspace/keeper; v=before; while :; do echo $v > /workspace/v; "
+                + "sleep 0.2; done' > /dev/null 2>&1 < /dev/null & echo kept > /workspace/f");
+        String keeper = fx.sh(id, "until test -s /workspace/keeper; do sleep 0.05; done; cat /workspace/keeper").stdout();
+        String cpId = "cp-" + id;
+        var written = fx.engine.checkpoint(id, cpId);
+        Path cp = fx.dataDir.resolve("checkpoints").resolve(cpId);
+        long disks = allocated(cp.resolve("root.qcow2")) + allocated(cp.resolve("config.ext4"));
+        assertThat(written.changedMemoryBytes()).as("a clone has its image snapshot as its memory's base").isPositive();
+        assertThat(written.sizeBytes()).as("memory changed since the snapshot + its disk layer and config drive + 1 MiB")
+                .isLessThanOrEqualTo(written.changedMemoryBytes() + disks + (1 << 20));
+        assertThat(cp.resolve("mem")).doesNotExist();
+
+        fx.sh(id, "kill $(cat /workspace/keeper); rm /workspace/f; head -c 8000000 /dev/urandom > /dev/shm/junk");
+        fx.engine.restoreCheckpoint(id, cpId);
+        assertThat(fx.sh(id, "cat /workspace/f; cat /workspace/keeper; kill -0 $(cat /workspace/keeper) && echo alive; "
+                + "test -e /dev/shm/junk || echo no-junk").stdout()).isEqualTo("kept\n" + keeper + "alive\nno-junk\n");
+        String made = EngineFixture.newId("clone-cp-made");
+        fx.engine.createFromCheckpoint(cpId, new dev.bhatti.engine.Copies.Child(made, made), QemuEngine.DEFAULT_USER);
+        assertThat(fx.sh(made, "cat /workspace/f; kill -0 $(cat /workspace/keeper) && echo alive").stdout())
+                .isEqualTo("kept\nalive\n");
+        fx.engine.deleteCheckpoint(cpId);
+    }
+
+    private static long allocated(Path file) {
+        String[] f = Tools.run("stat", List.of("stat", "-c", "%b %B", file.toString())).strip().split(" ");
+        return Long.parseLong(f[0]) * Long.parseLong(f[1]);
+    }
+
     private static void awaitFile(Path file) {
         long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
         while (!Files.exists(file) && System.nanoTime() < deadline) {
