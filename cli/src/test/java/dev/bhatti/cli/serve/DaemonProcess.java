@@ -22,6 +22,7 @@ final class DaemonProcess implements AutoCloseable {
     final Path root;
     final int port;
     private Process process;
+    private boolean imageSnapshots;
 
     DaemonProcess(Path root) throws IOException {
         this.root = root;
@@ -42,8 +43,8 @@ final class DaemonProcess implements AutoCloseable {
     Duration start(String faultPoint) throws IOException, InterruptedException {
         long t0 = System.nanoTime();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        // No image snapshot build at start: it would boot a VM beside the test's own.
-        Files.writeString(root.resolve("no-config.yaml"), "image_snapshots: false\n");
+        // No image snapshot build at start unless asked for: it would boot a VM beside the test's own.
+        Files.writeString(root.resolve("no-config.yaml"), "image_snapshots: " + imageSnapshots + "\n");
         ProcessBuilder builder = new ProcessBuilder(List.of(java, "--enable-native-access=ALL-UNNAMED",
                 "-Duser.home=" + root.resolve("home"), "-cp", System.getProperty("java.class.path"),
                 "dev.bhatti.cli.Bhatti", "serve", "--config", root.resolve("no-config.yaml").toString(),
@@ -121,8 +122,14 @@ final class DaemonProcess implements AutoCloseable {
     }
 
     /** QEMU processes working on this test's data dir (found by pid via their command line). */
+    /** Whether the next {@link #start} builds the image snapshot of the default shape (off unless set). */
+    void imageSnapshots(boolean on) {
+        imageSnapshots = on;
+    }
+
+    /** Every QEMU of this data dir: sandboxes and image snapshot builds. */
     List<ProcessHandle> vmms() {
-        String dir = root.resolve("data/sandboxes").toString();
+        String dir = root.resolve("data").toString() + "/";
         return ProcessHandle.allProcesses().filter(p -> p.info().commandLine().map(c -> c.contains(dir)
                 && c.contains("qemu-system")).orElse(false)).toList();
     }

@@ -183,6 +183,60 @@ class FaultInjectionTest {
         assertKept();
     }
 
+    @Test
+    @Order(12)
+    void imageSnapshotBuildHaltedLeavesNoQemuAndTheNextStartBuildsItAgain() throws Exception {
+        daemon.imageSnapshots(true);
+        crash("snapshot.build_booted", () -> {
+            while (true) {
+                daemon.get(key, "/health");
+                java.util.concurrent.locks.LockSupport.parkNanos(200_000_000);
+            }
+        });
+        awaitImageSnapshot();
+        assertThat(daemon.vmms().stream().filter(p -> p.info().commandLine().orElse("").contains("/snapshots/")).toList())
+                .as("the halted build's QEMU is ended, and the rebuild's ended too").isEmpty();
+        assertEverySandboxAccountedFor();
+    }
+
+    @Test
+    @Order(13)
+    void createFromTheImageSnapshotHaltedBeforeItsIdentityLeavesAFailedSandboxThatDeletesCleanly() throws Exception {
+        awaitImageSnapshot();
+        crash("clone.before_identity", () -> daemon.post(key, "/sandboxes", "{\"name\":\"clone\"}"));
+        assertThat(vmmsOf(id("clone"))).as("the clone holding the snapshot's token is ended").isEmpty();
+        assertFailed("clone");
+        assertEverySandboxAccountedFor();
+        assertDeletedCleanly("clone");
+        Raw.Response again = daemon.post(key, "/sandboxes", "{\"name\":\"clone2\"}");
+        assertThat(again.status()).as(again.text()).isEqualTo(201);
+        assertThat(json(again.text())).containsEntry("created_from", "snapshot");
+        assertDeletedCleanly("clone2");
+    }
+
+    /** Waits until the daemon's image snapshot is complete: a directory under snapshots/ that is neither partial nor spare. */
+    private void awaitImageSnapshot() throws Exception {
+        Path dir = root.resolve("data/snapshots");
+        long deadline = System.nanoTime() + java.time.Duration.ofMinutes(3).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (Files.isDirectory(dir)) {
+                try (Stream<Path> all = Files.list(dir)) {
+                    List<Path> done = all.filter(p -> !p.getFileName().toString().contains(".")).toList();
+                    if (!done.isEmpty() && Files.isRegularFile(done.getFirst().resolve("state"))) {
+                        try (Stream<Path> again = Files.list(dir)) {
+                            // (a spare clone being laid out, <key>.spare.partial, is the running daemon's work)
+                            assertThat(again.filter(p -> p.getFileName().toString().matches("[0-9a-f]+\\.partial")).toList())
+                                    .as("no half-built snapshot is left").isEmpty();
+                        }
+                        return;
+                    }
+                }
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(200_000_000);
+        }
+        throw new AssertionError("no image snapshot within 3 min:\n" + daemon.log());
+    }
+
     private void assertNoCheckpoints() throws Exception {
         Raw.Response r = daemon.get(key, "/sandboxes/keeper/checkpoints");
         assertThat(r.status()).as(r.text()).isEqualTo(200);

@@ -140,6 +140,7 @@ public final class QemuEngine implements Engine {
                 throw new EngineException.VmmFailed("the engine is closed", null);
             }
             vm.boot();
+            dev.bhatti.engine.FaultPoint.reach("snapshot.build_booted");
             // Warm what every clone runs first, so the snapshot holds it loaded:
             // IDENTITY (taking its own token again) and an exec.
             vm.agent().assumeIdentity(Identities.of(spec, token, bytes(64), bytes(16), false, null));

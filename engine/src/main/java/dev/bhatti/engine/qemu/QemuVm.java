@@ -96,6 +96,7 @@ final class QemuVm {
         locked(() -> {
             restore(false);
             try {
+                dev.bhatti.engine.FaultPoint.reach("clone.before_identity");
                 fillVolumeSlots(identity.volumes().size());
                 link.client().assumeIdentity(identity);
                 config = config.withToken(identity.token());
