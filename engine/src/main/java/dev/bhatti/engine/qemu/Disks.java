@@ -114,6 +114,21 @@ final class Disks {
         }
     }
 
+    /** The spec's volumes as drives; new (ephemeral) ones are made in the sandbox directory. */
+    static List<QemuCommand.Volume> volumes(CreateSpec spec, SandboxDir dir) throws IOException {
+        List<QemuCommand.Volume> volumes = new ArrayList<>();
+        for (CreateSpec.VolumeSpec v : spec.volumes()) {
+            Path image = v.createMb() > 0 ? dir.volume(Integer.toString(volumes.size())) : v.image();
+            if (v.createMb() > 0) {
+                Disks.newVolume(image, v.createMb());
+            } else if (v.readOnly()) {
+                Disks.replayJournal(image);
+            }
+            volumes.add(new QemuCommand.Volume(image, v.readOnly()));
+        }
+        return volumes;
+    }
+
     /** A new sparse ext4 image of {@code sizeMb} MiB. */
     static void newVolume(Path image, int sizeMb) throws IOException {
         OwnerOnly.file(image);

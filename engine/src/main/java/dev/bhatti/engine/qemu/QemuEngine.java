@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
@@ -38,15 +37,11 @@ public final class QemuEngine implements Engine {
     private final GuestImages images;
     private final Accel accel;
     private final String kernelArgs;
-    /** Whose lease (bridge mode) an image snapshot's build VM holds while it boots. */
-    static final String SNAPSHOT_USER = "_image_snapshots";
     private final NetworkMode network;
     private final Map<String, QemuVm> vms = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
-    private final ImageSnapshots snapshots;
     private final QemuCopies copies;
-    /** VMs booting to become an image snapshot: {@link #close()} ends them too. */
-    private final Set<QemuVm> building = ConcurrentHashMap.newKeySet();
+    private final SnapshotCreates snapshotCreates;
     private volatile boolean closed;
 
     /** Bridge mode: sandboxes created without a user go on this user's bridge. */
@@ -62,8 +57,9 @@ public final class QemuEngine implements Engine {
         this.images = images;
         this.accel = Accel.detect();
         this.kernelArgs = QemuCommand.kernelArgs(HostTsc.khz());
-        this.snapshots = new ImageSnapshots(dataDir, images);
         this.copies = new QemuCopies(dataDir, new CopyHost());
+        this.snapshotCreates = new SnapshotCreates(new ImageSnapshots(dataDir, images),
+                new SnapshotCreates.Engine(images, accel, kernelArgs, QEMU, network, copies));
         log.info("event=engine_ready accel={} images={} kernel_args=\"{}\"", accel, images.rootfs().getParent(), kernelArgs);
     }
 
@@ -88,9 +84,9 @@ public final class QemuEngine implements Engine {
             Disks.checkRootSize(images, spec.diskSizeMb());
             dir.create();
             long started = System.nanoTime();
-            Optional<ImageSnapshots.Snapshot> snapshot = snapshotFor(spec);
+            Optional<ImageSnapshots.Snapshot> snapshot = snapshotCreates.find(spec);
             if (snapshot.isPresent()) {
-                vm = fromSnapshot(spec, user, dir, snapshot.get());
+                vm = snapshotCreates.create(spec, user, dir, snapshot.get());
             } else {
                 VmConfig config = prepare(spec, dir);
                 vm = new QemuVm(config, network.allocate(spec.id(), user, dir), network);
@@ -112,114 +108,17 @@ public final class QemuEngine implements Engine {
      * exists; later creates of that shape restore it instead of booting. Answers its directory.
      */
     public Path prepareImageSnapshot(int cpus, int memoryMb) throws IOException {
-        ImageSnapshots.Snapshot built = snapshots.build(cpus, memoryMb, snapshotKey(), HexFormat.of().formatHex(bytes(16)),
-                this::bootAndSnapshot);
-        refillInBackground(built);
-        return built.dir().path();
-    }
-
-    /**
-     * What besides the image and shape tells image snapshots apart: the kernel arguments, and the
-     * network card's backend (QEMU's user-mode network saves state of its own, so a snapshot
-     * taken with it restores only with it; a bridge-mode engine builds its own, on a TAP).
-     */
-    private String snapshotKey() {
-        return network instanceof BridgeMode ? kernelArgs + " net=tap" : kernelArgs;
-    }
-
-    /** The image snapshot's VM: booted in {@code dir}, warmed, snapshotted with shared memory, ended. */
-    private void bootAndSnapshot(CreateSpec spec, SandboxDir dir, String token) throws IOException {
-        Disks.overlay(images, dir, null);
-        Disks.configDrive(spec, token, List.of(), dir);
-        VmConfig config = new VmConfig(spec.id(), spec.name(), spec.cpus(), spec.memoryMb(), dir, token, images, accel,
-                kernelArgs, QEMU, List.of(), ImageSnapshots.VOLUME_SLOTS);
-        QemuVm vm = new QemuVm(config, network.allocate(spec.id(), SNAPSHOT_USER, dir), network);
-        building.add(vm);
-        try {
-            if (closed) {
-                throw new EngineException.VmmFailed("the engine is closed", null);
-            }
-            vm.boot();
-            dev.bhatti.engine.FaultPoint.reach("snapshot.build_booted");
-            // Warm what every clone runs first, so the snapshot holds it loaded:
-            // IDENTITY (taking its own token again) and an exec.
-            vm.agent().assumeIdentity(Identities.of(spec, token, bytes(64), bytes(16), false, null));
-            vm.agent().exec(dev.bhatti.proto.ExecRequest.of("true"));
-            vm.stop(Snapshots.Mode.SHARED_MEMORY);
-            // A bridge-mode clone is reached at the address this guest holds until it takes its own.
-            vm.describeCapture(dir);
-        } finally {
-            building.remove(vm);
-            vm.killAndRelease();
-        }
-    }
-
-    /**
-     * The image snapshot a create can restore: volumes that fit its empty slots, the image's own
-     * disk size and a snapshot of its shape built (in bridge mode, one that says what address its
-     * guest holds); anything else boots (the log says why).
-     */
-    private Optional<ImageSnapshots.Snapshot> snapshotFor(CreateSpec spec) {
-        String why = spec.volumes().size() > ImageSnapshots.VOLUME_SLOTS ? "more than " + ImageSnapshots.VOLUME_SLOTS + " volumes"
-                : spec.diskSizeMb() != null ? "a disk size of its own" : null;
-        Optional<ImageSnapshots.Snapshot> found = why == null ? snapshots.find(spec.cpus(), spec.memoryMb(), snapshotKey())
-                .filter(s -> network instanceof UserMode || Files.exists(s.dir().sourceNic()))
-                : Optional.empty();
-        if (found.isEmpty()) {
-            log.info("event=create_boots sandbox={} reason=\"{}\"", spec.id(),
-                    why != null ? why + " (the image snapshot has no such devices)" : "no image snapshot of "
-                            + spec.cpus() + " cpus, " + spec.memoryMb() + " MB");
-        }
-        return found;
-    }
-
-    private QemuVm fromSnapshot(CreateSpec spec, String user, SandboxDir dir, ImageSnapshots.Snapshot snapshot)
-            throws IOException {
-        long t0 = System.nanoTime();
-        Files.delete(dir.path());
-        boolean spare = snapshots.takeSpare(snapshot, dir);
-        if (!spare) {
-            dir.create();
-            ImageSnapshots.cloneInto(snapshot, dir);
-        }
-        refillInBackground(snapshot);
-        long cloned = System.nanoTime();
-        QemuVm vm = copies.restoreAsNew(spec, user, dir, snapshot.token(), dev.bhatti.engine.CreatedFrom.SNAPSHOT,
-                volumes(spec, dir), ImageSnapshots.VOLUME_SLOTS, snapshot.dir());
-        log.info("event=sandbox_from_snapshot sandbox={} spare={} clone_ms={} restore_and_identity_ms={}",
-                spec.id(), spare, (cloned - t0) / 1_000_000, (System.nanoTime() - cloned) / 1_000_000);
-        return vm;
-    }
-
-    private void refillInBackground(ImageSnapshots.Snapshot snapshot) {
-        if (!closed) {
-            Thread.ofVirtual().name("spare-clone").start(() -> snapshots.refillSpare(snapshot));
-        }
+        return snapshotCreates.prepare(cpus, memoryMb);
     }
 
     private VmConfig prepare(CreateSpec spec, SandboxDir dir) throws IOException {
         Disks.overlay(images, dir, spec.diskSizeMb());
-        List<QemuCommand.Volume> volumes = volumes(spec, dir);
+        List<QemuCommand.Volume> volumes = Disks.volumes(spec, dir);
         String token = HexFormat.of().formatHex(bytes(16));
         Disks.configDrive(spec, token, volumes, dir);
         String args = spec.diskSizeMb() == null ? kernelArgs : kernelArgs + " " + GROW_ROOT;
         return new VmConfig(spec.id(), spec.name(), spec.cpus(), spec.memoryMb(), dir, token, images, accel, args,
                 QEMU, volumes, 0);
-    }
-
-    /** The spec's volumes as drives; new (ephemeral) ones are made in the sandbox directory. */
-    private static List<QemuCommand.Volume> volumes(CreateSpec spec, SandboxDir dir) throws IOException {
-        List<QemuCommand.Volume> volumes = new ArrayList<>();
-        for (CreateSpec.VolumeSpec v : spec.volumes()) {
-            Path image = v.createMb() > 0 ? dir.volume(Integer.toString(volumes.size())) : v.image();
-            if (v.createMb() > 0) {
-                Disks.newVolume(image, v.createMb());
-            } else if (v.readOnly()) {
-                Disks.replayJournal(image);
-            }
-            volumes.add(new QemuCommand.Volume(image, v.readOnly()));
-        }
-        return volumes;
     }
 
     private byte[] bytes(int n) {
@@ -441,9 +340,7 @@ public final class QemuEngine implements Engine {
     @Override
     public void close() {
         closed = true;
-        for (QemuVm vm : List.copyOf(building)) {
-            vm.kill();
-        }
+        snapshotCreates.close();
         for (QemuVm vm : List.copyOf(vms.values())) {
             try {
                 vm.kill();
