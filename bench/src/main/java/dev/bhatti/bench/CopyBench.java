@@ -23,7 +23,7 @@ import java.util.List;
 final class CopyBench {
     private CopyBench() {}
 
-    static void run(QemuEngine boot, QemuEngine snap, int rounds) throws Exception {
+    static void run(QemuEngine boot, QemuEngine snap, Path dataDir, int rounds) throws Exception {
         String parent = "bench-parent";
         snap.create(CreateSpec.basic(parent));
         sh(snap, parent, "setsid sh -c 'while true; do date > /workspace/t; sleep 0.1; done' >/dev/null 2>&1 </dev/null &");
@@ -33,6 +33,8 @@ final class CopyBench {
         List<Long> checkpoints = new ArrayList<>();
         long cpBytes = 0;
         long changedBytes = 0;
+        long diskLayerBytes = 0;
+        long memoryStoredBytes = 0;
         long usedKb = 0;
         for (int r = 0; r < rounds; r++) {
             List<Copies.Child> kids = List.of(new Copies.Child("bench-kid-" + r + "-a", "kid-a"),
@@ -50,6 +52,9 @@ final class CopyBench {
             checkpoints.add(System.nanoTime() - c);
             cpBytes = written.sizeBytes();
             changedBytes = written.changedMemoryBytes();
+            diskLayerBytes = allocated(dataDir.resolve("checkpoints").resolve(cp).resolve("root.qcow2"));
+            Path delta = dataDir.resolve("checkpoints").resolve(cp).resolve("mem.delta");
+            memoryStoredBytes = java.nio.file.Files.exists(delta) ? allocated(delta) : 0;
             usedKb = usedKb(snap, kids.getFirst().id());
             // Change memory and disk, then roll back.
             sh(snap, kids.getFirst().id(), "head -c 20000000 /dev/urandom > /dev/shm/junk; echo x > /workspace/after");
@@ -66,9 +71,13 @@ final class CopyBench {
         print("  parent's vCPUs stopped for the fork", latencies(pauses));
         print("checkpoint written (guest stopped throughout)", latencies(checkpoints));
         print("restore to a checkpoint -> first exec", latencies(restores));
-        System.out.printf("checkpoint size: %.1f MiB on disk; guest memory changed since its image snapshot: %s; "
-                + "the guest had %.1f MiB of memory in use (MemTotal - MemFree)%n", cpBytes / 1048576.0,
-                changedBytes < 0 ? "n/a (full copy)" : String.format("%.1f MiB", changedBytes / 1048576.0), usedKb / 1024.0);
+        System.out.printf("checkpoint size: %.2f MiB on disk; guest memory changed since its image snapshot: %s (stored: "
+                + "%.2f MiB, pages changed to zeros take no space); its disk layer (the guest's disk writes since its "
+                + "creation): %.2f MiB; the rest (device state, page map, config drive): %.2f MiB; the guest had %.1f MiB "
+                + "of memory in use (MemTotal - MemFree)%n", cpBytes / 1048576.0,
+                changedBytes < 0 ? "n/a (full copy)" : String.format("%.2f MiB", changedBytes / 1048576.0),
+                memoryStoredBytes / 1048576.0, diskLayerBytes / 1048576.0,
+                (cpBytes - memoryStoredBytes - diskLayerBytes) / 1048576.0, usedKb / 1024.0);
         snap.destroy(parent);
         hostMemory(boot, snap);
     }
@@ -98,6 +107,12 @@ final class CopyBench {
             }
         }
         return total;
+    }
+
+    private static long allocated(Path file) throws IOException {
+        Process p = new ProcessBuilder("stat", "-c", "%b %B", file.toString()).redirectErrorStream(true).start();
+        String[] f = new String(p.getInputStream().readAllBytes()).strip().split(" ");
+        return Long.parseLong(f[0]) * Long.parseLong(f[1]);
     }
 
     private static long usedKb(QemuEngine engine, String id) throws IOException {

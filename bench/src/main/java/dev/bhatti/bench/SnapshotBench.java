@@ -45,7 +45,7 @@ final class SnapshotBench {
             print("create (boot) -> first exec", b);
             print("create (image snapshot) -> first exec", s);
             System.out.printf("speed-up at p50: %.1fx%n", b.percentileMillis(50) / s.percentileMillis(50));
-            CopyBench.run(boot, snap, Math.max(3, pairs / 2));
+            CopyBench.run(boot, snap, snapData, Math.max(3, pairs / 2));
         } finally {
             deleteTree(bootData);
             deleteTree(snapData);
