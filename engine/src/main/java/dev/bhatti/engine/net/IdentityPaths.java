@@ -23,17 +23,24 @@ public final class IdentityPaths {
     private static final int FIRST_MARK = 0x6268_0000;
     private static final int AGENT_PORTS = 1024, AGENT_FORWARD = 1025;
 
-    /** One open path: the copy's TAP, its own address, and the mark and routing table it uses. */
+    /** One open path: the copy's TAP, its own address, and the mark (also its routing table's id). */
     public record Path(String tap, String address, int mark) {
         String nftTable() {
             return TABLE_PREFIX + tap;
         }
+
+        String hexMark() {
+            return "0x" + Integer.toHexString(mark);
+        }
     }
+
+    /** Where a copy's guest still is: its source's address, and the gateway MAC it has cached. */
+    private record Source(String address, String gatewayMac) {}
 
     private final HostCommands host;
     private final AtomicInteger next = new AtomicInteger();
     private final Map<String, Path> open = new ConcurrentHashMap<>();
-    private final Map<String, String[]> expected = new ConcurrentHashMap<>();
+    private final Map<String, Source> expected = new ConcurrentHashMap<>();
 
     IdentityPaths(HostCommands host) {
         this.host = host;
@@ -41,7 +48,7 @@ public final class IdentityPaths {
 
     /** The VM behind {@code tap} will be restored holding {@code sourceAddress}, its gateway at {@code gatewayMac}. */
     public void expect(String tap, String sourceAddress, String gatewayMac) {
-        expected.put(tap, new String[] {sourceAddress, gatewayMac});
+        expected.put(tap, new Source(sourceAddress, gatewayMac));
     }
 
     /** Whether the next launch behind {@code tap} must be reached through a path ({@link #expect} and no close since). */
@@ -55,11 +62,10 @@ public final class IdentityPaths {
      * that {@link #expect} gave.
      */
     public Path open(String tap, String address) {
-        String[] source = expected.get(tap);
+        Source source = expected.get(tap);
         if (source == null) {
             throw new IllegalStateException("no copy expected behind " + tap);
         }
-        String sourceAddress = source[0], gatewayMac = source[1];
         closePath(tap);
         int mark = FIRST_MARK + (next.getAndIncrement() & 0xffff);
         Path p = new Path(tap, address, mark);
@@ -67,23 +73,22 @@ public final class IdentityPaths {
             host.run("create TAP " + tap, List.of("ip", "tuntap", "add", "dev", tap, "mode", "tap"));
         }
         host.run("take " + tap + " off its bridge", List.of("ip", "link", "set", "dev", tap, "nomaster"));
-        host.run("give " + tap + " the gateway's MAC", List.of("ip", "link", "set", "dev", tap, "address", gatewayMac, "up"));
+        host.run("give " + tap + " the gateway's MAC", List.of("ip", "link", "set", "dev", tap, "address", source.gatewayMac(), "up"));
         // proxy_arp: a guest whose gateway entry expired asks for the gateway again and is answered.
         host.run("let " + tap + " pass marked replies", List.of("sysctl", "-q", "-w", "net.ipv4.conf." + tap + ".rp_filter=0",
                 "net.ipv4.conf." + tap + ".src_valid_mark=1", "net.ipv4.conf." + tap + ".proxy_arp=1"));
         String table = Integer.toString(mark);
         host.run("route table of " + tap, List.of("ip", "route", "replace", "default", "dev", tap, "table", table));
         host.run("rule of " + tap, List.of("ip", "rule", "add", "priority", Integer.toString(RULE_PRIORITY), "fwmark",
-                "0x" + Integer.toHexString(mark), "lookup", table));
+                p.hexMark(), "lookup", table));
         String ports = "{ " + AGENT_PORTS + ", " + AGENT_FORWARD + " }";
-        String mk = "0x" + Integer.toHexString(mark);
         host.feed("nft path of " + tap, String.join("\n",
                 "table ip " + p.nftTable() + " {",
                 "  chain mark_out { type route hook output priority -150; ip daddr " + address + " tcp dport " + ports
-                        + " meta mark set " + mk + "; }",
+                        + " meta mark set " + p.hexMark() + "; }",
                 "  chain to_source { type nat hook output priority -100; ip daddr " + address + " tcp dport " + ports
-                        + " dnat to " + sourceAddress + "; }",
-                "  chain mark_in { type filter hook prerouting priority -150; iifname \"" + tap + "\" meta mark set " + mk + "; }",
+                        + " dnat to " + source.address() + "; }",
+                "  chain mark_in { type filter hook prerouting priority -150; iifname \"" + tap + "\" meta mark set " + p.hexMark() + "; }",
                 "}") + "\n", List.of("nft", "-f", "-"));
         open.put(tap, p);
         return p;
@@ -102,7 +107,7 @@ public final class IdentityPaths {
         }
         host.attempt("remove nft path of " + tap, "", List.of("nft", "delete", "table", "ip", p.nftTable()));
         host.attempt("remove rule of " + tap, "", List.of("ip", "rule", "del", "priority", Integer.toString(RULE_PRIORITY),
-                "fwmark", "0x" + Integer.toHexString(p.mark())));
+                "fwmark", p.hexMark()));
         host.attempt("remove route table of " + tap, "", List.of("ip", "route", "flush", "table", Integer.toString(p.mark())));
     }
 

@@ -18,8 +18,8 @@ import java.util.List;
  * (shared memory), {@code mem}, {@code root.qcow2}, the VM's ephemeral volumes ({@code vol-*.ext4}:
  * they live in its directory, copied while the guest stands still, so their blocks match its page
  * cache) and {@code token} (the token the captured guest's agent holds). Persistent volumes are
- * not copied: a copy shares them read-only ({@link QemuCopies}). Live migration (the guest running while its RAM is streamed) would stop
- * it for less time, but its copies came up with corrupted kernel memory here (decision 0022).
+ * not copied: a copy shares them read-only ({@link QemuCopies}). Live migration (the guest
+ * running while its RAM is streamed) would stop it for less time, but its copies came up with corrupted kernel memory here (decision 0022).
  */
 final class Captures {
     static final String TOKEN_FILE = ImageSnapshots.TOKEN_FILE;
@@ -49,7 +49,7 @@ final class Captures {
                 }
             }
             copySparse(from.overlay(), into.overlay());
-            for (Path volume : ephemeralVolumes(from)) {
+            for (Path volume : from.volumes()) {
                 copySparse(volume, into.path().resolve(volume.getFileName()));
             }
         } finally {
@@ -74,7 +74,7 @@ final class Captures {
      */
     static void cloneInto(SandboxDir capture, SandboxDir dir) throws IOException {
         List<Path> files = new java.util.ArrayList<>(List.of(capture.overlay()));
-        files.addAll(ephemeralVolumes(capture));
+        files.addAll(capture.volumes());
         if (MemoryDelta.isDelta(capture)) {
             Path partial = dir.path().resolve(capture.memory().getFileName() + ".partial");
             MemoryDelta.materialize(capture, partial);
@@ -98,16 +98,6 @@ final class Captures {
         Files.copy(capture.state(), dir.stateInProgress());
         Files.setPosixFilePermissions(dir.stateInProgress(), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         Files.move(dir.stateInProgress(), dir.state(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    /** The ephemeral volume images in a VM or capture directory ({@code vol-*.ext4}), by name. */
-    static List<Path> ephemeralVolumes(SandboxDir dir) throws IOException {
-        try (var files = Files.list(dir.path())) {
-            return files.filter(p -> {
-                String n = p.getFileName().toString();
-                return n.startsWith("vol-") && n.endsWith(".ext4");
-            }).sorted().toList();
-        }
     }
 
     /** Bytes a capture directory takes on disk (allocated blocks, not apparent sizes): one {@code stat}. */

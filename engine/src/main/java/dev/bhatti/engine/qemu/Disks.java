@@ -81,7 +81,7 @@ final class Disks {
                 "content", Base64.getEncoder().encodeToString(f.content()), "mode", f.mode() == null ? "0644" : f.mode())));
         List<Map<String, Object>> vols = new ArrayList<>();
         for (int i = 0; i < volumes.size(); i++) {
-            vols.add(Map.of("device", "/dev/vd" + (char) ('c' + i), "mount", spec.volumes().get(i).mount(),
+            vols.add(Map.of("device", QemuCommand.volumeDevice(i), "mount", spec.volumes().get(i).mount(),
                     "fs", "ext4", "read_only", volumes.get(i).readOnly()));
         }
         Map<String, Object> c = new LinkedHashMap<>();

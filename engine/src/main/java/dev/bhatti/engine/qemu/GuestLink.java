@@ -65,7 +65,6 @@ final class GuestLink {
     void awaitReadyAndSetClock(Duration timeout) throws IOException {
         try {
             client.waitReadyAndSetClock(timeout);
-            clockLag = 0;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted waiting for the agent of " + id, e);

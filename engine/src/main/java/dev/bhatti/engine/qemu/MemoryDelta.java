@@ -139,7 +139,8 @@ final class MemoryDelta {
         buf.clear();
         for (int p = from; p < to; ) {
             boolean has = data.get(p);
-            int end = has ? Math.min(runEnd(data, p), to) : Math.min(data.nextSetBit(p) < 0 ? to : data.nextSetBit(p), to);
+            int next = has ? runEnd(data, p) : data.nextSetBit(p);
+            int end = next < 0 ? to : Math.min(next, to);
             ByteBuffer part = buf.slice((p - from) * PAGE, (end - p) * PAGE);
             if (has) {
                 readFully(file, part, (long) p * PAGE);

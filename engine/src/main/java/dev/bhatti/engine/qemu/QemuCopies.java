@@ -69,10 +69,8 @@ final class QemuCopies {
         String token = HexFormat.of().formatHex(bytes(16));
         Disks.configDrive(spec, token, volumes, dir);
         QemuVm vm = host.register(spec, owner, dir, heldToken, volumes, volumeSlots);
-        var network = capture == null ? java.util.Optional.<dev.bhatti.proto.IdentityRequest.Network>empty()
-                : vm.expectCopyOf(capture);
-        vm.restoreAsNew(Identities.of(spec, token, bytes(64), bytes(16), from == CreatedFrom.SNAPSHOT,
-                network.orElse(null)));
+        dev.bhatti.proto.IdentityRequest.Network network = capture == null ? null : vm.expectCopyOf(capture).orElse(null);
+        vm.restoreAsNew(Identities.of(spec, token, bytes(64), bytes(16), from == CreatedFrom.SNAPSHOT, network));
         return vm;
     }
 

@@ -25,7 +25,19 @@ record SandboxDir(Path path) {
     Path nic() { return path.resolve("nic.properties"); }
     /** In a capture of a bridge-mode VM: the address its guest holds and its gateway's MAC. */
     Path sourceNic() { return path.resolve("source-nic.properties"); }
-    Path volume(String name) { return path.resolve("vol-" + name + ".ext4"); }
+    Path volume(String name) { return path.resolve(VOLUME_PREFIX + name + VOLUME_SUFFIX); }
+
+    private static final String VOLUME_PREFIX = "vol-", VOLUME_SUFFIX = ".ext4";
+
+    /** The ephemeral volume images in this directory (made by {@link #volume}), by name. */
+    java.util.List<Path> volumes() throws IOException {
+        try (Stream<Path> files = Files.list(path)) {
+            return files.filter(p -> {
+                String n = p.getFileName().toString();
+                return n.startsWith(VOLUME_PREFIX) && n.endsWith(VOLUME_SUFFIX);
+            }).sorted().toList();
+        }
+    }
     /** Present (holding {@code snapshot}, {@code fork} or {@code checkpoint}) unless the VM was booted. */
     Path createdFromFile() { return path.resolve("created-from"); }
 
