@@ -2,6 +2,7 @@ package dev.bhatti.agent;
 
 import dev.bhatti.agent.conn.Admission;
 import dev.bhatti.agent.conn.Connection;
+import dev.bhatti.agent.conn.LiveConnections;
 import dev.bhatti.agent.conn.PlatformThreads;
 import dev.bhatti.proto.AgentErrorText;
 import java.io.IOException;
@@ -37,6 +38,7 @@ public final class AgentServer implements AutoCloseable {
     private final Admission forwardAdmission;
     private final ScheduledExecutorService timers;
     private final Dispatcher dispatcher;
+    private final LiveConnections live = new LiveConnections();
     private final ExecutorService controlThreads =
             PlatformThreads.pool("lohar-control-");
 
@@ -47,7 +49,7 @@ public final class AgentServer implements AutoCloseable {
         this.controlAdmission = new Admission(options.maxConnections(), options.maxPending(), this::evict);
         this.forwardAdmission = new Admission(Integer.MAX_VALUE, options.maxPending(), this::evict);
         this.timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("lohar-timer").factory());
-        this.dispatcher = new Dispatcher(options, timers);
+        this.dispatcher = new Dispatcher(options, timers, live);
     }
 
     /** Binds both listeners, starts the init session if configured, and starts accepting. */
@@ -118,6 +120,7 @@ public final class AgentServer implements AutoCloseable {
             return;
         }
         controlThreads.execute(this::acceptControl);
+        live.enter(accepted);
         try (Connection conn = accepted) {
             if (controlAdmission.authenticatedFull()) {
                 conn.tryError("connection limit exceeded");
@@ -126,13 +129,19 @@ public final class AgentServer implements AutoCloseable {
             try (Admission.Ticket ticket = controlAdmission.enter(conn)) {
                 dispatcher.serveControl(conn, ticket);
             }
+        } finally {
+            live.leave(accepted);
         }
     }
 
     /** Forward connections skip the accept-time read: their thread starts reading at once anyway. */
     private void serveForward(SocketChannel channel) {
-        try (Connection conn = new Connection(channel); Admission.Ticket ticket = forwardAdmission.enter(conn)) {
+        Connection accepted = new Connection(channel);
+        live.enter(accepted);
+        try (Connection conn = accepted; Admission.Ticket ticket = forwardAdmission.enter(conn)) {
             dispatcher.serveForward(conn, ticket);
+        } finally {
+            live.leave(accepted);
         }
     }
 

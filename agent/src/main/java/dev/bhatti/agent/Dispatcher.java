@@ -3,6 +3,7 @@ package dev.bhatti.agent;
 import dev.bhatti.agent.activity.Activity;
 import dev.bhatti.agent.conn.Admission;
 import dev.bhatti.agent.conn.Connection;
+import dev.bhatti.agent.conn.LiveConnections;
 import dev.bhatti.agent.exec.Exec;
 import dev.bhatti.agent.files.FileService;
 import dev.bhatti.agent.forward.Forwarder;
@@ -50,9 +51,13 @@ final class Dispatcher implements AutoCloseable {
     private final FileService files;
     private final Forwarder forwarder = new Forwarder();
     private final Launcher launcher;
+    private final LiveConnections live;
+    /** How long RESTORED and IDENTITY wait for the connections they close to be let go. */
+    private static final java.time.Duration CUT_WAIT = java.time.Duration.ofSeconds(3);
 
-    Dispatcher(AgentOptions options, ScheduledExecutorService timers) {
+    Dispatcher(AgentOptions options, ScheduledExecutorService timers, LiveConnections live) {
         this.options = options;
+        this.live = live;
         this.token = options.token().map(t -> t.getBytes(StandardCharsets.UTF_8));
         this.firstFrame = new FirstFrameDeadline(options.pendingTimeout(), timers, this::expired);
         this.deadline = new FirstFrameDeadline(options.authTimeout(), timers, this::expired);
@@ -159,6 +164,7 @@ final class Dispatcher implements AutoCloseable {
             case FILE_LS_REQ -> files.list(Json.decode(p, PathRequest.class), conn);
             case CLOCK_SET -> setClock(Payloads.clock(p), conn);
             case IDENTITY -> takeIdentity(Json.decode(p, IdentityRequest.class), conn);
+            case RESTORED -> restored(Payloads.clock(p), conn);
             case FWD_REQ -> conn.tryError("forward requests belong on the forward port");
             default -> conn.tryError("unexpected " + type + " frame as a request");
         }
@@ -198,9 +204,22 @@ final class Dispatcher implements AutoCloseable {
     }
 
     /**
+     * RESTORED: the connections accepted before this one were cut by the stop that took the
+     * snapshot; they are closed before the answer, so the host's next request finds their slots free.
+     */
+    private void restored(long epochNanos, Connection conn) throws IOException {
+        int cut = live.closeAcceptedBefore(conn, CUT_WAIT);
+        if (options.ownsClock()) {
+            GuestSystem.setClock(epochNanos);
+        }
+        log.info("event=restored cut_connections={} clock_set={}", cut, options.ownsClock());
+        conn.out().exit(0);
+    }
+
+    /**
      * IDENTITY: files and machine state first, then the env and init, and the token last, so a
      * failure leaves the VM answering its old token. Only a connection that authenticated with the
-     * current token gets here.
+     * current token gets here. The copied VM's older connections were its source's: they are closed.
      */
     private void takeIdentity(IdentityRequest request, Connection conn) throws IOException {
         if (identity.isEmpty()) {
@@ -213,6 +232,10 @@ final class Dispatcher implements AutoCloseable {
             sessions.startInit(request.init());
         }
         token = Optional.of(request.token().getBytes(StandardCharsets.UTF_8));
+        int cut = live.closeAcceptedBefore(conn, CUT_WAIT);
+        if (cut > 0) {
+            log.info("event=identity_cut_connections count={}", cut);
+        }
         conn.out().exit(0);
         if (request.network() != null && options.ownsClock()) {
             dev.bhatti.agent.guest.GuestNetwork.renumberSoon(request.network());

@@ -274,11 +274,12 @@ public final class AgentClient implements AutoCloseable {
     }
 
     /**
-     * Like {@link #waitReady}, but the probe is CLOCK_SET with the host's time at each attempt:
-     * after a restore the guest needs both, and this costs one round trip instead of two.
+     * Like {@link #waitReady}, but the probe is RESTORED with the host's time at each attempt: after
+     * a restore the guest must drop the connections the stop cut and set its clock, and this costs
+     * one round trip instead of three.
      */
-    public void waitReadyAndSetClock(Duration timeout) throws IOException, InterruptedException {
-        waitFor(timeout, this::clockWithin);
+    public void waitReadyAfterRestore(Duration timeout) throws IOException, InterruptedException {
+        waitFor(timeout, this::restoredWithin);
     }
 
     /** One readiness probe that must answer within {@code limit}. */
@@ -327,11 +328,11 @@ public final class AgentClient implements AutoCloseable {
         }
     }
 
-    private void clockWithin(Duration limit) throws IOException {
+    private void restoredWithin(Duration limit) throws IOException {
         try (AgentConnection conn = connect(); Watchdog watchdog = Watchdog.arm(limit, conn)) {
             try {
-                conn.sendBytes(FrameType.CLOCK_SET, Payloads.clock(epochNanos(Instant.now())));
-                requireExitZero(conn, "clock set");
+                conn.sendBytes(FrameType.RESTORED, Payloads.clock(epochNanos(Instant.now())));
+                requireExitZero(conn, "restored");
             } catch (IOException e) {
                 throw watchdog.fired() ? new IOException("no answer within " + limit, e) : e;
             }

@@ -26,6 +26,17 @@ class ClientReadinessTest {
     }
 
     @Test
+    void readinessAfterARestoreEndsTheExecsOfEarlierConnections() throws Exception {
+        try (LoharProcess lohar = LoharProcess.start("--no-sync"); AgentClient client = Agents.client(lohar)) {
+            ExecStream cut = client.startExec(dev.bhatti.proto.ExecRequest.of("sleep", "600"), ExecListener.discarding());
+            client.waitReadyAfterRestore(Agents.WAIT);
+            assertThatThrownBy(() -> cut.await(Agents.WAIT)).as("the earlier exec's connection is closed by the agent")
+                    .isInstanceOf(IOException.class);
+            assertThat(client.exec(dev.bhatti.proto.ExecRequest.of("echo", "served")).stdout()).isEqualTo("served\n");
+        }
+    }
+
+    @Test
     void waitReadyFailsWithinTheDeadlineWhenNobodyListens() throws Exception {
         Path dir = Files.createTempDirectory("no-agent-");
         Path control = dir.resolve("control.sock");

@@ -71,7 +71,15 @@ public enum FrameType {
      * or ERROR. Sent to a VM restored from another VM's snapshot (an image snapshot, a fork or a
      * checkpoint) before anyone else talks to it; later connections must AUTH with the new token.
      */
-    IDENTITY(0x61);
+    IDENTITY(0x61),
+    /**
+     * host→guest: i64 unix time in nanoseconds, like CLOCK_SET. The guest was just restored from its
+     * own snapshot, so every connection the agent accepted before this one belongs to a host that
+     * no longer holds it: the agent closes them (freeing their slots, killing their execs' groups,
+     * detaching their sessions), sets the clock where it owns it, and answers EXIT(0). The host's
+     * readiness probe after a restore (decision 0019).
+     */
+    RESTORED(0x62);
 
     private static final FrameType[] BY_CODE = new FrameType[256];
 

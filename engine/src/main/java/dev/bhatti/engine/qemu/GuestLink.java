@@ -61,10 +61,13 @@ final class GuestLink {
         }
     }
 
-    /** Readiness after a restore, probed with CLOCK_SET: the guest clock stood still while cold. */
-    void awaitReadyAndSetClock(Duration timeout) throws IOException {
+    /**
+     * Readiness after a restore, probed with RESTORED: the guest drops the connections the stop cut
+     * and sets its clock, which stood still while cold.
+     */
+    void awaitReadyAfterRestore(Duration timeout) throws IOException {
         try {
-            client.waitReadyAndSetClock(timeout);
+            client.waitReadyAfterRestore(timeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted waiting for the agent of " + id, e);

@@ -273,7 +273,7 @@ final class QemuVm {
             dev.bhatti.engine.FaultPoint.reach("start.restore_began");
             Snapshots.load(vmm.qmp(), config.dir());
             loaded = true;
-            link.awaitReadyAndSetClock(RESTORE_READY);
+            link.awaitReadyAfterRestore(RESTORE_READY);
         } catch (IOException | RuntimeException e) {
             shutdownVmm();
             if (loaded) {
