@@ -44,6 +44,7 @@ public enum ErrorCode {
     INVALID_VOLUME(Family.INVALID, "a volume name, mount point or mode is malformed"),
     TOO_MANY_VOLUMES(Family.INVALID, "more volumes than a sandbox can attach"),
     INVALID_COUNT(Family.INVALID, "count (of a fork) is not an integer in 1..10"),
+    INVALID_NETWORK_POLICY(Family.INVALID, "an allow_out or deny_out entry is not an IPv4 address, CIDR, domain or *.domain (optionally with :port), or a list holds over 256"),
     AGENT_REFUSED(Family.INVALID, "the sandbox's agent refused the request (the message says why)"),
 
     // 401
@@ -73,6 +74,7 @@ public enum ErrorCode {
     USER_HAS_SANDBOXES(Family.CONFLICT, "the user still owns sandboxes"),
     SANDBOX_FAILED(Family.CONFLICT, "the sandbox failed (its VMM died or a create was interrupted); POST /start brings it back"),
     COPY_UNSUPPORTED(Family.CONFLICT, "the sandbox cannot be forked or checkpointed: it has a persistent volume attached read-write"),
+    NETWORK_POLICY_UNSUPPORTED(Family.CONFLICT, "the daemon's network mode (user, bridge) cannot enforce an egress policy; netns can"),
     SANDBOX_UNKNOWN(Family.CONFLICT, "the sandbox's state is unknown after an interrupted operation; POST /start with force"),
 
     // 411, 413, 414, 426, 431: the HTTP request itself cannot be served.

@@ -2,7 +2,12 @@ package dev.bhatti.api;
 
 /** How sandboxes are networked (daemon config {@code network.mode}). */
 public enum NetworkMode implements WireName {
-    /** QEMU user-mode networking: no host setup, NAT to the outside. */
+    /**
+     * The default (decision 0023): a network namespace per sandbox with a TAP inside; the guest
+     * reaches the outside world and nothing of the host, other sandboxes or private networks.
+     */
+    NETNS,
+    /** QEMU user-mode networking: no host setup, NAT to the outside; the guest reaches the host's loopback. */
     USER,
     /** A TAP on a per-user bridge: a routable address per sandbox. */
     BRIDGE;

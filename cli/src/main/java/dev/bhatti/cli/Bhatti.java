@@ -48,6 +48,8 @@ public final class Bhatti implements Runnable {
         m.put("sh", p + "shell.ShellCommand");
         m.put("ps", p + "sandbox.PsCommand");
         m.put("ports", p + "sandbox.PortsCommand");
+        m.put("egress", p + "sandbox.EgressCommands$Log");
+        m.put("network", p + "sandbox.EgressCommands$Policy");
         m.put("file", p + "files.FileCommand");
         m.put("publish", p + "sandbox.PublishCommands$Publish");
         m.put("unpublish", p + "sandbox.PublishCommands$Unpublish");

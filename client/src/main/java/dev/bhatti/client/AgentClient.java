@@ -414,11 +414,15 @@ public final class AgentClient implements AutoCloseable {
     }
 
     /**
-     * Connects one at a time. QEMU user networking forwards the agent's ports through a listener
-     * with a backlog of 1: simultaneous connects overflow it, which shows as 1 s SYN retransmits
-     * and connection resets. Control and forward connects share the gate.
+     * Connects one at a time where the transport asks for it ({@link Transport#oneConnectAtATime}):
+     * QEMU user networking forwards the agent's ports through a listener with a backlog of 1, and
+     * simultaneous connects overflow it, which shows as 1 s SYN retransmits and connection resets.
+     * Control and forward connects share the gate. Elsewhere connects run in parallel.
      */
     private SocketChannel gated(Connect connect) throws IOException {
+        if (!transport.oneConnectAtATime()) {
+            return connect.open();
+        }
         connectGate.lock();
         try {
             return connect.open();

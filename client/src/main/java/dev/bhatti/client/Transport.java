@@ -25,14 +25,27 @@ public sealed interface Transport permits Transport.Unix, Transport.Tcp {
     /** A new connection to the forward port. */
     SocketChannel connectForward() throws IOException;
 
+    /**
+     * True where the agent's ports sit behind a listener with a backlog of 1 (QEMU user mode's
+     * port forwarding): simultaneous connects overflow it, so the client makes them one at a time.
+     */
+    default boolean oneConnectAtATime() {
+        return false;
+    }
+
     /** Agent in test mode on two Unix sockets. */
     static Unix unix(Path control, Path forward) {
         return new Unix(control, forward);
     }
 
-    /** Agent on TCP (a guest on the bridge), with {@link #DEFAULT_CONNECT_TIMEOUT}. */
+    /** Agent on TCP (a guest's own address, or its namespace's), with {@link #DEFAULT_CONNECT_TIMEOUT}. */
     static Tcp tcp(String host, int controlPort, int forwardPort) {
-        return new Tcp(host, controlPort, forwardPort, DEFAULT_CONNECT_TIMEOUT);
+        return new Tcp(host, controlPort, forwardPort, DEFAULT_CONNECT_TIMEOUT, false);
+    }
+
+    /** Agent behind QEMU user mode's port forwarding on loopback: connects one at a time. */
+    static Tcp userModeForward(String host, int controlPort, int forwardPort) {
+        return new Tcp(host, controlPort, forwardPort, DEFAULT_CONNECT_TIMEOUT, true);
     }
 
     /** Two Unix-domain sockets. */
@@ -70,7 +83,8 @@ public sealed interface Transport permits Transport.Unix, Transport.Tcp {
     }
 
     /** Two TCP ports on one host; connections use TCP_NODELAY and a connect timeout. */
-    record Tcp(String host, int controlPort, int forwardPort, Duration connectTimeout) implements Transport {
+    record Tcp(String host, int controlPort, int forwardPort, Duration connectTimeout, boolean oneConnectAtATime)
+            implements Transport {
         public Tcp {
             Objects.requireNonNull(host, "host");
             Objects.requireNonNull(connectTimeout, "connectTimeout");

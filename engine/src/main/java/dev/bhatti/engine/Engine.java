@@ -25,6 +25,23 @@ public interface Engine extends Copies, AutoCloseable {
      * Removes host network devices left by sandboxes this engine does not know (bridge mode's
      * TAPs); the daemon calls it at start-up after recovery. Answers what it removed.
      */
+    /**
+     * Sets sandbox {@code id}'s egress policy (decision 0024), live when it runs; may be called
+     * before its create, which then starts the guest under it. Only the netns network mode
+     * enforces policies: the others refuse any but {@link dev.bhatti.engine.net.EgressPolicy#OPEN}.
+     */
+    default void egress(String id, dev.bhatti.engine.net.EgressPolicy policy) {
+        if (!policy.equals(dev.bhatti.engine.net.EgressPolicy.OPEN)) {
+            throw new EngineException.InvalidSpec("egress policies need the netns network mode");
+        }
+    }
+
+    /**
+     * Where the egress audit's events go (decision 0024): each new connection a sandbox's guest
+     * tried and each name it asked for, with the verdict. Only the netns network mode has any.
+     */
+    default void egressEvents(java.util.function.Consumer<dev.bhatti.engine.net.EgressAudit.Event> sink) {}
+
     default List<String> removeOrphanNetworkDevices() {
         return List.of();
     }

@@ -216,6 +216,22 @@ public final class Sandbox {
         return Codec.list(transport.json("GET", path() + "/checkpoints", null), Checkpoint.class);
     }
 
+    /** Its egress audit log, newest first: every connection its guest tried and every name it resolved (decision 0024). */
+    public List<dev.bhatti.api.model.EgressEntry> egress() {
+        return egress(null);
+    }
+
+    /** Its egress audit log at or after {@code since} (null: all kept), newest first. */
+    public List<dev.bhatti.api.model.EgressEntry> egress(java.time.Instant since) {
+        String query = since == null ? "" : "?since=" + Transport.encode(since.toString());
+        return Codec.list(transport.json("GET", path() + "/egress" + query, null), dev.bhatti.api.model.EgressEntry.class);
+    }
+
+    /** Replaces its egress policy, live (connections already open stay open). */
+    public SandboxView network(dev.bhatti.api.model.NetworkPolicy policy) {
+        return edit(SandboxEdit.none().withNetwork(policy));
+    }
+
     /** Deletes one of its checkpoints (by id or name). */
     public void deleteCheckpoint(String checkpoint) {
         transport.json("DELETE", path() + "/checkpoints/" + Transport.encode(checkpoint), null);

@@ -52,6 +52,7 @@ public final class Daemon implements AutoCloseable {
     private final Instant startedAt;
     private final ActivityCache activity;
     private final ThermalManager thermal;
+    private final Sandboxes sandboxes;
     private volatile boolean closed;
     private RecoveryReport recovery;
 
@@ -69,6 +70,7 @@ public final class Daemon implements AutoCloseable {
         Creation creation = new Creation(store, engine, new SecretEnv(store, secrets), volumes, quota, clock);
         this.activity = new ActivityCache(clock);
         Sandboxes sandboxes = new Sandboxes(store, engine, creation, activity::touch, activity::hold, clock);
+        this.sandboxes = sandboxes;
         this.thermal = new ThermalManager(engine, new StoreThermalTargets(store, engine), activity,
                 new ThermalConfig(config.thermalInterval(), config.warmAfter(), config.coldAfter()), clock);
         ApiContext context = new ApiContext(VERSION, store, users, sandboxes, volumes, secrets,
@@ -79,11 +81,16 @@ public final class Daemon implements AutoCloseable {
     /** Starts the daemon on the real QEMU engine with the cached guest images. */
     public static Daemon start(ServerConfig config) throws IOException {
         GuestImages images = GuestImages.fromCache();
-        Engine engine = new QemuEngine(config.dataDir(), images, config.network().bridge()
-                ? NetworkMode.bridge(new BridgeNetwork(HostCommands.local(), config.network().bridgeRange()))
-                : NetworkMode.user());
+        Engine engine = new QemuEngine(config.dataDir(), images, switch (config.network().mode()) {
+            case BRIDGE -> NetworkMode.bridge(new BridgeNetwork(HostCommands.local(), config.network().bridgeRange()));
+            case USER -> NetworkMode.user();
+            case NETNS -> NetworkMode.netns(new dev.bhatti.engine.net.SandboxNetworks(HostCommands.local(),
+                    config.network().netnsRange(), config.dataDir()));
+        });
         try {
             Daemon d = new Daemon(config, engine, Math.ceilDiv(Files.size(images.rootfs()), 1L << 20));
+            // Policies first: a namespace rebuilt while recovering a sandbox gets its policy at once.
+            new dev.bhatti.server.egress.EgressPolicies(d.store, engine).restore(d.store.allSandboxes());
             d.recovery = Startup.recover(d.store, engine, config.dataDir());
             d.api.start();
             d.thermal.start();
@@ -163,6 +170,7 @@ public final class Daemon implements AutoCloseable {
         closed = true;
         api.close();
         thermal.close();
+        sandboxes.close();
         engine.close();
         store.close();
     }

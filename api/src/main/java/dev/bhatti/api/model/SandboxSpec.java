@@ -10,7 +10,7 @@ import java.util.Map;
 public record SandboxSpec(String name, Integer cpus, Integer memoryMb, Integer diskSizeMb, Map<String, String> env,
                           String init, Boolean keepHot, String templateId, String image, List<String> secrets,
                           List<FileEntry> files, List<VolumeRef> volumes, List<NewVolume> newVolumes,
-                          Map<String, String> labels, String checkpoint) {
+                          Map<String, String> labels, String checkpoint, NetworkPolicy network) {
 
     /** A file written into the guest at boot; {@code content} is base64, {@code mode} octal. */
     public record FileEntry(String path, String content, String mode) {}
@@ -43,6 +43,7 @@ public record SandboxSpec(String name, Integer cpus, Integer memoryMb, Integer d
         private List<NewVolume> newVolumes;
         private Map<String, String> labels;
         private String checkpoint;
+        private NetworkPolicy network;
 
         private Builder() {}
 
@@ -75,13 +76,16 @@ public record SandboxSpec(String name, Integer cpus, Integer memoryMb, Integer d
         /** Labels (key/value) for filtering. */
         public Builder labels(Map<String, String> value) { labels = value; return this; }
 
+        /** Its egress policy (null: its template's, else the open default). */
+        public Builder network(NetworkPolicy value) { network = value; return this; }
+
         /** Make it a copy of this checkpoint (its id); only a name may come with it. */
         public Builder checkpoint(String value) { checkpoint = value; return this; }
 
         /** The spec with what was set. */
         public SandboxSpec build() {
             return new SandboxSpec(name, cpus, memoryMb, diskSizeMb, env, init, keepHot, templateId, image, secrets,
-                    files, volumes, newVolumes, labels, checkpoint);
+                    files, volumes, newVolumes, labels, checkpoint, network);
         }
     }
 }

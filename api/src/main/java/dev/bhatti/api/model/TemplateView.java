@@ -5,4 +5,5 @@ import java.util.Map;
 
 /** A template as stored. */
 public record TemplateView(String id, String name, String image, Integer cpus, Integer memoryMb,
-                           Map<String, String> env, String init, List<String> secrets, String createdAt) {}
+                           Map<String, String> env, String init, List<String> secrets, String createdAt,
+                           NetworkPolicy network) {}

@@ -27,7 +27,7 @@ public final class EditCommand implements Runnable {
 
     @Override
     public void run() {
-        SandboxEdit edit = new SandboxEdit(keepHot || allowCold ? keepHot : null, name, labels, labelDeletes);
+        SandboxEdit edit = new SandboxEdit(keepHot || allowCold ? keepHot : null, name, labels, labelDeletes, null);
         SandboxView sb = options.bhatti().sandboxes().named(sandbox).edit(edit);
         spec.commandLine().getOut().println("updated " + (sb.name() == null ? sandbox : sb.name()));
     }

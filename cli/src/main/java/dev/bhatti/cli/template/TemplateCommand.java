@@ -47,7 +47,7 @@ public final class TemplateCommand extends ResourceCommand {
         @Override
         public void run() {
             TemplateView t = options.bhatti().templates().create(new TemplateRequest(name, image, cpus, memory, env, init,
-                    secrets.isEmpty() ? null : secrets));
+                    secrets.isEmpty() ? null : secrets, null));
             spec.commandLine().getOut().printf("template %s created (%s)%n", t.name() == null ? name : t.name(), t.id());
         }
     }

@@ -150,5 +150,6 @@ final class DaemonProcess implements AutoCloseable {
             p.destroyForcibly();
             p.onExit().orTimeout(30, TimeUnit.SECONDS).join();
         }
+        dev.bhatti.engine.net.SandboxNetworks.removeAllOf(root.resolve("data"));
     }
 }

@@ -37,7 +37,9 @@ final class GuestLink {
     /** A new client at {@code nic}'s agent address holding {@code token}; the previous one is closed. */
     void open(Nic nic, String token) {
         close();
-        client = new AgentClient(Transport.tcp(nic.agentHost(), nic.controlPort(), nic.forwardPort()), Optional.of(token));
+        client = new AgentClient(nic instanceof Nic.User
+                ? Transport.userModeForward(nic.agentHost(), nic.controlPort(), nic.forwardPort())
+                : Transport.tcp(nic.agentHost(), nic.controlPort(), nic.forwardPort()), Optional.of(token));
     }
 
     void close() {

@@ -8,11 +8,16 @@ import java.util.Set;
  * How sandboxes are networked, chosen once per engine: {@link #user()} (QEMU user-mode, the
  * default) or {@link #bridge} (a TAP per VM on a bridge per user, see {@link BridgeNetwork}).
  */
-public sealed interface NetworkMode permits UserMode, BridgeMode {
+public sealed interface NetworkMode permits UserMode, BridgeMode, NetnsMode {
 
     /** QEMU user-mode networking; the agent on loopback ports. */
     static NetworkMode user() {
         return new UserMode();
+    }
+
+    /** A network namespace per VM with a TAP inside (decision 0023); the agent on the namespace's veth address. */
+    static NetworkMode netns(dev.bhatti.engine.net.SandboxNetworks networks) {
+        return new NetnsMode(networks);
     }
 
     /** A TAP per VM on its user's bridge of {@code network}; the agent on the guest's address. */
@@ -31,6 +36,26 @@ public sealed interface NetworkMode permits UserMode, BridgeMode {
 
     /** Called at destroy: removes the TAP and gives the address back. */
     void release(String id, Nic nic);
+
+    /**
+     * The engine closed and ended the VM, whose sandbox stays for a later engine to recover: the
+     * namespace mode removes the namespace ({@link #beforeLaunch} rebuilds it); the others keep all.
+     */
+    default void vmEnded(String id, Nic nic) {}
+
+    /** Sets a sandbox's egress policy; only the namespace mode has any but the open one. */
+    default void egress(String id, dev.bhatti.engine.net.EgressPolicy policy) {
+        if (!policy.equals(dev.bhatti.engine.net.EgressPolicy.OPEN)) {
+            throw new dev.bhatti.engine.EngineException.InvalidSpec("egress policies need the netns network mode, not "
+                    + getClass().getSimpleName());
+        }
+    }
+
+    /** Where the egress audit's events go; only the namespace mode has any. */
+    default void egressEvents(java.util.function.Consumer<dev.bhatti.engine.net.EgressAudit.Event> sink) {}
+
+    /** The engine closed: services the mode runs for guests (the namespace mode's DNS relay) stop. */
+    default void close() {}
 
     /**
      * Writes into capture directory {@code capture} of a VM with NIC {@code nic} what a copy

@@ -20,12 +20,53 @@ sealed interface Nic {
     /** The guest's address where the host shares a network with it (bridge mode). */
     Optional<String> guestAddress();
 
-    int controlPort();
+    /** The agent's control port where the host connects (the guest's own, unless forwarded). */
+    default int controlPort() {
+        return GUEST_CONTROL;
+    }
 
-    int forwardPort();
+    default int forwardPort() {
+        return GUEST_FORWARD;
+    }
 
-    /** The NIC to retry a launch with after QEMU could not bind what this one asked for. */
-    Nic retried();
+    /** The NIC to retry a launch with after QEMU could not bind what this one asked for (itself: nothing was bound). */
+    default Nic retried() {
+        return this;
+    }
+
+    /** What QEMU's command line is run under (namespace mode: {@code nsenter} into the sandbox's namespace). */
+    default List<String> launchPrefix() {
+        return List.of();
+    }
+
+    /**
+     * Namespace mode (the default): a TAP inside the sandbox's own network namespace; the agent's
+     * ports are forwarded from the namespace's veth address. QEMU's default MAC and bhatti-init's
+     * default address: every guest looks the same, each in its own namespace.
+     */
+    record Netns(dev.bhatti.engine.net.SandboxNetworks.Lease lease) implements Nic {
+        public List<String> qemuArgs() {
+            return List.of("-netdev", "tap,id=n0,ifname=" + dev.bhatti.engine.net.NetnsRules.TAP + ",script=no,downscript=no",
+                    "-device", "virtio-net-device,netdev=n0");
+        }
+
+        public String kernelArg() {
+            return "";
+        }
+
+        public String agentHost() {
+            return lease.nsAddress();
+        }
+
+        public Optional<String> guestAddress() {
+            return Optional.empty();
+        }
+
+
+        public List<String> launchPrefix() {
+            return dev.bhatti.engine.net.SandboxNetworks.enter(lease.netns());
+        }
+    }
 
     /** User-mode networking: the agent's ports forwarded to loopback ports. */
     record User(Ports ports) implements Nic {
@@ -78,16 +119,5 @@ sealed interface Nic {
             return Optional.of(address);
         }
 
-        public int controlPort() {
-            return GUEST_CONTROL;
-        }
-
-        public int forwardPort() {
-            return GUEST_FORWARD;
-        }
-
-        public Nic retried() {
-            return this;
-        }
     }
 }

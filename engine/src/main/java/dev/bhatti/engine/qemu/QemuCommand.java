@@ -26,7 +26,8 @@ record QemuCommand(SandboxDir dir, int cpus, int memoryMb, Accel accel, GuestIma
     }
 
     List<String> args(Path qemuBinary) {
-        List<String> a = new ArrayList<>(List.of(qemuBinary.toString(),
+        List<String> a = new ArrayList<>(nic.launchPrefix());
+        a.addAll(List.of(qemuBinary.toString(),
                 "-M", "microvm,memory-backend=mem0", "-m", memoryMb + "M", "-smp", Integer.toString(cpus),
                 "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot"));
         a.addAll(accel.args());

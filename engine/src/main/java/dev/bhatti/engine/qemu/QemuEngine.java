@@ -330,6 +330,16 @@ public final class QemuEngine implements Engine {
     }
 
     @Override
+    public void egress(String id, dev.bhatti.engine.net.EgressPolicy policy) {
+        network.egress(id, policy);
+    }
+
+    @Override
+    public void egressEvents(java.util.function.Consumer<dev.bhatti.engine.net.EgressAudit.Event> sink) {
+        network.egressEvents(sink);
+    }
+
+    @Override
     public List<String> removeOrphanNetworkDevices() {
         List<String> removed = network.removeOrphans(Set.copyOf(vms.keySet()));
         removed.forEach(d -> log.info("event=orphan_network_device_removed device={}", d));
@@ -343,11 +353,12 @@ public final class QemuEngine implements Engine {
         snapshotCreates.close();
         for (QemuVm vm : List.copyOf(vms.values())) {
             try {
-                vm.kill();
+                vm.killAtClose();
             } catch (RuntimeException e) {
                 log.error("event=close_kill_failed sandbox={} error=\"{}\"", vm.id(), e.getMessage());
             }
         }
         vms.clear();
+        network.close();
     }
 }

@@ -354,6 +354,12 @@ final class QemuVm {
         }
     }
 
+    /** Ends the VMM at engine close: host state its network keeps only for a running VM goes too ({@link NetworkMode#vmEnded}). */
+    void killAtClose() {
+        kill();
+        network.vmEnded(id(), nic);
+    }
+
     /** Ends the VMM and gives back its network: an image snapshot's build VM, which has no sandbox to destroy. */
     void killAndRelease() {
         kill();

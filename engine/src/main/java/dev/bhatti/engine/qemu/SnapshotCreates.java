@@ -53,10 +53,14 @@ final class SnapshotCreates {
     /**
      * What besides the image and shape tells image snapshots apart: the kernel arguments, and the
      * network card's backend (QEMU's user-mode network saves state of its own, so a snapshot
-     * taken with it restores only with it; a bridge-mode engine builds its own, on a TAP).
+     * taken with it restores only with it; bridge and namespace engines build their own, on a TAP).
      */
     private String key() {
-        return engine.network() instanceof BridgeMode ? engine.kernelArgs() + " net=tap" : engine.kernelArgs();
+        return switch (engine.network()) {
+            case BridgeMode b -> engine.kernelArgs() + " net=tap";
+            case NetnsMode n -> engine.kernelArgs() + " net=netns";
+            case UserMode u -> engine.kernelArgs();
+        };
     }
 
     /** The image snapshot's VM: booted in {@code dir}, warmed, snapshotted with shared memory, ended. */
@@ -95,7 +99,7 @@ final class SnapshotCreates {
         String why = spec.volumes().size() > ImageSnapshots.VOLUME_SLOTS ? "more than " + ImageSnapshots.VOLUME_SLOTS + " volumes"
                 : spec.diskSizeMb() != null ? "a disk size of its own" : null;
         Optional<ImageSnapshots.Snapshot> found = why == null ? snapshots.find(spec.cpus(), spec.memoryMb(), key())
-                .filter(s -> engine.network() instanceof UserMode || Files.exists(s.dir().sourceNic()))
+                .filter(s -> !(engine.network() instanceof BridgeMode) || Files.exists(s.dir().sourceNic()))
                 : Optional.empty();
         if (found.isEmpty()) {
             log.info("event=create_boots sandbox={} reason=\"{}\"", spec.id(),

@@ -7,7 +7,10 @@ import io.javalin.router.JavalinDefaultRoutingApi;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Forks, checkpoints and rollback of a sandbox (issue 11, decision 0022). Each wakes the sandbox. */
+/**
+ * Forks, checkpoints and rollback of a sandbox (issue 11, decision 0022), each of which wakes it,
+ * and its egress audit log (decision 0024), which does not.
+ */
 final class CopyRoutes implements ApiServer.Routes {
     private final ApiContext api;
     private final Guard guard;
@@ -35,6 +38,13 @@ final class CopyRoutes implements ApiServer.Routes {
         r.delete("/sandboxes/{id}/checkpoints/{checkpoint}", ctx -> {
             copies().deleteCheckpoint(guard.user(ctx), ctx.pathParam("id"), ctx.pathParam("checkpoint"));
             Responses.ok(ctx, Map.of("status", "deleted"));
+        });
+        r.get("/sandboxes/{id}/egress", ctx -> {
+            User user = guard.user(ctx);
+            java.time.Instant since = EgressQuery.since(ctx.queryParam("since"));
+            int limit = EgressQuery.limit(ctx.queryParam("limit"));
+            Responses.ok(ctx, api.sandboxes().egressLog(user, ctx.pathParam("id"), since, limit).stream()
+                    .map(EgressQuery::view).toList());
         });
         r.post("/sandboxes/{id}/restore", ctx -> {
             User user = guard.user(ctx);

@@ -25,7 +25,7 @@ final class ResourceRoutes implements ApiServer.Routes {
     }
 
     record TemplateBody(String name, String image, Integer cpus, Integer memoryMb, Map<String, String> env, String init,
-                        List<String> secrets) {}
+                        List<String> secrets, dev.bhatti.api.model.NetworkPolicy network) {}
 
     record SecretBody(String name, String value) {}
 
@@ -35,13 +35,16 @@ final class ResourceRoutes implements ApiServer.Routes {
     public void register(JavalinDefaultRoutingApi r) {
         r.post("/templates", this::createTemplate);
         r.get("/templates", ctx -> Responses.ok(ctx, api.store().templates(guard.user(ctx).id()).stream()
-                .map(ResourceRoutes::templateView).toList()));
+                .map(this::templateView).toList()));
         r.get("/templates/{id}", ctx -> Responses.ok(ctx, templateView(api.store().template(guard.user(ctx).id(),
                 ctx.pathParam("id")).orElseThrow(() -> templateNotFound(ctx)))));
         r.delete("/templates/{id}", ctx -> {
-            if (!api.store().deleteTemplate(guard.user(ctx).id(), ctx.pathParam("id"))) {
+            String userId = guard.user(ctx).id();
+            TemplateRow t = api.store().template(userId, ctx.pathParam("id")).orElseThrow(() -> templateNotFound(ctx));
+            if (!api.store().deleteTemplate(userId, t.id())) {
                 throw templateNotFound(ctx);
             }
+            api.sandboxes().egress().forget(t.id());
             Responses.ok(ctx, Map.of("status", "deleted"));
         });
         r.post("/secrets", this::upsertSecret);
@@ -68,7 +71,7 @@ final class ResourceRoutes implements ApiServer.Routes {
 
     private void createTemplate(Context ctx) {
         User user = guard.user(ctx);
-        TemplateBody b = Bodies.json(ctx, TemplateBody.class, new TemplateBody(null, null, null, null, null, null, null));
+        TemplateBody b = Bodies.json(ctx, TemplateBody.class, new TemplateBody(null, null, null, null, null, null, null, null));
         Names.requireValid(b.name());
         EnvVars.requireSandboxEnv(b.env(), "env");
         if (b.cpus() != null && (b.cpus() < 1 || b.cpus() > user.limits().maxCpus())) {
@@ -77,9 +80,12 @@ final class ResourceRoutes implements ApiServer.Routes {
         if (b.memoryMb() != null && (b.memoryMb() < 128 || b.memoryMb() > user.limits().maxMemoryMb())) {
             throw new ApiException(ErrorCode.INVALID_MEMORY, "memory_mb must be 128.." + user.limits().maxMemoryMb());
         }
+        dev.bhatti.api.model.NetworkPolicy network = dev.bhatti.server.egress.EgressPolicies.normalized(b.network());
         TemplateRow row = new TemplateRow("tpl_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12),
                 user.id(), b.name(), b.image(), b.cpus(), b.memoryMb(), b.env(), b.init(), b.secrets(), api.clock().instant());
-        Responses.json(ctx, 201, templateView(api.store().insertTemplate(row)));
+        TemplateRow inserted = api.store().insertTemplate(row);
+        api.sandboxes().egress().store(inserted.id(), network);
+        Responses.json(ctx, 201, templateView(inserted));
     }
 
     private void upsertSecret(Context ctx) {
@@ -97,7 +103,7 @@ final class ResourceRoutes implements ApiServer.Routes {
         Responses.json(ctx, 201, secretView(stored));
     }
 
-    private static Map<String, Object> templateView(TemplateRow t) {
+    private Map<String, Object> templateView(TemplateRow t) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", t.id());
         out.put("name", t.name());
@@ -108,6 +114,7 @@ final class ResourceRoutes implements ApiServer.Routes {
         out.put("init", t.init());
         out.put("secrets", t.secrets());
         out.put("created_at", t.createdAt().toString());
+        out.put("network", api.sandboxes().egress().of(t.id()));
         return out;
     }
 

@@ -30,7 +30,7 @@ final class SandboxRoutes implements ApiServer.Routes {
         r.get("/sandboxes/{id}", ctx -> Responses.ok(ctx, api.sandboxes().get(guard.user(ctx), ctx.pathParam("id"))));
         r.patch("/sandboxes/{id}", ctx -> {
             User user = guard.user(ctx);
-            PatchRequest patch = Bodies.json(ctx, PatchRequest.class, new PatchRequest(null, null, null, null));
+            PatchRequest patch = Bodies.json(ctx, PatchRequest.class, new PatchRequest(null, null, null, null, null));
             Responses.ok(ctx, api.sandboxes().patch(user, ctx.pathParam("id"), patch));
         });
         r.delete("/sandboxes/{id}", ctx -> {

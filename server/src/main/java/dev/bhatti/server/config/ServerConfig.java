@@ -23,8 +23,10 @@ import java.util.Objects;
  * @param rateScale     multiplies every rate limit (1 = SPEC §4.1)
  * @param proxyZone     public preview by Host {@code <alias>.<zone>}; null (the default) serves it
  *                      by path {@code /p/<alias>/} instead
- * @param network       {@code user} (default: QEMU user-mode networking) or {@code bridge} (a bridge
- *                      and a /24 per user out of {@code bridge_range}, e.g. 10.200 → 10.200.N.0/24)
+ * @param network       {@code netns} (default: a network namespace per sandbox, a veth /30 out of
+ *                      {@code netns_range}, e.g. 10.213 → 10.213.0.0/16; decision 0023), {@code user}
+ *                      (QEMU user-mode networking) or {@code bridge} (a bridge and a /24 per user out
+ *                      of {@code bridge_range}, e.g. 10.200 → 10.200.N.0/24)
  * @param disk          the largest root disk per sandbox and the free space kept on the data dir's
  *                      filesystem (decision 0016)
  * @param imageSnapshots build the image snapshot of the default shape at start, so creates of that
@@ -35,20 +37,28 @@ public record ServerConfig(Path dataDir, String host, int port, Path clientConfi
                            Disk disk, boolean imageSnapshots) {
 
     /** How sandboxes are networked (SPEC §6). */
-    public record Network(NetworkMode mode, String bridgeRange) {
-        public static final Network USER = new Network(NetworkMode.USER, "10.200");
+    public record Network(NetworkMode mode, String bridgeRange, String netnsRange) {
+        public static final Network DEFAULT = new Network(NetworkMode.NETNS, "10.200", "10.213");
+        private static final String TWO_OCTETS = "^(25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)$";
 
         public Network {
             Objects.requireNonNull(mode, "network mode");
-            if (!bridgeRange.matches("^(25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)$")) {
+            if (!bridgeRange.matches(TWO_OCTETS)) {
                 throw new IllegalArgumentException("bridge_range must be the first two octets, like 10.200, got " + bridgeRange);
             }
+            if (!netnsRange.matches(TWO_OCTETS)) {
+                throw new IllegalArgumentException("netns_range must be the first two octets, like 10.213, got " + netnsRange);
+            }
+        }
+
+        public Network(NetworkMode mode, String bridgeRange) {
+            this(mode, bridgeRange, DEFAULT.netnsRange());
         }
 
         /** The config file's {@code network} value: {@code user} or {@code bridge}. */
         public static NetworkMode mode(String wire) {
             return Arrays.stream(NetworkMode.values()).filter(m -> m.wire().equals(wire)).findFirst()
-                    .orElseThrow(() -> new IllegalArgumentException("network must be user or bridge, got " + wire));
+                    .orElseThrow(() -> new IllegalArgumentException("network must be netns, user or bridge, got " + wire));
         }
 
         public boolean bridge() {
@@ -100,13 +110,13 @@ public record ServerConfig(Path dataDir, String host, int port, Path clientConfi
     public static ServerConfig defaults() {
         return new ServerConfig(Path.of("/var/lib/bhatti"), "127.0.0.1", 8080,
                 Path.of(System.getProperty("user.home"), ".bhatti", "config.yaml"),
-                Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(30), 1.0, null, Network.USER, Disk.DEFAULT, true);
+                Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(30), 1.0, null, Network.DEFAULT, Disk.DEFAULT, true);
     }
 
     /** The file's fields (snake_case), all optional. */
     record FileFields(String dataDir, String listen, String clientConfig, Integer thermalIntervalSec,
                       Integer warmAfterSec, Integer coldAfterSec, Double rateScale, String proxyZone,
-                      String network, String bridgeRange, Integer maxRootDiskMb, Long diskReserveMb,
+                      String network, String bridgeRange, String netnsRange, Integer maxRootDiskMb, Long diskReserveMb,
                       Integer diskReservePercent, Boolean imageSnapshots) {}
 
     /** Defaults overridden by {@code file} when it exists. */
@@ -131,7 +141,8 @@ public record ServerConfig(Path dataDir, String host, int port, Path clientConfi
                 seconds(f.coldAfterSec(), c.coldAfter()), f.rateScale() != null ? f.rateScale() : c.rateScale(),
                 f.proxyZone() != null && !f.proxyZone().isBlank() ? f.proxyZone() : c.proxyZone(),
                 new Network(f.network() != null ? Network.mode(f.network()) : c.network().mode(),
-                        f.bridgeRange() != null ? f.bridgeRange() : c.network().bridgeRange()),
+                        f.bridgeRange() != null ? f.bridgeRange() : c.network().bridgeRange(),
+                        f.netnsRange() != null ? f.netnsRange() : c.network().netnsRange()),
                 new Disk(f.maxRootDiskMb() != null ? f.maxRootDiskMb() : c.disk().maxRootDiskMb(),
                         f.diskReserveMb() != null ? f.diskReserveMb() : c.disk().reserveMb(),
                         f.diskReservePercent() != null ? f.diskReservePercent() : c.disk().reservePercent()),

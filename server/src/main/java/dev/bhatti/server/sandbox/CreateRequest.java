@@ -10,7 +10,8 @@ import java.util.Map;
 public record CreateRequest(String name, Integer cpus, Integer memoryMb, Integer diskSizeMb, Map<String, String> env,
                             String init, Boolean keepHot, String templateId, String image, List<String> secrets,
                             List<FileEntry> files, List<VolumeRef> volumes, List<NewVolume> newVolumes,
-                            Map<String, String> labels, String checkpoint) {
+                            Map<String, String> labels, String checkpoint,
+                            dev.bhatti.api.model.NetworkPolicy network) {
 
     public CreateRequest {
         env = env == null ? Map.of() : Map.copyOf(env);
@@ -32,7 +33,7 @@ public record CreateRequest(String name, Integer cpus, Integer memoryMb, Integer
 
     /** A request with nothing set: every default applies. */
     public static CreateRequest empty() {
-        return new CreateRequest(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new CreateRequest(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /**
@@ -42,10 +43,10 @@ public record CreateRequest(String name, Integer cpus, Integer memoryMb, Integer
     String fromCheckpoint() {
         boolean more = cpus != null || memoryMb != null || diskSizeMb != null || !env.isEmpty() || init != null
                 || keepHot != null || templateId != null || image != null || !secrets.isEmpty() || !files.isEmpty()
-                || !volumes.isEmpty() || !newVolumes.isEmpty() || !labels.isEmpty();
+                || !volumes.isEmpty() || !newVolumes.isEmpty() || !labels.isEmpty() || network != null;
         if (more) {
             throw new dev.bhatti.server.api.ApiException(dev.bhatti.api.ErrorCode.INVALID_REQUEST, "a create from a "
-                    + "checkpoint takes only name: the sandbox gets the checkpoint's shape, disk, memory and env");
+                    + "checkpoint takes only name: the sandbox gets the checkpoint's shape, disk, memory, env and network policy");
         }
         return checkpoint;
     }

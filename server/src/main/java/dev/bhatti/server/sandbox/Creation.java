@@ -47,6 +47,7 @@ public final class Creation {
     private final Volumes volumes;
     private final StorageQuota quota;
     private final Clock clock;
+    private final dev.bhatti.server.egress.EgressPolicies egress;
     private final SecureRandom random = new SecureRandom();
     private final Map<String, ReentrantLock> userLocks = new ConcurrentHashMap<>();
 
@@ -57,6 +58,12 @@ public final class Creation {
         this.volumes = volumes;
         this.quota = quota;
         this.clock = clock;
+        this.egress = new dev.bhatti.server.egress.EgressPolicies(store, engine);
+    }
+
+    /** The egress policies of sandboxes, templates and checkpoints. */
+    public dev.bhatti.server.egress.EgressPolicies egress() {
+        return egress;
     }
 
     Result create(User user, CreateRequest request) {
@@ -64,6 +71,8 @@ public final class Creation {
                 .orElseThrow(() -> new ApiException(ErrorCode.TEMPLATE_NOT_FOUND,
                         "template " + request.templateId() + " not found"));
         Plan plan = Plan.of(user, request, template, () -> "sandbox-" + hex(3));
+        dev.bhatti.api.model.NetworkPolicy network = dev.bhatti.server.egress.EgressPolicies.normalized(
+                request.network() != null ? request.network() : template != null ? egress.of(template.id()) : null);
         quota.requireRootDisk(plan.diskSizeMb());
         var existing = store.sandbox(user.id(), plan.name());
         if (existing.isPresent() && existing.get().id().equals(plan.name())) {
@@ -82,6 +91,7 @@ public final class Creation {
         try {
             CreateSpec spec = plan.spec(row.id(), env, volumes.specs(user, plan.volumeRequests(), plan.newVolumeRequests(), row.id()));
             FaultPoint.reach("create.after_volume_attached");
+            egress.apply(row.id(), network);
             engine.create(spec, user.id());
             FaultPoint.reach("create.after_vm_start");
             SandboxRow running = row.withVmState(vmState(row.id()));
@@ -147,6 +157,12 @@ public final class Creation {
         }
         store.detachAll(row.id());
         store.deleteSandbox(row.id());
+        forgetEgress(row.id());
+    }
+
+    private void forgetEgress(String id) {
+        egress.forget(id);
+        store.deleteEgressLog(id);
     }
 
     /**
@@ -167,6 +183,7 @@ public final class Creation {
             SandboxRow reserved = quota.reserve(user, need, () -> insertWithStorage(row, disks));
             try {
                 volumes.shareReadOnly(user, source.id(), reserved.id());
+                egress.apply(reserved.id(), egress.of(source.id()));
             } catch (RuntimeException e) {
                 undo(reserved);
                 throw e;
@@ -197,6 +214,7 @@ public final class Creation {
         store.checkpoints(row.userId(), row.id()).forEach(cp -> engine.deleteCheckpoint(cp.id()));
         store.detachAll(row.id());
         store.deleteSandbox(row.id());
+        forgetEgress(row.id());
     }
 
     private String vmState(String id) {

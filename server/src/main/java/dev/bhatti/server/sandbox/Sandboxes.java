@@ -39,6 +39,7 @@ public final class Sandboxes {
     private final Function<String, AutoCloseable> holds;
     private final Creation creation;
     private final Copying copying;
+    private final dev.bhatti.server.egress.EgressLog egressLog;
 
     /**
      * @param activity records API activity on a sandbox (the thermal manager's host-side cache)
@@ -53,6 +54,26 @@ public final class Sandboxes {
         this.holds = holds;
         this.clock = clock;
         this.copying = new Copying(store, engine, creation, this, clock);
+        this.egressLog = new dev.bhatti.server.egress.EgressLog(store, clock);
+        engine.egressEvents(egressLog::accept);
+    }
+
+    /**
+     * The user's sandbox's egress audit log at or after {@code since}, newest first, at most
+     * {@code limit} (decision 0024); does not wake it.
+     */
+    public List<dev.bhatti.server.store.EgressRecord> egressLog(User user, String ref, java.time.Instant since, int limit) {
+        return egressLog.list(row(user, ref).id(), since, limit);
+    }
+
+    /** Stops writing the egress audit log (what is queued is written). */
+    public void close() {
+        egressLog.close();
+    }
+
+    /** The egress policies of sandboxes, templates and checkpoints. */
+    public dev.bhatti.server.egress.EgressPolicies egress() {
+        return creation.egress();
     }
 
     /** Forks and checkpoints of these sandboxes. */
@@ -85,9 +106,10 @@ public final class Sandboxes {
             VmInfo vm = engine.status(row.id());
             String reason = vm.broken().map(Sandboxes::firstLine).orElse(healthy(row) ? null : UNCONFIRMED);
             return SandboxView.of(row, SandboxView.thermal(vm.thermal()), vm.ip().orElse(null), reason,
-                    vm.createdFrom().wire());
+                    vm.createdFrom().wire(), creation.egress().of(row.id()));
         } catch (EngineException.NotFound e) {
-            return SandboxView.of(row, ThermalState.COLD, null, healthy(row) ? null : lost(row), null);
+            return SandboxView.of(row, ThermalState.COLD, null, healthy(row) ? null : lost(row), null,
+                    creation.egress().of(row.id()));
         }
     }
 
@@ -276,7 +298,7 @@ public final class Sandboxes {
     }
 
     /**
-     * Renames, relabels and sets keep_hot. A refused keep_hot (a sandbox with no VM, or one whose
+     * Renames, relabels, sets keep_hot and replaces the egress policy (live). A refused keep_hot (a sandbox with no VM, or one whose
      * wake fails) changes nothing: the VM is checked before anything is stored, and the stored
      * row is put back when the wake fails.
      */
@@ -285,6 +307,9 @@ public final class Sandboxes {
         SandboxRow before = row;
         if (Boolean.TRUE.equals(patch.keepHot())) {
             requireVm(row);
+        }
+        if (patch.network() != null) {
+            dev.bhatti.server.egress.EgressPolicies.normalized(patch.network());
         }
         if (patch.name() != null) {
             Names.requireSandboxName(patch.name());
@@ -299,6 +324,10 @@ public final class Sandboxes {
         }
         if (patch.keepHot() != null) {
             row = row.withKeepHot(patch.keepHot());
+        }
+        if (patch.network() != null) {
+            creation.egress().apply(row.id(), patch.network());
+            log.info("event=sandbox_network_policy sandbox={} user={}", row.id(), user.name());
         }
         store.updateSandbox(row);
         if (Boolean.TRUE.equals(patch.keepHot())) {

@@ -21,7 +21,8 @@ final class Migrations {
     private static final Logger log = LoggerFactory.getLogger(Migrations.class);
 
     /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
-    static final List<String> ALL = List.of("V1__init.sql", "V2__sandbox_storage.sql", "V3__checkpoints.sql");
+    static final List<String> ALL = List.of("V1__init.sql", "V2__sandbox_storage.sql", "V3__checkpoints.sql",
+            "V4__egress.sql");
 
     private Migrations() {
     }

@@ -29,6 +29,7 @@ public final class SqliteStore implements Store {
     private final PublishRows publish;
     private final StorageRows storage;
     private final CheckpointRows checkpoints;
+    private final EgressRows egress;
     private final int schemaVersion;
 
     private SqliteStore(Db db, TokenSeal seal) {
@@ -42,6 +43,7 @@ public final class SqliteStore implements Store {
         this.publish = new PublishRows(db);
         this.storage = new StorageRows(db);
         this.checkpoints = new CheckpointRows(db);
+        this.egress = new EgressRows(db);
         this.schemaVersion = Migrations.apply(db);
         int sealed = sandboxes.sealPlaintextTokens();
         if (sealed > 0) {
@@ -234,6 +236,36 @@ public final class SqliteStore implements Store {
     @Override
     public void setSandboxStorage(String sandboxId, long storageMb) {
         storage.set(sandboxId, storageMb);
+    }
+
+    @Override
+    public Optional<String> egressPolicy(String ownerId) {
+        return egress.policy(ownerId);
+    }
+
+    @Override
+    public void setEgressPolicy(String ownerId, String json) {
+        egress.setPolicy(ownerId, json);
+    }
+
+    @Override
+    public void appendEgress(List<EgressRecord> records) {
+        egress.append(records);
+    }
+
+    @Override
+    public List<EgressRecord> egressLog(String sandboxId, java.time.Instant since, int limit) {
+        return egress.log(sandboxId, since, limit);
+    }
+
+    @Override
+    public int pruneEgress(String sandboxId, int keep, java.time.Instant before) {
+        return egress.prune(sandboxId, keep, before);
+    }
+
+    @Override
+    public void deleteEgressLog(String sandboxId) {
+        egress.deleteLog(sandboxId);
     }
 
     @Override

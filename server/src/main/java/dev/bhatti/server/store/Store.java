@@ -117,6 +117,24 @@ public interface Store extends AutoCloseable {
      */
     void setSandboxStorage(String sandboxId, long storageMb);
 
+    /** The egress policy (the API's JSON) of a sandbox, template or checkpoint id; empty: open (decision 0024). */
+    Optional<String> egressPolicy(String ownerId);
+
+    /** Stores {@code json} as the owner's egress policy; null removes it. */
+    void setEgressPolicy(String ownerId, String json);
+
+    /** Appends egress records (the audit log). */
+    void appendEgress(List<EgressRecord> records);
+
+    /** A sandbox's egress records at or after {@code since}, newest first, at most {@code limit}. */
+    List<EgressRecord> egressLog(String sandboxId, java.time.Instant since, int limit);
+
+    /** Keeps a sandbox's newest {@code keep} egress records and none before {@code before}; answers how many went. */
+    int pruneEgress(String sandboxId, int keep, java.time.Instant before);
+
+    /** Removes a sandbox's egress records (destroy). */
+    void deleteEgressLog(String sandboxId);
+
     /** The storage recorded for a sandbox by {@link #setSandboxStorage}, MB; 0 when none is. */
     long sandboxStorageMb(String sandboxId);
 

@@ -27,7 +27,7 @@ import java.util.stream.Stream;
  */
 final class DaemonFixture implements AutoCloseable {
     final Path dir;
-    final Daemon daemon;
+    Daemon daemon;
     final String adminKey;
     private final Map<String, Bhatti> clients = new ConcurrentHashMap<>();
 
@@ -53,6 +53,17 @@ final class DaemonFixture implements AutoCloseable {
         try (Store store = SqliteStore.open(daemon.config().dataDir())) {
             return new Users(store, new ApiKeys(), Clock.systemUTC()).create(name, limits).apiKey();
         }
+    }
+
+    /**
+     * A graceful shutdown (sandboxes snapshotted) and a new daemon on the same data dir and port,
+     * as after an upgrade; clients are made anew.
+     */
+    void restart() throws IOException {
+        ServerConfig config = daemon.config().withListen("127.0.0.1:" + daemon.port());
+        daemon.shutdown();
+        clients.clear();
+        daemon = Daemon.start(config);
     }
 
     /** The daemon's base URL, {@code http://127.0.0.1:<port>}. */

@@ -65,7 +65,7 @@ class ServerConfigTest {
         for (String zone : new String[] {"Preview.Example", "*.example.com", "example.com.", "a..b"}) {
             assertThatThrownBy(() -> ServerConfig.defaults().withProxyZone(zone)).as(zone).hasMessageContaining("proxy_zone");
         }
-        assertThatThrownBy(() -> ServerConfig.Network.mode("tap")).hasMessageContaining("network must be user or bridge");
+        assertThatThrownBy(() -> ServerConfig.Network.mode("tap")).hasMessageContaining("network must be netns, user or bridge");
         for (String range : new String[] {"10", "10.256", "10.200.0", "ten.one"}) {
             assertThatThrownBy(() -> new ServerConfig.Network(NetworkMode.BRIDGE, range)).as(range).hasMessageContaining("bridge_range");
         }
