@@ -74,7 +74,7 @@ public enum ErrorCode {
     USER_HAS_SANDBOXES(Family.CONFLICT, "the user still owns sandboxes"),
     SANDBOX_FAILED(Family.CONFLICT, "the sandbox failed (its VMM died or a create was interrupted); POST /start brings it back"),
     COPY_UNSUPPORTED(Family.CONFLICT, "the sandbox cannot be forked or checkpointed: it has a persistent volume attached read-write"),
-    NETWORK_POLICY_UNSUPPORTED(Family.CONFLICT, "the daemon's network mode (user, bridge) cannot enforce an egress policy; netns can"),
+    NETWORK_POLICY_UNSUPPORTED(Family.CONFLICT, "the daemon's network mode (user) cannot enforce an egress policy; netns and bridge can"),
     SANDBOX_UNKNOWN(Family.CONFLICT, "the sandbox's state is unknown after an interrupted operation; POST /start with force"),
 
     // 411, 413, 414, 426, 431: the HTTP request itself cannot be served.

@@ -15,15 +15,82 @@ public final class BridgeNetwork {
     private final Taps taps;
     private final Firewall firewall;
     private final IdentityPaths identityPaths;
+    private final EgressAudit audit = new EgressAudit();
+    private final Egress egress = new Egress(audit);
+    private final dev.bhatti.engine.net.dns.DnsRelay dns;
+    /** Guest address → sandbox id, for the DNS relay (one socket per bridge). */
+    private final java.util.Map<String, String> guests = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** @param prefix the first two octets of the bridge range, e.g. {@code 10.200} */
     public BridgeNetwork(HostCommands host, String prefix) {
+        this(host, prefix, dev.bhatti.engine.net.dns.DnsRelay.systemUpstreams());
+    }
+
+    /** @param dnsUpstreams the resolvers the guests' queries are relayed to */
+    public BridgeNetwork(HostCommands host, String prefix, List<java.net.InetSocketAddress> dnsUpstreams) {
         this.host = host;
         this.prefix = prefix;
         this.leases = new Leases(prefix);
         this.taps = new Taps(host);
         this.firewall = new Firewall(host);
         this.identityPaths = new IdentityPaths(host);
+        this.dns = new dev.bhatti.engine.net.dns.DnsRelay(dnsUpstreams);
+        dns.hook(egress);
+        audit.domains(egress::domainOf);
+        host.attempt("log from network namespaces", "", List.of("sysctl", "-qw", "net.netfilter.nf_log_all_netns=1"));
+        audit.start();
+    }
+
+    public Egress egress() {
+        return egress;
+    }
+
+    public EgressAudit audit() {
+        return audit;
+    }
+
+    /**
+     * Sandbox {@code id} (TAP {@code tap}, address {@code guest} on {@code subnet}) gets its egress
+     * table, applied now, and its DNS queries to the gateway are relayed as its own.
+     */
+    public void guard(String id, String tap, String guest, Subnet subnet) {
+        guests.put(guest, id);
+        dns.openShared("bridge " + subnet.bridge(), subnet.gateway(),
+                from -> java.util.Optional.ofNullable(guests.get(from.getHostAddress())));
+        String table = tableOf(tap);
+        egress.attachAndApply(id, new Egress.Target(table, tap, p -> EgressRules.bridgeTable(table, subnet.bridge(), tap,
+                guest, subnet.cidr(), p, tap), host, List.of("nft", "-f", "-")));
+    }
+
+    /** Sandbox {@code id} is destroyed: its egress table and policy go. */
+    public void unguard(String id, String tap, String guest) {
+        guests.remove(guest, id);
+        egress.forget(id);
+        host.attempt("delete egress table of " + tap, "", List.of("nft", "delete", "table", "inet", tableOf(tap)));
+    }
+
+    /** Egress tables of TAPs not in {@code keep} are deleted (start-up). */
+    public void removeOrphanTables(Set<String> keepTaps) {
+        String out = host.attempt("list nftables tables", "", List.of("nft", "list", "tables")).output();
+        for (String line : out.lines().toList()) {
+            String[] f = line.strip().split("\\s+");
+            if (f.length == 3 && f[2].startsWith(EGRESS_TABLE_PREFIX)
+                    && !keepTaps.contains(f[2].substring(EGRESS_TABLE_PREFIX.length()))) {
+                host.attempt("delete egress table " + f[2], "", List.of("nft", "delete", "table", "inet", f[2]));
+            }
+        }
+    }
+
+    /** Stops the DNS relay and the audit's reader. */
+    public void close() {
+        dns.close();
+        audit.close();
+    }
+
+    private static final String EGRESS_TABLE_PREFIX = "bhe_";
+
+    private static String tableOf(String tap) {
+        return EGRESS_TABLE_PREFIX + tap;
     }
 
     /** Paths to copies that still hold their source's address (until IDENTITY). */

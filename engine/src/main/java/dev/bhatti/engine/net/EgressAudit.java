@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The egress audit log's source (decision 0024): every decision a namespace's table makes on a
- * guest's new connection is a kernel log line ({@link NetnsRules#LOG_PREFIX}, level debug, so it
+ * guest's new connection is a kernel log line ({@link EgressRules#LOG_PREFIX}, level debug, so it
  * never reaches the console), read here from {@code /dev/kmsg} and handed on as an {@link Event}
  * of the sandbox whose veth key it carries. Lines from before the engine started, and keys of
  * other engines on the host, are skipped. Logging from inside namespaces needs
@@ -107,7 +107,7 @@ public final class EgressAudit implements AutoCloseable {
     /** An event of a tracked sandbox in one {@code /dev/kmsg} record, if it is one. */
     Optional<Event> parse(String record, long startedMicros, long bootMillis) {
         int semi = record.indexOf(';');
-        int at = record.indexOf(NetnsRules.LOG_PREFIX);
+        int at = record.indexOf(EgressRules.LOG_PREFIX);
         if (semi < 0 || at < 0) {
             return Optional.empty();
         }
@@ -116,7 +116,7 @@ public final class EgressAudit implements AutoCloseable {
         if (micros < startedMicros) {
             return Optional.empty();
         }
-        String[] words = record.substring(at + NetnsRules.LOG_PREFIX.length()).strip().split("\\s+");
+        String[] words = record.substring(at + EgressRules.LOG_PREFIX.length()).strip().split("\\s+");
         if (words.length < 2) {
             return Optional.empty();
         }

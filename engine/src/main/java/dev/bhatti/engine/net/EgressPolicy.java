@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
 /**
  * Where a sandbox's guest may open connections (decision 0024). With no entries and
  * {@code blockAll} false the outside world is open and private, link-local and loopback ranges
- * are not ({@link NetnsRules#NOT_OUTSIDE}). {@code denyOut} closes destinations; {@code blockAll}
+ * are not ({@link EgressRules#NOT_OUTSIDE}). {@code denyOut} closes destinations; {@code blockAll}
  * closes everything; {@code allowOut} opens destinations and wins over both (and over the closed
  * ranges), so {@code blockAll} with {@code allowOut} is an allow list. An entry is an IPv4 address,
  * a CIDR, a domain ({@code example.com}) or every name under one ({@code *.example.com}), each

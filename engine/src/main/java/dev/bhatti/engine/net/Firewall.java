@@ -6,8 +6,9 @@ import java.util.List;
  * bhatti's own nftables table, {@code table inet bhatti}, replaced as a whole (atomically, so
  * applying it again is a no-op) whenever a bridge is added. It NATs the VM range to the outside,
  * accepts traffic within one bridge, drops traffic between bridges and from outside into them, and
- * drops connections VMs open to the host itself (its API port included); replies to connections
- * the host opened (the agent's) pass as established. No other table is touched.
+ * drops connections VMs open to the host itself (its API port included) but DNS to the relay on
+ * the gateway; replies to connections the host opened (the agent's) pass as established. Each
+ * sandbox's egress policy is a table of its own ({@link EgressRules#bridgeTable}).
  */
 final class Firewall {
     static final String TABLE = "bhatti";
@@ -47,6 +48,7 @@ final class Firewall {
                 + "  chain input {\n"
                 + "    type filter hook input priority filter; policy accept;\n"
                 + "    iifname " + all + " ct state established,related accept\n"
+                + "    iifname " + all + " udp dport 53 accept\n"
                 + "    iifname " + all + " drop\n"
                 + "  }\n"
                 + "  chain postrouting {\n"

@@ -63,7 +63,7 @@ public final class SandboxNetworks implements AutoCloseable {
         this.host = host;
         this.range = range;
         this.dns = new DnsRelay(dnsUpstreams);
-        this.egress = new Egress(host, audit);
+        this.egress = new Egress(audit);
         dns.hook(egress);
         audit.domains(egress::domainOf);
         this.tag = hash(dataDir.toAbsolutePath().normalize().toString()).substring(0, 8);
@@ -96,7 +96,6 @@ public final class SandboxNetworks implements AutoCloseable {
                     Lease lease = new Lease(netns, veth, address(slot, 1), address(slot, 2));
                     build(id, lease);
                     dns.open(id, lease.hostAddress());
-                    audit.track(auditKey(lease), id);
                     return lease;
                 }
             } catch (IOException e) {
@@ -122,8 +121,10 @@ public final class SandboxNetworks implements AutoCloseable {
                 }
             }
         }
+        if (!built) {
+            egress.attach(id, target(lease));
+        }
         dns.open(id, lease.hostAddress());
-        audit.track(auditKey(lease), id);
         return built;
     }
 
@@ -131,8 +132,8 @@ public final class SandboxNetworks implements AutoCloseable {
     public void recovered(String id, Lease lease) {
         if (Files.exists(NETNS_DIR.resolve(lease.netns()))) {
             dns.open(id, lease.hostAddress());
+            egress.attach(id, target(lease));
         }
-        audit.track(auditKey(lease), id);
     }
 
     /** The relay of the guests' DNS queries. */
@@ -154,7 +155,6 @@ public final class SandboxNetworks implements AutoCloseable {
     public void delete(String id, String netns) {
         dns.close(id);
         egress.forget(id);
-        audit.untrack(vethFor(netns));
         delete(netns);
     }
 
@@ -165,7 +165,7 @@ public final class SandboxNetworks implements AutoCloseable {
         delete(netns);
     }
 
-    /** The key of a sandbox's lines in the kernel log ({@link NetnsRules#LOG_PREFIX}): its veth, unique on the host. */
+    /** The key of a sandbox's lines in the kernel log ({@link EgressRules#LOG_PREFIX}): its veth, unique on the host. */
     public static String auditKey(Lease lease) {
         return lease.veth();
     }
@@ -215,6 +215,14 @@ public final class SandboxNetworks implements AutoCloseable {
         return List.of("nsenter", "--net=" + NETNS_DIR.resolve(netns), "--");
     }
 
+    /** Where sandbox {@code id}'s egress policy lives: its namespace's table. */
+    private Egress.Target target(Lease l) {
+        List<String> nft = new java.util.ArrayList<>(enter(l.netns()));
+        nft.addAll(List.of("nft", "-f", "-"));
+        return new Egress.Target(NetnsRules.TABLE, auditKey(l), p -> NetnsRules.ruleset(l.hostAddress(), p, auditKey(l)),
+                host, nft);
+    }
+
     private void build(String id, Lease l) {
         host.run("create network namespace " + l.netns(), List.of("ip", "netns", "add", l.netns()));
         try {
@@ -232,7 +240,7 @@ public final class SandboxNetworks implements AutoCloseable {
                     + "route add default via " + l.hostAddress() + "\n", List.of("ip", "-n", l.netns(), "-batch", "-"));
             List<String> inside = new java.util.ArrayList<>(enter(l.netns()));
             inside.addAll(List.of("sh", "-c", "sysctl -qw net.ipv4.ip_forward=1 && nft -f -"));
-            host.feed("firewall of " + l.netns(), egress.ruleset(id, l), inside);
+            host.feed("firewall of " + l.netns(), egress.attach(id, target(l)), inside);
         } catch (RuntimeException e) {
             host.attempt("undo network namespace " + l.netns(), "", List.of("ip", "netns", "delete", l.netns()));
             throw e;

@@ -62,6 +62,7 @@ record BridgeMode(BridgeNetwork network) implements NetworkMode {
         } else {
             network.attach(id, tap.subnet());
         }
+        network.guard(id, tap.tap(), tap.address(), tap.subnet());
     }
 
     public void describeCapture(Nic nic, SandboxDir capture) throws IOException {
@@ -96,12 +97,29 @@ record BridgeMode(BridgeNetwork network) implements NetworkMode {
     public void release(String id, Nic nic) {
         Nic.Tap tap = tap(nic);
         network.identityPaths().close(tap.tap());
+        network.unguard(id, tap.tap(), tap.address());
         network.detach(id);
         network.leases().release(new Leases.Lease(tap.user(), tap.subnet(), tap.address()));
     }
 
+    @Override
+    public void egress(String id, dev.bhatti.engine.net.EgressPolicy policy) {
+        network.egress().set(id, policy);
+    }
+
+    @Override
+    public void egressEvents(java.util.function.Consumer<dev.bhatti.engine.net.EgressAudit.Event> sink) {
+        network.audit().sink(sink);
+    }
+
+    @Override
+    public void close() {
+        network.close();
+    }
+
     public List<String> removeOrphans(Set<String> known) {
         network.identityPaths().removeAll();
+        network.removeOrphanTables(known.stream().map(Taps::nameFor).collect(java.util.stream.Collectors.toSet()));
         return network.removeOrphanTaps(known);
     }
 

@@ -29,7 +29,7 @@ final class Identities {
         }
         Instant now = Instant.now();
         return new IdentityRequest(token, spec.id(), spec.name(), HexFormat.of().formatHex(machineId), spec.env(), files,
-                spec.init(), List.of(), Base64.getEncoder().encodeToString(entropy),
+                spec.init(), network == null ? List.of() : List.of(network.gateway()), Base64.getEncoder().encodeToString(entropy),
                 now.getEpochSecond() * 1_000_000_000L + now.getNano(), volumes, network);
     }
 }

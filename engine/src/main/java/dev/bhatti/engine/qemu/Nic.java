@@ -108,7 +108,8 @@ sealed interface Nic {
         }
 
         public String kernelArg() {
-            return "ip=" + address + "::" + subnet.gateway() + ":255.255.255.0::eth0:off";
+            // The 8th field is the resolver: the bridge's gateway, where the DNS relay listens.
+            return "ip=" + address + "::" + subnet.gateway() + ":255.255.255.0::eth0:off:" + subnet.gateway();
         }
 
         public String agentHost() {

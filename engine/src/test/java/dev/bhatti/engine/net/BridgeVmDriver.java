@@ -35,7 +35,11 @@ public final class BridgeVmDriver {
                 if a[0] == sys.argv[1] and d[20] == 0: sys.exit(0)
             """;
 
+    /** The outside host {@link BridgeVmTest} hangs off its namespace, listening on 8080 and 8081. */
+    static final String OUTSIDE = "198.51.100.2";
+
     private final QemuEngine engine;
+    private final List<dev.bhatti.engine.net.EgressAudit.Event> audited = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private BridgeVmDriver(QemuEngine engine) {
         this.engine = engine;
@@ -43,8 +47,10 @@ public final class BridgeVmDriver {
 
     /** {@code args[0]}: the data directory; {@code args[1]}: the id prefix. */
     public static void main(String[] args) throws Exception {
-        BridgeNetwork network = new BridgeNetwork(HostCommands.local(), "10.200");
-        try (QemuEngine engine = new QemuEngine(Path.of(args[0]), GuestImages.fromCache(), NetworkMode.bridge(network));
+        dev.bhatti.engine.net.dns.TestDnsServer dns = new dev.bhatti.engine.net.dns.TestDnsServer(
+                java.util.Map.of("svc.bhatti.test", OUTSIDE, "other.bhatti.test", OUTSIDE));
+        BridgeNetwork network = new BridgeNetwork(HostCommands.local(), "10.200", List.of(dns.address()));
+        try (dns; QemuEngine engine = new QemuEngine(Path.of(args[0]), GuestImages.fromCache(), NetworkMode.bridge(network));
              ServerSocket api = new ServerSocket(0)) {
             new BridgeVmDriver(engine).run(network, args[1], api.getLocalPort());
         }
@@ -57,6 +63,8 @@ public final class BridgeVmDriver {
         engine.create(CreateSpec.basic(a2), "alice");
         engine.create(CreateSpec.basic(b1), "bob");
         String ipA1 = "10.200.0.2", ipA2 = "10.200.0.3", ipB1 = "10.200.1.2", gateway = "10.200.0.1";
+        engine.egressEvents(audited::add);
+        egress(b1);
         result("addressOfA1", sh(a1, "ip -4 -o addr show dev eth0").contains(ipA1 + "/24"));
         result("sameUserPing", ping(a1, ipA2));
         result("sameUserTcp", tcp(a2, ipA1, 1024));
@@ -127,6 +135,28 @@ public final class BridgeVmDriver {
                 && sh(s1, "ip -4 -o addr show dev eth0").contains("10.200.0.7/24")
                 && !sh(s1, "cat /sys/class/net/eth0/address").equals(macA1)
                 && tcp(s1, ipA1, 1024) && tcp(a1, "10.200.0.7", 1024));
+    }
+
+    /** Egress policy, DNS and the audit in bridge mode (decision 0024), on bob's sandbox. */
+    private void egress(String b1) throws IOException {
+        result("bridgeDnsResolves", sh(b1, "getent hosts svc.bhatti.test").startsWith(OUTSIDE + " "));
+        result("bridgeOutsideOpenByDefault", tcp(b1, OUTSIDE, 8080));
+        engine.egress(b1, EgressPolicy.parse(List.of(), List.of("198.51.100.0/24"), false));
+        result("bridgeDenyOutLive", !tcp(b1, OUTSIDE, 8080));
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        boolean seen = false;
+        while (!seen && System.nanoTime() < deadline) {
+            seen = audited.stream().anyMatch(e -> e.sandboxId().equals(b1) && !e.allowed() && e.address().equals(OUTSIDE)
+                    && Integer.valueOf(8080).equals(e.port()) && e.protocol().equals("tcp"));
+            java.util.concurrent.locks.LockSupport.parkNanos(100_000_000L);
+        }
+        result("bridgeDenialAudited", seen);
+        engine.egress(b1, EgressPolicy.parse(List.of("svc.bhatti.test:8080"), List.of(), true));
+        result("bridgeAllowedDomainReached", tcp(b1, "svc.bhatti.test", 8080));
+        result("bridgeBlockAllClosesTheRest", !tcp(b1, OUTSIDE, 8081));
+        result("bridgeDnsRefusedUnderBlockAll", engine.agent(b1).exec(ExecRequest.of("getent", "hosts", "other.bhatti.test"))
+                .exitCode() != 0);
+        engine.egress(b1, EgressPolicy.OPEN);
     }
 
     private String sh(String id, String script) throws IOException {

@@ -42,7 +42,11 @@ class BridgeVmTest {
                 new Check("forkReachesItsParent", true), new Check("parentReachesItsFork", true),
                 new Check("parentKeepsItsAddress", true), new Check("forkAfterColdStopAndStart", true),
                 new Check("checkpointCopyHasItsOwnAddress", true), new Check("rollbackKeepsTheAddress", true),
-                new Check("noIdentityPathLeft", true), new Check("snapshotCreateHasItsOwnAddress", true));
+                new Check("noIdentityPathLeft", true), new Check("snapshotCreateHasItsOwnAddress", true),
+                new Check("bridgeDnsResolves", true), new Check("bridgeOutsideOpenByDefault", true),
+                new Check("bridgeDenyOutLive", true), new Check("bridgeDenialAudited", true),
+                new Check("bridgeAllowedDomainReached", true), new Check("bridgeBlockAllClosesTheRest", true),
+                new Check("bridgeDnsRefusedUnderBlockAll", true));
     }
 
     private static Netns ns;
@@ -53,6 +57,10 @@ class BridgeVmTest {
     @BeforeAll
     static void runDriver() throws Exception {
         ns = Netns.create();
+        // "The outside": a namespace off the test's own, with listeners the guests may or may not reach.
+        HostCommands outside = ns.outside("out", "198.51.100.1", BridgeVmDriver.OUTSIDE);
+        ns.listen(outside, 8080);
+        ns.listen(outside, 8081);
         // Short: the image snapshot's build directory holds a QMP socket (a Unix path: 107 bytes at most).
         dataDir = Files.createTempDirectory("bhatti-engine-test-br");
         Path log = dataDir.resolve("driver.log");

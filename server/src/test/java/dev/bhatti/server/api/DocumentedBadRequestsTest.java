@@ -52,7 +52,7 @@ class DocumentedBadRequestsTest {
             "400 disk_too_large", "needs a user whose max_root_disk_mb is under the maximum (DiskQuotaTest)",
             "400 invalid_request", "the engine refusing a spec that passed validation (ErrorResponsesTest)",
             "409 copy_unsupported", "needs a running VM with a persistent volume attached read-write (CopyApiTest)",
-            "409 network_policy_unsupported", "needs a daemon in the user or bridge network mode (EgressApiTest)",
+            "409 network_policy_unsupported", "needs a daemon in the user network mode (EgressApiTest)",
             "POST /sandboxes/{id}/checkpoints 409 name_conflict", "needs a checkpoint of that name: a running VM (CopyApiTest)",
             "POST /sandboxes/{id}/restore 404 checkpoint_not_found", "the sandbox's VM is checked first: needs a running VM "
                     + "(CopyApiTest)",

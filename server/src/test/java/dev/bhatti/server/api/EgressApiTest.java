@@ -92,9 +92,11 @@ class EgressApiTest {
         assertThat(reaches(sb, OUTSIDE, 8081)).as("block_all: another port of the allowed address").isFalse();
         assertThat(reaches(sb, "10.0.2.2", hostService.getLocalPort())).as("the gateway").isFalse();
         assertThat(reaches(sb, "198.51.100.1", hostService.getLocalPort())).as("a host address").isFalse();
+        assertThat(reaches(sb, "10.0.2.2", fx.daemon.port())).as("the daemon's API port through the gateway").isFalse();
 
         List<EgressEntry> log = awaitLog(sb, entry(OUTSIDE, 8081, "denied"), "denied to :8081");
-        assertThat(log).anyMatch(entry(OUTSIDE, 8080, "allowed")).anyMatch(entry("198.51.100.1", hostService.getLocalPort(), "denied"));
+        assertThat(log).anyMatch(entry(OUTSIDE, 8080, "allowed")).anyMatch(entry("198.51.100.1", hostService.getLocalPort(), "denied"))
+                .as("attempts at the gateway are audited too").anyMatch(entry("10.0.2.2", fx.daemon.port(), "denied"));
         for (int i = 1; i < log.size(); i++) {
             assertThat(Instant.parse(log.get(i - 1).at())).as("newest first").isAfterOrEqualTo(Instant.parse(log.get(i).at()));
         }

@@ -69,13 +69,23 @@ public final class DnsRelay implements AutoCloseable {
 
     /** Serves {@code sandbox}'s queries arriving at {@code address}:53; a no-op when already serving. */
     public void open(String sandbox, String address) {
-        sockets.computeIfAbsent(sandbox, s -> {
+        openShared(sandbox, address, from -> java.util.Optional.of(sandbox));
+    }
+
+    /**
+     * Serves queries arriving at {@code address}:53 under {@code key} (bridge mode: one socket per
+     * bridge), each for the sandbox {@code sandboxOf} names by its source address; a query from
+     * no known sandbox is dropped. A no-op when {@code key} is already served.
+     */
+    public void openShared(String key, String address,
+                           java.util.function.Function<InetAddress, java.util.Optional<String>> sandboxOf) {
+        sockets.computeIfAbsent(key, s -> {
             try {
                 DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getByName(address), 53));
-                Thread.ofVirtual().name("dns-" + sandbox).start(() -> serve(sandbox, socket));
+                Thread.ofVirtual().name("dns-" + key).start(() -> serve(key, socket, sandboxOf));
                 return socket;
             } catch (IOException e) {
-                log.error("event=dns_relay_unavailable sandbox={} address={} error=\"{}\"", sandbox, address, e.getMessage());
+                log.error("event=dns_relay_unavailable relay={} address={} error=\"{}\"", key, address, e.getMessage());
                 return null;
             }
         });
@@ -93,7 +103,8 @@ public final class DnsRelay implements AutoCloseable {
         List.copyOf(sockets.keySet()).forEach(this::close);
     }
 
-    private void serve(String sandbox, DatagramSocket socket) {
+    private void serve(String key, DatagramSocket socket,
+                       java.util.function.Function<InetAddress, java.util.Optional<String>> sandboxOf) {
         byte[] buf = new byte[1500];
         while (!socket.isClosed()) {
             DatagramPacket in = new DatagramPacket(buf, buf.length);
@@ -101,12 +112,17 @@ public final class DnsRelay implements AutoCloseable {
                 socket.receive(in);
             } catch (IOException e) {
                 if (!socket.isClosed()) {
-                    log.warn("event=dns_receive_failed sandbox={} error=\"{}\"", sandbox, e.getMessage());
+                    log.warn("event=dns_receive_failed relay={} error=\"{}\"", key, e.getMessage());
                 }
                 continue;
             }
             byte[] query = java.util.Arrays.copyOf(in.getData(), in.getLength());
             InetSocketAddress from = (InetSocketAddress) in.getSocketAddress();
+            java.util.Optional<String> of = sandboxOf.apply(from.getAddress());
+            if (of.isEmpty()) {
+                continue;
+            }
+            String sandbox = of.get();
             Thread.ofVirtual().name("dns-query-" + sandbox).start(() -> answer(sandbox, socket, query, from));
         }
     }
