@@ -92,21 +92,9 @@ final class CopyBench {
         }
         Thread.sleep(5_000);
         System.out.printf("host memory of 10 idle sandboxes (PSS of their QEMU processes): from the image snapshot "
-                + "%.0f MiB, booted %.0f MiB%n", pssKb(snap.vmmPids(clones)) / 1024.0, pssKb(boot.vmmPids(booted)) / 1024.0);
+                + "%.0f MiB, booted %.0f MiB%n", Measure.pssKb(snap.vmmPids(clones)) / 1024.0, Measure.pssKb(boot.vmmPids(booted)) / 1024.0);
         clones.forEach(snap::destroy);
         booted.forEach(boot::destroy);
-    }
-
-    private static long pssKb(List<Long> pids) throws IOException {
-        long total = 0;
-        for (long pid : pids) {
-            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/smaps_rollup"))) {
-                if (line.startsWith("Pss:")) {
-                    total += Long.parseLong(line.replaceAll("[^0-9]", ""));
-                }
-            }
-        }
-        return total;
     }
 
     private static long allocated(Path file) throws IOException {

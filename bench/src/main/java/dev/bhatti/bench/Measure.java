@@ -34,6 +34,19 @@ final class Measure {
         System.out.printf("%-44s %s%n", what, l.row());
     }
 
+    /** The summed PSS (KiB) of these processes. */
+    static long pssKb(java.util.List<Long> pids) throws IOException {
+        long total = 0;
+        for (long pid : pids) {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/smaps_rollup"))) {
+                if (line.startsWith("Pss:")) {
+                    total += Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        }
+        return total;
+    }
+
     static void deleteTree(Path root) throws IOException {
         try (var all = Files.walk(root)) {
             for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {

@@ -28,7 +28,9 @@ import java.util.concurrent.Future;
  * Single execs of {@code true} alternate between the modes so all see the same host conditions;
  * then rounds of 10 concurrent execs on one sandbox, alternating too, each beside the guest's own
  * floor for that work (one exec in which a shell spawns {@code true} 10 times: under TCG a spawn
- * costs the 1-vCPU guest ~25 ms, which bounds 10 concurrent execs from below). Creates namespaces, bridges
+ * costs the 1-vCPU guest ~25 ms, which bounds 10 concurrent execs from below). Then each mode's
+ * QEMU memory, its restore from a snapshot to a first exec, and what a namespace costs to set up.
+ * Creates namespaces, bridges
  * and nftables rules, so {@code scripts/bench network} runs it inside a network namespace of its own.
  */
 final class NetworkBench {
@@ -37,6 +39,7 @@ final class NetworkBench {
     private static final int WARMUP = 50;
     private static final int CONCURRENT = 10;
     private static final int ROUNDS = 20;
+    private static final int RESTORES = 5;
     /** What 10 execs of {@code true} cost the guest alone: 10 spawns by one shell, no host round trip. */
     private static final String TEN_SPAWNS = "for i in 1 2 3 4 5 6 7 8 9 10; do /bin/true; done";
 
@@ -50,9 +53,9 @@ final class NetworkBench {
 
     static void main(String[] args) throws Exception {
         Path dir = Files.createTempDirectory("bhatti-bench-net-");
+        SandboxNetworks namespaces = new SandboxNetworks(HostCommands.local(), "10.213", dir.resolve("netns"));
         try (QemuEngine user = new QemuEngine(dir.resolve("user"), GuestImages.fromCache(), NetworkMode.user());
-             QemuEngine netns = new QemuEngine(dir.resolve("netns"), GuestImages.fromCache(),
-                     NetworkMode.netns(new SandboxNetworks(HostCommands.local(), "10.213", dir.resolve("netns"))));
+             QemuEngine netns = new QemuEngine(dir.resolve("netns"), GuestImages.fromCache(), NetworkMode.netns(namespaces));
              QemuEngine bridge = new QemuEngine(dir.resolve("bridge"), GuestImages.fromCache(),
                      NetworkMode.bridge(new BridgeNetwork(HostCommands.local(), "10.200")))) {
             user.create(CreateSpec.basic("bench-user"));
@@ -101,6 +104,28 @@ final class NetworkBench {
             } finally {
                 pool.shutdownNow();
             }
+            for (Mode m : modes) {
+                System.out.printf("host memory (PSS of QEMU), %s: %.0f MiB%n", m.name(),
+                        Measure.pssKb(m.engine().vmmPids(List.of(m.id()))) / 1024.0);
+            }
+            for (Mode m : modes) {
+                long[] restores = new long[RESTORES];
+                for (int i = 0; i < RESTORES; i++) {
+                    m.engine().stop(m.id());
+                    restores[i] = time(() -> {
+                        m.engine().start(m.id(), false);
+                        m.agent().exec(ExecRequest.of("true"));
+                    });
+                }
+                print("restore + first exec, " + m.name(), new Latencies(restores));
+            }
+            long[] setups = new long[RESTORES * 4];
+            for (int i = 0; i < setups.length; i++) {
+                String id = "bench-ns-" + i;
+                setups[i] = time(() -> namespaces.create(id));
+                namespaces.delete(id, namespaces.netnsFor(id));
+            }
+            print("namespace + veth + TAP + table, per sandbox", new Latencies(setups));
             user.destroy("bench-user");
             netns.destroy("bench-netns");
             bridge.destroy("bench-bridge");
