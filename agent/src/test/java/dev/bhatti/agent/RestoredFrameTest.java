@@ -2,6 +2,7 @@ package dev.bhatti.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bhatti.agent.files.Poll;
 import dev.bhatti.proto.ExecRequest;
 import dev.bhatti.proto.FrameType;
 import dev.bhatti.proto.Payloads;
@@ -53,11 +54,8 @@ class RestoredFrameTest {
                 s.sendJson(FrameType.EXEC_REQ, ExecRequest.of("sleep", marker));
                 cut.add(s);
             }
-            long deadline = System.nanoTime() + AgentSocket.WAIT.toNanos();
-            while (sleepersWith(marker) < SLOTS - 1 && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-            assertThat(sleepersWith(marker)).as("execs running before RESTORED").isEqualTo(SLOTS - 1);
+            assertThat(Poll.until(AgentSocket.WAIT, () -> sleepersWith(marker) == SLOTS - 1))
+                    .as("execs running before RESTORED").isTrue();
 
             try (AgentSocket restored = authed()) {
                 restored.send(FrameType.RESTORED, Payloads.clock(0));

@@ -4,17 +4,17 @@ import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 
 /** Polling with a deadline instead of sleeping for a guessed time; checks every few milliseconds. */
-final class Poll {
+public final class Poll {
     private static final Duration PAUSE = Duration.ofMillis(5);
 
-    interface Condition {
+    public interface Condition {
         boolean holds() throws Exception;
     }
 
     private Poll() {}
 
     /** True as soon as the condition holds; false if it still does not at the deadline. */
-    static boolean until(Duration timeout, Condition condition) throws Exception {
+    public static boolean until(Duration timeout, Condition condition) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             if (condition.holds()) {
