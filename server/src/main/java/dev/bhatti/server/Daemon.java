@@ -90,7 +90,7 @@ public final class Daemon implements AutoCloseable {
         try {
             Daemon d = new Daemon(config, engine, Math.ceilDiv(Files.size(images.rootfs()), 1L << 20));
             // Policies first: a namespace rebuilt while recovering a sandbox gets its policy at once.
-            new dev.bhatti.server.egress.EgressPolicies(d.store, engine).restore(d.store.allSandboxes());
+            d.sandboxes.egress().restore(d.store.allSandboxes());
             d.recovery = Startup.recover(d.store, engine, config.dataDir());
             d.api.start();
             d.thermal.start();

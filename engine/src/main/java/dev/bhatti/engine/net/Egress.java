@@ -73,8 +73,7 @@ public final class Egress implements DnsRelay.Hook {
 
     /** Sandbox {@code id}'s table is {@code target}, and is applied now. */
     public void attachAndApply(String id, Target target) {
-        targets.put(id, target);
-        audit.track(target.auditKey(), id);
+        attach(id, target);
         apply(id, target);
     }
 

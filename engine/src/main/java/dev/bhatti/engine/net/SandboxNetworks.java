@@ -66,7 +66,7 @@ public final class SandboxNetworks implements AutoCloseable {
         this.egress = new Egress(audit);
         dns.hook(egress);
         audit.domains(egress::domainOf);
-        this.tag = hash(dataDir.toAbsolutePath().normalize().toString()).substring(0, 8);
+        this.tag = tagOf(dataDir);
         host.run("enable IPv4 forwarding", List.of("sysctl", "-qw", "net.ipv4.ip_forward=1"));
         host.feed("apply nftables table inet " + HOST_TABLE, hostRules(range), List.of("nft", "-f", "-"));
         // The namespaces' egress decisions are kernel log lines (the audit log): allow logging there.
@@ -87,21 +87,14 @@ public final class SandboxNetworks implements AutoCloseable {
     public Lease create(String id) {
         String netns = netnsFor(id);
         String veth = vethFor(netns);
-        synchronized (JVM_LOCK) {
-            try {
-                Files.createDirectories(LOCK.getParent());
-                try (FileChannel ch = FileChannel.open(LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                     FileLock ignored = ch.lock()) {
-                    int slot = freeSlot();
-                    Lease lease = new Lease(netns, veth, address(slot, 1), address(slot, 2));
-                    build(id, lease);
-                    dns.open(id, lease.hostAddress());
-                    return lease;
-                }
-            } catch (IOException e) {
-                throw new EngineException.VmmFailed("network namespace of " + id + ": " + e.getMessage(), e);
-            }
-        }
+        Lease lease = underHostLock("network namespace of " + id, () -> {
+            int slot = freeSlot();
+            Lease l = new Lease(netns, veth, address(slot, 1), address(slot, 2));
+            build(id, l);
+            return l;
+        });
+        dns.open(id, lease.hostAddress());
+        return lease;
     }
 
     /**
@@ -109,23 +102,35 @@ public final class SandboxNetworks implements AutoCloseable {
      * by hand) and serves its DNS; false when the namespace was there.
      */
     public boolean ensure(String id, Lease lease) {
-        boolean built = false;
-        if (!Files.exists(NETNS_DIR.resolve(lease.netns()))) {
-            synchronized (JVM_LOCK) {
-                try (FileChannel ch = FileChannel.open(LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                     FileLock ignored = ch.lock()) {
-                    build(id, lease);
-                    built = true;
-                } catch (IOException e) {
-                    throw new EngineException.VmmFailed("network namespace " + lease.netns() + ": " + e.getMessage(), e);
-                }
-            }
-        }
-        if (!built) {
+        boolean built = !Files.exists(NETNS_DIR.resolve(lease.netns()));
+        if (built) {
+            underHostLock("network namespace " + lease.netns(), () -> {
+                build(id, lease);
+                return lease;
+            });
+        } else {
             egress.attach(id, target(lease));
         }
         dns.open(id, lease.hostAddress());
         return built;
+    }
+
+    /**
+     * Runs {@code work} holding the host-wide lock (this JVM's and {@link #LOCK}'s, created after a
+     * reboot emptied /run), so two engines never pick the same /30.
+     */
+    private static <T> T underHostLock(String what, java.util.function.Supplier<T> work) {
+        synchronized (JVM_LOCK) {
+            try {
+                Files.createDirectories(LOCK.getParent());
+                try (FileChannel ch = FileChannel.open(LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                     FileLock ignored = ch.lock()) {
+                    return work.get();
+                }
+            } catch (IOException e) {
+                throw new EngineException.VmmFailed(what + ": " + e.getMessage(), e);
+            }
+        }
     }
 
     /** A recovered sandbox: its DNS is served again when its namespace is still there (its VM may run on). */
@@ -187,27 +192,30 @@ public final class SandboxNetworks implements AutoCloseable {
      * with its VMs); applies nothing else to the host.
      */
     public static void removeAllOf(Path dataDir) {
-        String prefix = NETNS_PREFIX + hash(dataDir.toAbsolutePath().normalize().toString()).substring(0, 8) + "-";
-        try (Stream<Path> all = Files.exists(NETNS_DIR) ? Files.list(NETNS_DIR) : Stream.empty()) {
-            for (String n : all.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(prefix)).toList()) {
-                HostCommands.local().attempt("delete network namespace " + n, "", List.of("ip", "netns", "delete", n));
-            }
-        } catch (IOException e) {
-            throw new EngineException.VmmFailed("list network namespaces: " + e.getMessage(), e);
+        for (String n : namespacesOf(tagOf(dataDir))) {
+            HostCommands.local().attempt("delete network namespace " + n, "", List.of("ip", "netns", "delete", n));
         }
     }
 
     /** Removes this engine's namespaces whose names are not in {@code keep}; returns their names. */
     public List<String> removeOrphans(Set<String> keep) {
-        List<String> orphans;
+        List<String> orphans = namespacesOf(tag).stream().filter(n -> !keep.contains(n)).toList();
+        orphans.forEach(this::delete);
+        return orphans;
+    }
+
+    /** The namespaces of the engine whose data dir has {@code tag}, sorted. */
+    private static List<String> namespacesOf(String tag) {
         try (Stream<Path> all = Files.exists(NETNS_DIR) ? Files.list(NETNS_DIR) : Stream.empty()) {
-            orphans = all.map(p -> p.getFileName().toString())
-                    .filter(n -> n.startsWith(NETNS_PREFIX + tag + "-") && !keep.contains(n)).sorted().toList();
+            return all.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(NETNS_PREFIX + tag + "-")).sorted()
+                    .toList();
         } catch (IOException e) {
             throw new EngineException.VmmFailed("list network namespaces: " + e.getMessage(), e);
         }
-        orphans.forEach(this::delete);
-        return orphans;
+    }
+
+    private static String tagOf(Path dataDir) {
+        return hash(dataDir.toAbsolutePath().normalize().toString()).substring(0, 8);
     }
 
     /** The command prefix that runs a program (QEMU) inside {@code netns}. */

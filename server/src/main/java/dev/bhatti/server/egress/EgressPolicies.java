@@ -27,6 +27,8 @@ public final class EgressPolicies {
 
     private final Store store;
     private final Engine engine;
+    /** The stored policies read so far (every sandbox view shows one): the daemon is the store's only writer. */
+    private final java.util.Map<String, NetworkPolicy> known = new java.util.concurrent.ConcurrentHashMap<>();
 
     public EgressPolicies(Store store, Engine engine) {
         this.store = store;
@@ -44,7 +46,8 @@ public final class EgressPolicies {
 
     /** The policy stored for a sandbox, template or checkpoint id: the open one when none is. */
     public NetworkPolicy of(String ownerId) {
-        return store.egressPolicy(ownerId).map(EgressPolicies::decode).orElse(NetworkPolicy.open());
+        return known.computeIfAbsent(ownerId, id -> store.egressPolicy(id).map(EgressPolicies::decode)
+                .orElse(NetworkPolicy.open()));
     }
 
     /** Normalizes {@code body} (entries as the engine writes them back), or null for null. */
@@ -75,11 +78,13 @@ public final class EgressPolicies {
     public void store(String ownerId, NetworkPolicy body) {
         boolean open = body == null || body.equals(NetworkPolicy.open());
         store.setEgressPolicy(ownerId, open ? null : encode(body));
+        known.put(ownerId, open ? NetworkPolicy.open() : body);
     }
 
     /** Forgets an owner's policy (destroy, delete). */
     public void forget(String ownerId) {
         store.setEgressPolicy(ownerId, null);
+        known.remove(ownerId);
     }
 
     /** Start-up, before recovery: the engine gets every live sandbox's stored policy back. */
