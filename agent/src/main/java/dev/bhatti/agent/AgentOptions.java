@@ -2,12 +2,12 @@ package dev.bhatti.agent;
 
 import java.net.SocketAddress;
 import java.nio.file.Path;
+import dev.bhatti.agent.files.Owner;
+import dev.bhatti.agent.posix.ThreadCredentials;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import dev.bhatti.agent.files.Owner;
 
 /**
  * Everything the agent needs to run, parsed once.
@@ -18,7 +18,7 @@ import dev.bhatti.agent.files.Owner;
  * @param workspace        default working directory and base of relative file paths
  * @param env              config environment (incl. secrets), between the defaults and the request env
  * @param init             command of the {@code init} session, started at boot
- * @param runAs            command prefix that switches to the lohar user (empty = run as the agent's user)
+ * @param runAs            user and group commands run as unless a request asks for root (empty = the agent's own)
  * @param owner            uid:gid that written files are chowned to (empty = leave as the agent's user)
  * @param authTimeout      deadline for the request frame after AUTH (5 s)
  * @param maxConnections   concurrent authenticated control connections (50)
@@ -26,7 +26,6 @@ import dev.bhatti.agent.files.Owner;
  * @param maxPending       concurrent connections per listener that have not authenticated yet (64)
  * @param maxSessions      sessions, running or retained (20)
  * @param exitedRetention  how long an exited, detached session stays attachable (30 s)
- * @param syncBeforeExit   call sync(2) before EXIT so a snapshot right after sees the files
  * @param ownsClock        CLOCK_SET may set the machine's wall clock, and IDENTITY its hostname and entropy (guest
  *                         mode only: never the test host's)
  * @param identityRoot     directory IDENTITY writes hostname, machine-id and files under ({@code /} in the guest);
@@ -39,7 +38,7 @@ public record AgentOptions(
         Path workspace,
         Map<String, String> env,
         Optional<String> init,
-        List<String> runAs,
+        Optional<ThreadCredentials.Ids> runAs,
         Optional<Owner> owner,
         Duration authTimeout,
         int maxConnections,
@@ -47,7 +46,6 @@ public record AgentOptions(
         int maxPending,
         int maxSessions,
         Duration exitedRetention,
-        boolean syncBeforeExit,
         boolean ownsClock,
         Optional<Path> identityRoot) {
 
@@ -56,7 +54,7 @@ public record AgentOptions(
         Objects.requireNonNull(forward, "forward");
         Objects.requireNonNull(workspace, "workspace");
         env = Map.copyOf(env);
-        runAs = List.copyOf(runAs);
+        Objects.requireNonNull(runAs, "runAs");
         if (maxConnections < 1 || maxSessions < 1 || maxPending < 1) {
             throw new IllegalArgumentException("connection and session limits must be positive");
         }
@@ -68,56 +66,51 @@ public record AgentOptions(
 
     /** Spec defaults (SPEC §1.4, §2.4, §9; the admission limits of decision 0012) for the given listeners and workspace. */
     public static AgentOptions defaults(SocketAddress control, SocketAddress forward, Path workspace) {
-        return new AgentOptions(control, forward, Optional.empty(), workspace, Map.of(), Optional.empty(), List.of(),
-                Optional.empty(), Duration.ofSeconds(5), 50, Duration.ofSeconds(2), 64, 20, Duration.ofSeconds(30), true, false, Optional.empty());
+        return new AgentOptions(control, forward, Optional.empty(), workspace, Map.of(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Duration.ofSeconds(5), 50, Duration.ofSeconds(2), 64, 20, Duration.ofSeconds(30), false, Optional.empty());
     }
 
     public AgentOptions withToken(String value) {
         return new AgentOptions(control, forward, Optional.of(value), workspace, env, init, runAs, owner,
-                authTimeout, maxConnections, pendingTimeout, maxPending, maxSessions, exitedRetention, syncBeforeExit, ownsClock, identityRoot);
+                authTimeout, maxConnections, pendingTimeout, maxPending, maxSessions, exitedRetention, ownsClock, identityRoot);
     }
 
     public AgentOptions withEnv(Map<String, String> value) {
         return new AgentOptions(control, forward, token, workspace, value, init, runAs, owner,
-                authTimeout, maxConnections, pendingTimeout, maxPending, maxSessions, exitedRetention, syncBeforeExit, ownsClock, identityRoot);
+                authTimeout, maxConnections, pendingTimeout, maxPending, maxSessions, exitedRetention, ownsClock, identityRoot);
     }
 
     public AgentOptions withInit(String value) {
         return new AgentOptions(control, forward, token, workspace, env, Optional.ofNullable(value), runAs, owner,
-                authTimeout, maxConnections, pendingTimeout, maxPending, maxSessions, exitedRetention, syncBeforeExit, ownsClock, identityRoot);
+                authTimeout, maxConnections, pendingTimeout, maxPending, maxSessions, exitedRetention, ownsClock, identityRoot);
     }
 
-    public AgentOptions withIdentity(List<String> prefix, Owner fileOwner) {
+    public AgentOptions withIdentity(Optional<ThreadCredentials.Ids> prefix, Owner fileOwner) {
         return new AgentOptions(control, forward, token, workspace, env, init, prefix, Optional.of(fileOwner),
-                authTimeout, maxConnections, pendingTimeout, maxPending, maxSessions, exitedRetention, syncBeforeExit, ownsClock, identityRoot);
+                authTimeout, maxConnections, pendingTimeout, maxPending, maxSessions, exitedRetention, ownsClock, identityRoot);
     }
 
     public AgentOptions withLimits(Duration auth, int connections, int sessions, Duration retention) {
         return new AgentOptions(control, forward, token, workspace, env, init, runAs, owner,
-                auth, connections, pendingTimeout, maxPending, sessions, retention, syncBeforeExit, ownsClock, identityRoot);
+                auth, connections, pendingTimeout, maxPending, sessions, retention, ownsClock, identityRoot);
     }
 
     /** The first-frame deadline and the cap on connections that have not authenticated (decision 0012). */
     public AgentOptions withAdmission(Duration firstFrame, int pending) {
         return new AgentOptions(control, forward, token, workspace, env, init, runAs, owner,
-                authTimeout, maxConnections, firstFrame, pending, maxSessions, exitedRetention, syncBeforeExit, ownsClock, identityRoot);
-    }
-
-    public AgentOptions withSync(boolean value) {
-        return new AgentOptions(control, forward, token, workspace, env, init, runAs, owner,
-                authTimeout, maxConnections, pendingTimeout, maxPending, maxSessions, exitedRetention, value, ownsClock, identityRoot);
+                authTimeout, maxConnections, firstFrame, pending, maxSessions, exitedRetention, ownsClock, identityRoot);
     }
 
     /** Lets IDENTITY write under {@code root} ({@code /} in the guest, a temporary directory in tests). */
     public AgentOptions withIdentityRoot(Path root) {
         return new AgentOptions(control, forward, token, workspace, env, init, runAs, owner,
-                authTimeout, maxConnections, pendingTimeout, maxPending, maxSessions, exitedRetention, syncBeforeExit, ownsClock,
+                authTimeout, maxConnections, pendingTimeout, maxPending, maxSessions, exitedRetention, ownsClock,
                 Optional.of(root));
     }
 
     /** Lets CLOCK_SET set the wall clock: only for the guest, where lohar runs as root in its own VM. */
     public AgentOptions withClockOwnership() {
         return new AgentOptions(control, forward, token, workspace, env, init, runAs, owner,
-                authTimeout, maxConnections, pendingTimeout, maxPending, maxSessions, exitedRetention, syncBeforeExit, true, identityRoot);
+                authTimeout, maxConnections, pendingTimeout, maxPending, maxSessions, exitedRetention, true, identityRoot);
     }
 }

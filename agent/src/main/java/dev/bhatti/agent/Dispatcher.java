@@ -63,7 +63,7 @@ final class Dispatcher implements AutoCloseable {
         this.deadline = new FirstFrameDeadline(options.authTimeout(), timers, this::expired);
         this.launcher = new Launcher(options.workspace(), options.env(), options.runAs());
         this.sessions = new Sessions(launcher, activity, timers, options.maxSessions(), options.exitedRetention());
-        this.exec = new Exec(launcher, activity, timers, options.syncBeforeExit());
+        this.exec = new Exec(launcher, activity, timers);
         this.files = new FileService(options.workspace(), options.owner(), activity);
         this.identity = options.identityRoot().map(root -> new dev.bhatti.agent.identity.NewIdentity(root,
                 options.owner(), options.ownsClock()));

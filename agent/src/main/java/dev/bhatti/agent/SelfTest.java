@@ -43,7 +43,7 @@ final class SelfTest {
     static int run() throws IOException {
         Path dir = Files.createTempDirectory("lohar-self-test-");
         AgentOptions options = AgentOptions.defaults(UnixDomainSocketAddress.of(dir.resolve("control.sock")),
-                UnixDomainSocketAddress.of(dir.resolve("forward.sock")), dir).withSync(false);
+                UnixDomainSocketAddress.of(dir.resolve("forward.sock")), dir);
         try (AgentServer server = AgentServer.start(options)) {
             new SelfTest(dir).exercise();
             System.out.println("lohar self-test: ok");

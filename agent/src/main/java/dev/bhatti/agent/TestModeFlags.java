@@ -1,17 +1,19 @@
 package dev.bhatti.agent;
 
 import dev.bhatti.agent.files.Owner;
+import dev.bhatti.agent.posix.ThreadCredentials;
 import java.net.UnixDomainSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Test-mode flags: {@code --control-socket P --forward-socket P [--token T] [--workspace D]
  * [--init CMD] [--env K=V]... [--auth-timeout-ms N] [--exited-retention-ms N] [--max-connections N]
- * [--pending-timeout-ms N] [--max-pending N] [--max-sessions N] [--owner UID:GID] [--identity-root DIR] [--no-sync]}; socket paths and token may also come from
+ * [--pending-timeout-ms N] [--max-pending N] [--max-sessions N] [--owner UID:GID] [--run-as UID:GID] [--identity-root DIR]}; socket paths and token may also come from
  * {@code LOHAR_CONTROL_SOCKET}, {@code LOHAR_FORWARD_SOCKET}, {@code LOHAR_TOKEN}.
  */
 final class TestModeFlags {
@@ -34,18 +36,24 @@ final class TestModeFlags {
                         millis(flags, "exited-retention-ms", options.exitedRetention()));
         options = options.withAdmission(millis(flags, "pending-timeout-ms", options.pendingTimeout()),
                 integer(flags, "max-pending", options.maxPending()));
+        Optional<ThreadCredentials.Ids> runAs = Optional.ofNullable(flags.get("run-as")).map(v -> ids("run-as", v));
         String owner = flags.get("owner");
-        if (owner != null) {
-            String[] ids = owner.split(":");
-            if (ids.length != 2) {
-                usage("--owner needs uid:gid, got " + owner);
-            }
-            options = options.withIdentity(List.of(), new Owner(Integer.parseInt(ids[0]), Integer.parseInt(ids[1])));
+        if (owner != null || runAs.isPresent()) {
+            ThreadCredentials.Ids files = owner == null ? runAs.get() : ids("owner", owner);
+            options = options.withIdentity(runAs, new Owner(files.uid(), files.gid()));
         }
         if (flags.containsKey("identity-root")) {
             options = options.withIdentityRoot(Path.of(flags.get("identity-root")));
         }
-        return options.withSync(!flags.containsKey("no-sync"));
+        return options;
+    }
+
+    private static ThreadCredentials.Ids ids(String flag, String value) {
+        String[] ids = value.split(":");
+        if (ids.length != 2) {
+            usage("--" + flag + " needs uid:gid, got " + value);
+        }
+        return new ThreadCredentials.Ids(Integer.parseInt(ids[0]), Integer.parseInt(ids[1]));
     }
 
     private static Map<String, String> env(Map<String, String> flags) {
@@ -100,7 +108,7 @@ final class TestModeFlags {
         System.err.println("lohar: " + problem);
         System.err.println("usage: lohar guest [--config-device DEV]");
         System.err.println("       lohar test-mode --control-socket PATH --forward-socket PATH [--token T] "
-                + "[--workspace DIR] [--init CMD] [--env K=V]... [--owner UID:GID] [--identity-root DIR] [--no-sync]");
+                + "[--workspace DIR] [--init CMD] [--env K=V]... [--owner UID:GID] [--run-as UID:GID] [--identity-root DIR]");
         System.err.println("       lohar self-test");
         System.exit(2);
     }

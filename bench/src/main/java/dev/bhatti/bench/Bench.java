@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * Entry point of {@code bhatti-bench.jar}: {@code jmh [JMH args]} runs the micro-benchmarks,
- * {@code exec-latency [--count N] [--runs R] [--no-sync]} measures end-to-end exec latency
+ * {@code exec-latency [--count N] [--runs R]} measures end-to-end exec latency
  * against a real lohar in test mode, {@code engine} measures sandboxes on real QEMU VMs.
  */
 public final class Bench {
@@ -21,6 +21,7 @@ public final class Bench {
             case "exec-latency" -> ExecLatency.main(rest);
             case "engine" -> EngineBench.main(rest);
             case "server" -> ServerBench.main(rest);
+            case "exec-peer" -> ExecPeerBench.main(rest);
             case "network" -> NetworkBench.main(rest);
             case "snapshots" -> SnapshotBench.main(rest);
             default -> {
@@ -33,9 +34,10 @@ public final class Bench {
 
     private static void usage() {
         System.err.println("usage: java -jar bhatti-bench.jar jmh [JMH options]");
-        System.err.println("       java -jar bhatti-bench.jar exec-latency [--count N] [--runs R] [--no-sync]");
+        System.err.println("       java -jar bhatti-bench.jar exec-latency [--count N] [--runs R]");
         System.err.println("       java -jar bhatti-bench.jar engine    (real QEMU VMs; needs scripts/image)");
         System.err.println("       java -jar bhatti-bench.jar server    (the daemon's HTTP API on real VMs)");
+        System.err.println("       java -jar bhatti-bench.jar exec-peer PEER_ROOTFS [RUNS] [SAMPLES]  (see scripts/bench exec-peer)");
         System.err.println("       java -jar bhatti-bench.jar network   (user vs bridge exec latency; run it in a network"
                 + " namespace: scripts/bench network)");
     }

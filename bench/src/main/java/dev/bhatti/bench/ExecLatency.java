@@ -18,30 +18,28 @@ import java.util.Optional;
  * End-to-end latency of {@code exec true}: a real test-mode lohar, N sequential buffered execs
  * through {@link AgentClient}, against the floor of spawning and reaping {@code /bin/true} with
  * the agent's own posix layer in this process. Prints p50/p95/p99/max per run and the p50
- * overhead of the whole path (connect, frames, agent, pipes, sync) over the bare spawn.
+ * overhead of the whole path (connect, frames, agent, pipes) over the bare spawn.
  */
 final class ExecLatency {
     private static final int WARMUP = 200;
 
     /** Parsed command line. */
-    record Options(int count, int runs, boolean noSync) {
+    record Options(int count, int runs) {
         static Options parse(String[] args) {
             int count = 1000;
             int runs = 3;
-            boolean noSync = false;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--count" -> count = Integer.parseInt(value(args, ++i, "--count"));
                     case "--runs" -> runs = Integer.parseInt(value(args, ++i, "--runs"));
-                    case "--no-sync" -> noSync = true;
                     default -> throw new IllegalArgumentException("unknown option " + args[i]
-                            + " (expected --count N, --runs R, --no-sync)");
+                            + " (expected --count N, --runs R)");
                 }
             }
             if (count < 1 || runs < 1) {
                 throw new IllegalArgumentException("--count and --runs must be positive");
             }
-            return new Options(count, runs, noSync);
+            return new Options(count, runs);
         }
 
         private static String value(String[] args, int i, String flag) {
@@ -56,11 +54,9 @@ final class ExecLatency {
 
     static void main(String[] args) throws Exception {
         Options options = Options.parse(args);
-        System.out.printf("exec-latency: %d sequential `exec true` per run, %d runs, %d warm-up; lohar sync before EXIT: %s%n",
-                options.count(), options.runs(), WARMUP,
-                options.noSync() ? "OFF (--no-sync)" : "ON (production default)");
-        String[] flags = options.noSync() ? new String[] {"--no-sync"} : new String[0];
-        try (LoharProcess lohar = LoharProcess.start(flags);
+        System.out.printf("exec-latency: %d sequential `exec true` per run, %d runs, %d warm-up%n",
+                options.count(), options.runs(), WARMUP);
+        try (LoharProcess lohar = LoharProcess.start();
              AgentClient client = new AgentClient(Transport.unix(lohar.controlSocket(), lohar.forwardSocket()),
                      Optional.empty())) {
             client.waitReady(Duration.ofSeconds(30));

@@ -186,7 +186,7 @@ final class ServerBench {
     }
 
     /** The API over the SDK's plain HTTP (one connection per call, as the CLI makes them). */
-    private record Api(Raw raw) {
+    record Api(Raw raw) {
         Api(int port, String key) {
             this(Bhatti.connect("http://127.0.0.1:" + port, key).raw());
         }
@@ -204,12 +204,12 @@ final class ServerBench {
         }
     }
 
-    private static String adminKey(ServerConfig config) throws Exception {
+    static String adminKey(ServerConfig config) throws Exception {
         return Files.readAllLines(config.clientConfig()).stream().filter(l -> l.startsWith("auth_token: "))
                 .map(l -> l.substring(12)).findFirst().orElseThrow();
     }
 
-    private static Raw.Response check(Raw.Response r, int status) {
+    static Raw.Response check(Raw.Response r, int status) {
         if (r.status() != status) {
             throw new IllegalStateException("expected " + status + ", got " + r.status() + ": " + r.text());
         }

@@ -19,7 +19,7 @@ class ClientAuthTest {
 
     @BeforeAll
     static void start() throws Exception {
-        lohar = LoharProcess.start("--token", TOKEN, "--no-sync");
+        lohar = LoharProcess.start("--token", TOKEN);
     }
 
     @AfterAll

@@ -31,7 +31,7 @@ class ClientExecTest {
 
     @BeforeAll
     static void start() throws Exception {
-        lohar = LoharProcess.start("--no-sync");
+        lohar = LoharProcess.start();
         client = Agents.client(lohar);
         client.waitReady(Agents.WAIT);
     }

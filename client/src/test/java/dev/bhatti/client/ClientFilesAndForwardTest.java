@@ -41,7 +41,7 @@ class ClientFilesAndForwardTest {
 
     @BeforeAll
     static void start() throws Exception {
-        lohar = LoharProcess.start("--no-sync");
+        lohar = LoharProcess.start();
         client = Agents.client(lohar);
         client.waitReady(Agents.WAIT);
         ws = lohar.workspace().toString();

@@ -22,7 +22,7 @@ class ClientIdentityTest {
     @Test
     void aClientWithTheNewTokenIsServedAndTheOldOneIsRefused() throws Exception {
         Path root = Files.createTempDirectory("client-identity-");
-        try (LoharProcess lohar = LoharProcess.start("--token", SNAPSHOT_TOKEN, "--no-sync", "--identity-root",
+        try (LoharProcess lohar = LoharProcess.start("--token", SNAPSHOT_TOKEN, "--identity-root",
                 root.toString());
              AgentClient snapshot = Agents.client(lohar, Optional.of(SNAPSHOT_TOKEN));
              AgentClient own = Agents.client(lohar, Optional.of(OWN_TOKEN))) {

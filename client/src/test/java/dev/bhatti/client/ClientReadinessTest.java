@@ -17,7 +17,7 @@ class ClientReadinessTest {
 
     @Test
     void waitReadySucceedsAgainstARunningLohar() throws Exception {
-        try (LoharProcess lohar = LoharProcess.start("--no-sync"); AgentClient client = Agents.client(lohar)) {
+        try (LoharProcess lohar = LoharProcess.start(); AgentClient client = Agents.client(lohar)) {
             long started = System.nanoTime();
             client.waitReady(Agents.WAIT);
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
@@ -27,7 +27,7 @@ class ClientReadinessTest {
 
     @Test
     void readinessAfterARestoreEndsTheExecsOfEarlierConnections() throws Exception {
-        try (LoharProcess lohar = LoharProcess.start("--no-sync"); AgentClient client = Agents.client(lohar)) {
+        try (LoharProcess lohar = LoharProcess.start(); AgentClient client = Agents.client(lohar)) {
             ExecStream cut = client.startExec(dev.bhatti.proto.ExecRequest.of("sleep", "600"), ExecListener.discarding());
             client.waitReadyAfterRestore(Agents.WAIT);
             assertThatThrownBy(() -> cut.await(Agents.WAIT)).as("the earlier exec's connection is closed by the agent")

@@ -22,7 +22,7 @@ class ClientTerminalTest {
 
     @BeforeAll
     static void start() throws Exception {
-        lohar = LoharProcess.start("--no-sync");
+        lohar = LoharProcess.start();
         client = Agents.client(lohar);
         client.waitReady(Agents.WAIT);
     }

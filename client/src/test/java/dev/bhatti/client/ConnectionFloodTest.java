@@ -39,7 +39,7 @@ class ConnectionFloodTest {
 
     @BeforeEach
     void start() throws Exception {
-        lohar = LoharProcess.start("--token", TOKEN, "--no-sync");
+        lohar = LoharProcess.start("--token", TOKEN);
     }
 
     @AfterEach

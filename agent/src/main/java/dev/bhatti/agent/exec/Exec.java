@@ -25,14 +25,12 @@ public final class Exec {
     private final Launcher launcher;
     private final Activity activity;
     private final ScheduledExecutorService timers;
-    private final boolean syncBeforeExit;
     private final AtomicLong detached = new AtomicLong();
 
-    public Exec(Launcher launcher, Activity activity, ScheduledExecutorService timers, boolean syncBeforeExit) {
+    public Exec(Launcher launcher, Activity activity, ScheduledExecutorService timers) {
         this.launcher = launcher;
         this.activity = activity;
         this.timers = timers;
-        this.syncBeforeExit = syncBeforeExit;
     }
 
     /**
@@ -40,7 +38,7 @@ public final class Exec {
      * connection until EXIT; see {@link PipedRun} for the rules.
      */
     public void run(ExecRequest request, Connection conn) throws IOException {
-        new PipedRun(launcher, activity, timers, syncBeforeExit, request, conn).run();
+        new PipedRun(launcher, activity, timers, request, conn).run();
     }
 
     /**

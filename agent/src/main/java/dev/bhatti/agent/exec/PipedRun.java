@@ -6,7 +6,6 @@ import dev.bhatti.agent.posix.Child;
 import dev.bhatti.agent.posix.Fd;
 import dev.bhatti.agent.posix.FdAction;
 import dev.bhatti.agent.posix.Pipe;
-import dev.bhatti.agent.posix.Posix;
 import dev.bhatti.agent.posix.Signals;
 import dev.bhatti.agent.process.Launcher;
 import dev.bhatti.agent.process.OutputPump;
@@ -30,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * stdout and stderr stream as STDOUT/STDERR frames (≤ 32 KiB, order kept per
  * stream); STDIN frames feed stdin (empty = EOF); KILL or the connection
  * dropping SIGKILLs the group. After the child exits and its output is
- * drained the agent syncs and sends EXIT; a timeout kills the group and
- * answers {@code ERROR "timeout: ..."} instead.
+ * drained the agent flushes the writable volumes ({@link VolumeSync}) and
+ * sends EXIT; a timeout kills the group and answers
+ * {@code ERROR "timeout: ..."} instead.
  */
 final class PipedRun {
     private static final Logger log = LoggerFactory.getLogger(PipedRun.class);
@@ -39,18 +39,16 @@ final class PipedRun {
     private final Launcher launcher;
     private final Activity activity;
     private final ScheduledExecutorService timers;
-    private final boolean syncBeforeExit;
     private final ExecRequest request;
     private final Connection conn;
     private final AtomicBoolean exited = new AtomicBoolean();
     private final AtomicBoolean timedOut = new AtomicBoolean();
 
-    PipedRun(Launcher launcher, Activity activity, ScheduledExecutorService timers, boolean syncBeforeExit,
-             ExecRequest request, Connection conn) {
+    PipedRun(Launcher launcher, Activity activity, ScheduledExecutorService timers, ExecRequest request,
+             Connection conn) {
         this.launcher = launcher;
         this.activity = activity;
         this.timers = timers;
-        this.syncBeforeExit = syncBeforeExit;
         this.request = request;
         this.conn = conn;
     }
@@ -108,9 +106,7 @@ final class PipedRun {
                     String.join(" ", request.argv()) + " exceeded " + request.timeoutSec() + " s"));
             return;
         }
-        if (syncBeforeExit) {
-            Posix.sync();
-        }
+        VolumeSync.syncVolumes();
         conn.out().exit(code);
     }
 

@@ -6,6 +6,7 @@ import dev.bhatti.agent.config.ConfigDrive;
 import dev.bhatti.agent.config.GuestSetup;
 import dev.bhatti.agent.files.Owner;
 import dev.bhatti.agent.posix.GuestSystem;
+import dev.bhatti.agent.posix.ThreadCredentials;
 import dev.bhatti.proto.Wire;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -28,8 +29,8 @@ public final class GuestBoot {
     private static final Logger log = LoggerFactory.getLogger(GuestBoot.class);
     /** The guest user. */
     public static final Owner LOHAR = new Owner(1000, 1000);
-    /** The image's static {@code runas UID GID PATH ARGV0 ARGS...} helper (images/rootfs/runas.c). */
-    static final List<String> RUN_AS_LOHAR = List.of("/opt/lohar/runas", "1000", "1000");
+    /** Who commands run as unless a request asks for root. */
+    static final ThreadCredentials.Ids RUN_AS_LOHAR = new ThreadCredentials.Ids(LOHAR.uid(), LOHAR.gid());
 
     private record Mount(String source, String target, String type, String data) {}
 
@@ -63,7 +64,7 @@ public final class GuestBoot {
         Path workspace = Files.createDirectories(Path.of("/workspace"));
         AgentOptions options = AgentOptions.defaults(new InetSocketAddress(Wire.CONTROL_PORT),
                 new InetSocketAddress(Wire.FORWARD_PORT), workspace)
-                .withEnv(config.env()).withInit(config.init()).withIdentity(RUN_AS_LOHAR, LOHAR).withClockOwnership()
+                .withEnv(config.env()).withInit(config.init()).withIdentity(java.util.Optional.of(RUN_AS_LOHAR), LOHAR).withClockOwnership()
                 .withIdentityRoot(Path.of("/"));
         log.info("event=guest_configured sandbox={} files={} volumes={}", config.sandboxId(),
                 report.applied().size(), config.volumes().size());

@@ -1,6 +1,7 @@
 package dev.bhatti.agent.guest;
 
 import dev.bhatti.agent.config.AgentConfig;
+import dev.bhatti.agent.exec.VolumeSync;
 import dev.bhatti.agent.files.Owner;
 import dev.bhatti.agent.posix.GuestSystem;
 import java.io.IOException;
@@ -50,6 +51,7 @@ public final class GuestVolumes {
         if (!v.readOnly()) {
             Files.setAttribute(target, "unix:uid", owner.uid());
             Files.setAttribute(target, "unix:gid", owner.gid());
+            VolumeSync.mounted(v.mount());
         }
         log.info("event=volume_mounted device={} mount={} read_only={}", v.device(), v.mount(), v.readOnly());
     }

@@ -12,8 +12,8 @@ import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
 
 /**
- * System calls only the guest agent makes, as root inside the VM: mount, umount, sethostname,
- * clock, entropy, power off.
+ * System calls only the guest agent makes, as root inside the VM: mount, umount, syncfs,
+ * sethostname, clock, entropy, power off.
  */
 public final class GuestSystem {
     /** {@code MS_RDONLY}. */
@@ -25,6 +25,9 @@ public final class GuestSystem {
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
     private static final MethodHandle UMOUNT2 = Libc.withErrno("umount2",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle SYNCFS = Libc.withErrno("syncfs", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    /** {@code O_RDONLY | O_DIRECTORY | O_CLOEXEC}. */
+    private static final int OPEN_DIRECTORY = 0x10000 | 0x80000;
     private static final MethodHandle SETHOSTNAME = Libc.withErrno("sethostname",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle CLOCK_SETTIME = Libc.withErrno("clock_settime",
@@ -65,6 +68,26 @@ public final class GuestSystem {
             int rc = (int) UMOUNT2.invokeExact(slot, arena.allocateFrom(target), MNT_DETACH);
             if (rc != 0) {
                 throw new PosixException("umount " + target, Libc.errno(slot));
+            }
+        } catch (Throwable t) {
+            throw Libc.rethrowIo(t);
+        }
+    }
+
+    /** {@code syncfs(2)} of the filesystem mounted at {@code mountPoint}: writes it out and flushes its disk. */
+    public static void syncFilesystem(String mountPoint) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment slot = Libc.errnoSlot(arena);
+            int fd = (int) OPEN.invokeExact(slot, arena.allocateFrom(mountPoint), OPEN_DIRECTORY, 0);
+            if (fd < 0) {
+                throw new PosixException("open " + mountPoint, Libc.errno(slot));
+            }
+            try {
+                if ((int) SYNCFS.invokeExact(slot, fd) != 0) {
+                    throw new PosixException("syncfs " + mountPoint, Libc.errno(slot));
+                }
+            } finally {
+                int ignored = (int) CLOSE.invokeExact(slot, fd);
             }
         } catch (Throwable t) {
             throw Libc.rethrowIo(t);

@@ -15,9 +15,18 @@ import java.util.Objects;
  *     (beyond the highest target) are closed in the child
  * @param newSession true to start a new session ({@code setsid}), e.g. for a terminal; false to
  *     lead a new process group in the agent's session
+ * @param user the user and group the child starts as ({@link ThreadCredentials}); null: the agent's own.
+ *     The working directory and {@link FdAction.Open} files are then opened as that user too
  */
 public record SpawnRequest(Path executable, List<String> argv, List<String> env, Path cwd,
-                           List<FdAction> fdActions, boolean newSession) {
+                           List<FdAction> fdActions, boolean newSession, ThreadCredentials.Ids user) {
+
+    /** A child that starts as the agent's own user. */
+    public SpawnRequest(Path executable, List<String> argv, List<String> env, Path cwd, List<FdAction> fdActions,
+                        boolean newSession) {
+        this(executable, argv, env, cwd, fdActions, newSession, null);
+    }
+
     public SpawnRequest {
         Objects.requireNonNull(executable, "executable");
         if (!executable.isAbsolute()) {

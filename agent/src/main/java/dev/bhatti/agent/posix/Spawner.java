@@ -22,7 +22,8 @@ import java.util.List;
  * new session when {@link SpawnRequest#newSession()} is set. Its descriptors are exactly those its
  * {@link SpawnRequest#fdActions()} set up: every descriptor above the highest target is closed
  * in the child ({@code posix_spawn_file_actions_addclosefrom_np}), including any the JVM left
- * without close-on-exec.
+ * without close-on-exec. With {@link SpawnRequest#user()} it starts as that user, by way of the
+ * calling thread's own credentials ({@link ThreadCredentials}): one exec, no helper.
  */
 public final class Spawner {
     /** {@code sizeof(posix_spawn_file_actions_t)} is 80 and {@code sizeof(posix_spawnattr_t)} 336. */
@@ -155,9 +156,19 @@ public final class Spawner {
         MemorySegment path = arena.allocateFrom(request.executable().toString());
         MemorySegment argv = cStringArray(arena, request.argv());
         MemorySegment envp = cStringArray(arena, request.env());
-        int rc = (int) POSIX_SPAWN.invokeExact(pid, path, actions, attr, argv, envp);
+        int rc = request.user() == null ? (int) POSIX_SPAWN.invokeExact(pid, path, actions, attr, argv, envp)
+                : ThreadCredentials.as(request.user(), () -> posixSpawn(pid, path, actions, attr, argv, envp));
         check(rc, operation);
         return new Child(pid.get(JAVA_INT, 0));
+    }
+
+    private static int posixSpawn(MemorySegment pid, MemorySegment path, MemorySegment actions, MemorySegment attr,
+                                  MemorySegment argv, MemorySegment envp) {
+        try {
+            return (int) POSIX_SPAWN.invokeExact(pid, path, actions, attr, argv, envp);
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
     }
 
     /** A NULL-terminated array of C strings, all allocated in {@code arena}. */

@@ -5,24 +5,25 @@ import dev.bhatti.agent.posix.FdAction;
 import dev.bhatti.agent.posix.PosixException;
 import dev.bhatti.agent.posix.SpawnRequest;
 import dev.bhatti.agent.posix.Spawner;
+import dev.bhatti.agent.posix.ThreadCredentials;
 import dev.bhatti.proto.AgentErrorText;
 import dev.bhatti.proto.ExecRequest;
 import dev.bhatti.agent.conn.PlatformThreads;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 
 /**
  * Starts children for exec and sessions (SPEC §2.3): merges the environment
  * (defaults → config env → request env, later wins), resolves the program in
  * the merged {@code PATH}, checks the working directory (default: the
- * workspace) and switches user through the configured prefix, which is
- * called as {@code PREFIX... PATH ARGV0 ARGS...} (the guest's {@code runas}),
+ * workspace) and starts the child as the configured user ({@code lohar} in
+ * the guest, switched on the spawning thread only: {@link ThreadCredentials}),
  * unless the request asks for root: then the child keeps the agent's identity.
  *
  * <p>Also owns the pool of platform threads on which blocking native I/O runs
@@ -39,14 +40,14 @@ public final class Launcher implements AutoCloseable {
     private final Path workspace;
     /** The sandbox's env; replaced when the VM takes a new identity (IDENTITY). */
     private volatile Map<String, String> configEnv;
-    private final List<String> runAs;
+    private final Optional<ThreadCredentials.Ids> runAs;
     private final ExecutorService blockingIo =
             PlatformThreads.pool("lohar-io-");
 
-    public Launcher(Path workspace, Map<String, String> configEnv, List<String> runAs) {
+    public Launcher(Path workspace, Map<String, String> configEnv, Optional<ThreadCredentials.Ids> runAs) {
         this.workspace = workspace;
         this.configEnv = Map.copyOf(configEnv);
-        this.runAs = List.copyOf(runAs);
+        this.runAs = runAs;
     }
 
     /** Replaces the sandbox's env for every later child (a restored VM's new identity). */
@@ -111,20 +112,18 @@ public final class Launcher implements AutoCloseable {
         String program = request.argv().getFirst();
         Path executable = Executables.resolve(program, env.get("PATH"), cwd)
                 .orElseThrow(() -> new StartException(AgentErrorText.START.with(program + ": executable file not found in $PATH")));
-        List<String> prefix = request.asRoot() ? List.of() : runAs;
-        List<String> argv = new ArrayList<>(prefix);
-        if (!prefix.isEmpty()) {
-            argv.add(executable.toString());
-        }
-        argv.add(program);
-        argv.addAll(request.argv().subList(1, request.argv().size()));
-        Path binary = prefix.isEmpty() ? executable : Path.of(prefix.getFirst());
+        ThreadCredentials.Ids user = userOf(request).orElse(null);
         List<String> envList = env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
         try {
-            return Spawner.spawn(new SpawnRequest(binary, argv, envList, cwd, io, newSession));
+            return Spawner.spawn(new SpawnRequest(executable, request.argv(), envList, cwd, io, newSession, user));
         } catch (PosixException e) {
             throw new StartException(AgentErrorText.START.with(e.getMessage()));
         }
+    }
+
+    /** Who a child of {@code request} runs as: the configured user, or the agent's own (empty) for root requests. */
+    public Optional<ThreadCredentials.Ids> userOf(ExecRequest request) {
+        return request.asRoot() ? Optional.empty() : runAs;
     }
 
     /** Defaults, then {@code userEnv} (root's HOME and USER), then the config env, then the request's. */

@@ -5,11 +5,13 @@ import dev.bhatti.agent.posix.FdAction;
 import dev.bhatti.agent.posix.OpenMode;
 import dev.bhatti.agent.posix.Pipe;
 import dev.bhatti.agent.posix.Pty;
+import dev.bhatti.agent.posix.ThreadCredentials;
 import dev.bhatti.agent.process.Launcher;
 import dev.bhatti.agent.process.StartException;
 import dev.bhatti.proto.AgentErrorText;
 import dev.bhatti.proto.ExecRequest;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.Optional;
 
@@ -33,6 +35,11 @@ final class SessionStarter {
             throw new StartException(AgentErrorText.START.with("no terminal for the session: " + e.getMessage()));
         }
         try {
+            // The child opens its terminal as the user it runs as, which must own it (as login does).
+            Optional<ThreadCredentials.Ids> user = launcher.userOf(request);
+            if (user.isPresent()) {
+                Files.setAttribute(pty.slavePath(), "unix:uid", user.get().uid());
+            }
             Child child = launcher.start(request, List.of(
                     new FdAction.Open(pty.slavePath(), 0, OpenMode.READ_WRITE),
                     new FdAction.DupChild(0, 1), new FdAction.DupChild(0, 2)), true);

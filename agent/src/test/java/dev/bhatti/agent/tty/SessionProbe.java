@@ -21,7 +21,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Session helpers for agent tests: list, kill, read until, poll with deadlines. */
-final class SessionProbe {
+public final class SessionProbe {
     private static final Duration DEADLINE = Duration.ofSeconds(20);
     private static final Pattern TICK = Pattern.compile("tick-(\\d+)\n");
 
@@ -40,7 +40,7 @@ final class SessionProbe {
     }
 
     /** Collects STDOUT until the text contains {@code marker}; fails on EXIT, ERROR or close. */
-    static String outputUntil(AgentSocket s, String marker) throws Exception {
+    public static String outputUntil(AgentSocket s, String marker) throws Exception {
         StringBuilder seen = new StringBuilder();
         while (!seen.toString().contains(marker)) {
             Frame f = s.next();

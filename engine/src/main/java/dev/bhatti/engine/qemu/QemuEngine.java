@@ -67,6 +67,11 @@ public final class QemuEngine implements Engine {
         return accel;
     }
 
+    /** The guest kernel's command line every VM of this engine boots with (before per-sandbox additions). */
+    public String kernelArgs() {
+        return kernelArgs;
+    }
+
     @Override
     public VmInfo create(CreateSpec spec) {
         return create(spec, DEFAULT_USER);
