@@ -22,6 +22,9 @@ public final class Bench {
             case "engine" -> EngineBench.main(rest);
             case "server" -> ServerBench.main(rest);
             case "exec-peer" -> ExecPeerBench.main(rest);
+            case "memory" -> MemoryBench.main(rest);
+            case "scale" -> ScaleBench.main(rest);
+            case "boot" -> BootBench.main(rest);
             case "network" -> NetworkBench.main(rest);
             case "snapshots" -> SnapshotBench.main(rest);
             default -> {
@@ -38,6 +41,9 @@ public final class Bench {
         System.err.println("       java -jar bhatti-bench.jar engine    (real QEMU VMs; needs scripts/image)");
         System.err.println("       java -jar bhatti-bench.jar server    (the daemon's HTTP API on real VMs)");
         System.err.println("       java -jar bhatti-bench.jar exec-peer PEER_ROOTFS [RUNS] [SAMPLES]  (see scripts/bench exec-peer)");
+        System.err.println("       java -jar bhatti-bench.jar memory [BEFORE_TB_MB] [AFTER_TB_MB]  (host memory per sandbox)");
+        System.err.println("       java -jar bhatti-bench.jar scale [CLIENTS] [SECONDS]  (the daemon with 1,000 rows and concurrent clients)");
+        System.err.println("       java -jar bhatti-bench.jar boot [N]  (boot to agent ready, by stage)");
         System.err.println("       java -jar bhatti-bench.jar network   (user vs bridge exec latency; run it in a network"
                 + " namespace: scripts/bench network)");
     }

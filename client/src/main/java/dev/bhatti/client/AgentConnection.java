@@ -28,6 +28,8 @@ final class AgentConnection implements AutoCloseable {
     private final FrameWriter out;
     private final Consumer<AgentConnection> onClose;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** AUTH, encoded, until the request frame carries it out. */
+    private byte[] pendingAuth;
     /** How long {@link #explain} waits for an ERROR the agent may have sent before closing. */
     private static final java.time.Duration EXPLAIN_WAIT = java.time.Duration.ofSeconds(2);
 
@@ -51,30 +53,32 @@ final class AgentConnection implements AutoCloseable {
         return out;
     }
 
-    /** Sends AUTH with the token's UTF-8 bytes, when there is a token. */
+    /**
+     * AUTH with the token's UTF-8 bytes, when there is a token: it goes out with the request frame,
+     * in the same write (every connection sends one right after).
+     */
     void authenticate(Optional<String> token) throws IOException {
         if (token.isPresent()) {
-            try {
-                out.write(FrameType.AUTH, token.get().getBytes(StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                throw explain(e);
-            }
+            byte[] auth = token.get().getBytes(StandardCharsets.UTF_8);
+            pendingAuth = FrameWriter.encode(FrameType.AUTH.code(), auth, 0, auth.length);
         }
     }
 
     /** Sends one request frame with an empty payload; see {@link #explain} for a write that fails. */
     void send(FrameType type) throws IOException {
-        try {
-            out.write(type);
-        } catch (IOException e) {
-            throw explain(e);
-        }
+        sendBytes(type, new byte[0]);
     }
 
-    /** Sends one request frame with a binary payload; see {@link #explain} for a write that fails. */
+    /** Sends one request frame with a binary payload (after AUTH); see {@link #explain} for a write that fails. */
     void sendBytes(FrameType type, byte[] payload) throws IOException {
         try {
-            out.write(type, payload);
+            byte[] auth = pendingAuth;
+            pendingAuth = null;
+            if (auth == null) {
+                out.write(type, payload);
+            } else {
+                out.writeAfter(auth, type.code(), payload, 0, payload.length);
+            }
         } catch (IOException e) {
             throw explain(e);
         }
@@ -82,11 +86,7 @@ final class AgentConnection implements AutoCloseable {
 
     /** Sends one JSON request frame; see {@link #explain} for a write that fails. */
     void send(FrameType type, Object request) throws IOException {
-        try {
-            out.sendJson(type, request);
-        } catch (IOException e) {
-            throw explain(e);
-        }
+        sendBytes(type, Json.encode(request));
     }
 
     /**

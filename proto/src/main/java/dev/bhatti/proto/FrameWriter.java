@@ -46,6 +46,23 @@ public final class FrameWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes {@code before} (whole encoded frames, e.g. AUTH) and then one frame, in a single
+     * {@code write}: the agent gets both in one segment and wakes once (decision 0025).
+     */
+    public void writeAfter(byte[] before, int type, byte[] buf, int off, int len) throws IOException {
+        byte[] frame = encode(type, buf, off, len);
+        byte[] both = java.util.Arrays.copyOf(before, before.length + frame.length);
+        System.arraycopy(frame, 0, both, before.length, frame.length);
+        lock.lock();
+        try {
+            out.write(both);
+            out.flush();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Encodes {@code value} as JSON and writes it as one frame of {@code type}. */
     public void sendJson(FrameType type, Object value) throws IOException {
         write(type, Json.encode(value));

@@ -52,10 +52,15 @@ public final class QemuEngine implements Engine {
     }
 
     public QemuEngine(Path dataDir, GuestImages images, NetworkMode network) {
+        this(dataDir, images, network, Accel.detect());
+    }
+
+    /** An engine on a given accelerator (a benchmark compares TCG translation buffer sizes). */
+    public QemuEngine(Path dataDir, GuestImages images, NetworkMode network, Accel accel) {
         this.network = network;
         this.sandboxes = dataDir.resolve("sandboxes");
         this.images = images;
-        this.accel = Accel.detect();
+        this.accel = accel;
         this.kernelArgs = QemuCommand.kernelArgs(HostTsc.khz());
         this.copies = new QemuCopies(dataDir, new CopyHost());
         this.snapshotCreates = new SnapshotCreates(new ImageSnapshots(dataDir, images),

@@ -60,10 +60,11 @@ final class SnapshotCreates {
      * taken with it restores only with it; bridge and namespace engines build their own, on a TAP).
      */
     private String key() {
+        String devices = engine.accel().freePageReporting() ? " balloon" : "";
         return switch (engine.network()) {
-            case BridgeMode b -> engine.kernelArgs() + " net=tap";
-            case NetnsMode n -> engine.kernelArgs() + " net=netns";
-            case UserMode u -> engine.kernelArgs();
+            case BridgeMode b -> engine.kernelArgs() + devices + " net=tap";
+            case NetnsMode n -> engine.kernelArgs() + devices + " net=netns";
+            case UserMode u -> engine.kernelArgs() + devices;
         };
     }
 

@@ -13,7 +13,8 @@ class NicTest {
     private static final SandboxDir DIR = new SandboxDir(Path.of("/data/sandboxes/sb-1"));
 
     private static List<String> args(Nic nic) {
-        return new QemuCommand(DIR, 1, 512, Accel.TCG, IMAGES, QemuCommand.kernelArgs(OptionalLong.empty()), nic,
+        return new QemuCommand(DIR, 1, 512, Accel.TCG.withFreePageReporting(false), IMAGES,
+                QemuCommand.kernelArgs(OptionalLong.empty()), nic,
                 List.of(), 0, false).args(Path.of("/usr/bin/qemu-system-x86_64"));
     }
 

@@ -31,6 +31,7 @@ final class TokenSeal {
     private final SecretBox box;
     private final Map<String, String> sealedByToken = new ConcurrentHashMap<>();
     private final Map<String, String> tokenBySealed = new ConcurrentHashMap<>();
+    private final Map<String, String> openedByStored = new ConcurrentHashMap<>();
 
     TokenSeal(SecretBox box) {
         this.box = Objects.requireNonNull(box, "secret box is required");
@@ -45,8 +46,28 @@ final class TokenSeal {
         return write(replace(m, PLAIN, SEALED, sealed(token)));
     }
 
-    /** The JSON the engine wrote: {@code token_sealed} opened back into {@code token}. */
+    /**
+     * The JSON the engine wrote: {@code token_sealed} opened back into {@code token}. Remembered by
+     * the stored text, so listing a thousand sandboxes does not parse and write a thousand JSON
+     * documents again (decision 0027).
+     */
     String open(String sandboxId, String stored) {
+        if (stored == null) {
+            return null;
+        }
+        String known = openedByStored.get(stored);
+        if (known != null) {
+            return known;
+        }
+        String opened = openFresh(sandboxId, stored);
+        if (opened != stored) {
+            forgetIfFull();
+            openedByStored.put(stored, opened);
+        }
+        return opened;
+    }
+
+    private String openFresh(String sandboxId, String stored) {
         LinkedHashMap<String, Object> m = parse(stored);
         if (m == null || !(m.get(SEALED) instanceof String sealed)) {
             return stored;
@@ -81,9 +102,10 @@ final class TokenSeal {
     }
 
     private void forgetIfFull() {
-        if (sealedByToken.size() > REMEMBERED || tokenBySealed.size() > REMEMBERED) {
+        if (sealedByToken.size() > REMEMBERED || tokenBySealed.size() > REMEMBERED || openedByStored.size() > REMEMBERED) {
             sealedByToken.clear();
             tokenBySealed.clear();
+            openedByStored.clear();
         }
     }
 
