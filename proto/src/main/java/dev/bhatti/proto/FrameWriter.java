@@ -36,14 +36,7 @@ public final class FrameWriter implements AutoCloseable {
 
     /** Writes one frame of a raw type byte; {@code len} bytes of {@code buf} from {@code off}. */
     public void write(int type, byte[] buf, int off, int len) throws IOException {
-        byte[] frame = encode(type, buf, off, len);
-        lock.lock();
-        try {
-            out.write(frame);
-            out.flush();
-        } finally {
-            lock.unlock();
-        }
+        writeWhole(encode(type, buf, off, len));
     }
 
     /**
@@ -54,9 +47,14 @@ public final class FrameWriter implements AutoCloseable {
         byte[] frame = encode(type, buf, off, len);
         byte[] both = java.util.Arrays.copyOf(before, before.length + frame.length);
         System.arraycopy(frame, 0, both, before.length, frame.length);
+        writeWhole(both);
+    }
+
+    /** One {@code write} and flush under the lock, so concurrent writers never interleave. */
+    private void writeWhole(byte[] bytes) throws IOException {
         lock.lock();
         try {
-            out.write(both);
+            out.write(bytes);
             out.flush();
         } finally {
             lock.unlock();

@@ -11,8 +11,8 @@ import org.slf4j.LoggerFactory;
  * The writable volumes mounted in this guest, which an exec's EXIT waits for: their data outlives
  * the sandbox (a volume goes on to another sandbox after a destroy), so what an exec wrote there
  * is on the volume's image when EXIT arrives, as with the {@code sync(2)} before EXIT this replaces.
- * The root disk needs no such wait (decision 0025): it lives and dies with the sandbox, a snapshot
- * holds the page cache, and the kernel writes it back within seconds for a VMM that dies.
+ * The root disk gets no such wait (decision 0025): it lives and dies with the sandbox and a snapshot
+ * holds the page cache; a VMM that dies may lose its last seconds of writes nobody synced.
  */
 public final class VolumeSync {
     private static final Logger log = LoggerFactory.getLogger(VolumeSync.class);

@@ -13,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -30,7 +31,7 @@ public final class GuestBoot {
     /** The guest user. */
     public static final Owner LOHAR = new Owner(1000, 1000);
     /** Who commands run as unless a request asks for root. */
-    static final ThreadCredentials.Ids RUN_AS_LOHAR = new ThreadCredentials.Ids(LOHAR.uid(), LOHAR.gid());
+    static final Optional<ThreadCredentials.Ids> RUN_AS_LOHAR = Optional.of(new ThreadCredentials.Ids(LOHAR.uid(), LOHAR.gid()));
 
     private record Mount(String source, String target, String type, String data) {}
 
@@ -55,7 +56,7 @@ public final class GuestBoot {
     public AgentOptions boot() throws IOException {
         ensureBaseMounts();
         AgentConfig config = readConfigDrive();
-        GuestSetup.Report report = new GuestSetup(Path.of("/"), java.util.Optional.of(LOHAR)).apply(config);
+        GuestSetup.Report report = new GuestSetup(Path.of("/"), Optional.of(LOHAR)).apply(config);
         report.skipped().forEach(s -> log.warn("event=config_entry_skipped path={} reason=\"{}\"", s.path(), s.reason()));
         if (config.hostname() != null && !config.hostname().isBlank()) {
             GuestSystem.setHostname(config.hostname());
@@ -64,7 +65,7 @@ public final class GuestBoot {
         Path workspace = Files.createDirectories(Path.of("/workspace"));
         AgentOptions options = AgentOptions.defaults(new InetSocketAddress(Wire.CONTROL_PORT),
                 new InetSocketAddress(Wire.FORWARD_PORT), workspace)
-                .withEnv(config.env()).withInit(config.init()).withIdentity(java.util.Optional.of(RUN_AS_LOHAR), LOHAR).withClockOwnership()
+                .withEnv(config.env()).withInit(config.init()).withIdentity(RUN_AS_LOHAR, LOHAR).withClockOwnership()
                 .withIdentityRoot(Path.of("/"));
         log.info("event=guest_configured sandbox={} files={} volumes={}", config.sandboxId(),
                 report.applied().size(), config.volumes().size());

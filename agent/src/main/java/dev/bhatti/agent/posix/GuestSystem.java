@@ -26,7 +26,7 @@ public final class GuestSystem {
     private static final int CLOCK_REALTIME = 0;
 
     // Each downcall handle costs ~0.15 s to make under TCG, so each group is made on first use
-    // (holder classes): a guest's boot makes only the mount handles (decision 0025).
+    // (holder classes): a guest's boot makes only the mount and hostname handles (decision 0025).
 
     private static final class Mounts {
         static final MethodHandle MOUNT = Libc.withErrno("mount",

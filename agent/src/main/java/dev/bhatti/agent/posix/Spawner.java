@@ -156,7 +156,7 @@ public final class Spawner {
         MemorySegment path = arena.allocateFrom(request.executable().toString());
         MemorySegment argv = cStringArray(arena, request.argv());
         MemorySegment envp = cStringArray(arena, request.env());
-        int rc = request.user() == null ? (int) POSIX_SPAWN.invokeExact(pid, path, actions, attr, argv, envp)
+        int rc = request.user() == null ? posixSpawn(pid, path, actions, attr, argv, envp)
                 : ThreadCredentials.as(request.user(), () -> posixSpawn(pid, path, actions, attr, argv, envp));
         check(rc, operation);
         return new Child(pid.get(JAVA_INT, 0));

@@ -57,48 +57,48 @@ public final class ThreadCredentials {
             MemorySegment errno = Libc.errnoSlot(arena);
             MemorySegment group = arena.allocate(JAVA_INT);
             group.set(JAVA_INT, 0, ids.gid());
-            call(errno, NR.setgroups(), 1, group.address(), 0, "setgroups " + ids.gid());
+            call(errno, NR.setgroups(), 1, group.address(), "setgroups", ids.gid());
             try {
-                call(errno, NR.setresgid(), ids.gid(), ids.gid(), 0, "setresgid " + ids.gid());
+                call(errno, NR.setresgid(), ids.gid(), ids.gid(), "setresgid", ids.gid());
                 try {
-                    call(errno, NR.setresuid(), ids.uid(), ids.uid(), 0, "setresuid " + ids.uid());
+                    call(errno, NR.setresuid(), ids.uid(), ids.uid(), "setresuid", ids.uid());
                     try {
                         return step.run();
                     } finally {
-                        restore(errno, NR.setresuid(), "setresuid 0");
+                        restore(errno, NR.setresuid(), "setresuid");
                     }
                 } finally {
-                    restore(errno, NR.setresgid(), "setresgid 0");
+                    restore(errno, NR.setresgid(), "setresgid");
                 }
             } finally {
-                try {
-                    call(errno, NR.setgroups(), 0, 0, 0, "setgroups (none)");
-                } catch (PosixException e) {
-                    throw new IllegalStateException("could not restore the thread's groups: " + e.getMessage(), e);
-                }
+                restore(errno, NR.setgroups(), "setgroups");
             }
         }
     }
 
-    /** A thread that cannot become root again would run later work as the user: never go on. */
-    private static void restore(MemorySegment errno, long number, String what) {
+    /**
+     * Back to root: ids 0 (saved id 0 allows it), or no supplementary groups. A thread that cannot
+     * become root again would run later work as the user: never go on.
+     */
+    private static void restore(MemorySegment errno, long number, String name) {
         try {
-            call(errno, number, 0, 0, 0, what);
+            call(errno, number, 0, 0, name, 0);
         } catch (PosixException e) {
             throw new IllegalStateException("could not restore the thread's credentials: " + e.getMessage(), e);
         }
     }
 
-    private static void call(MemorySegment errno, long number, long a, long b, long c, String what)
+    /** {@code syscall(number, a, b, 0)}; the message (name and id) is made only on a failure. */
+    private static void call(MemorySegment errno, long number, long a, long b, String name, int id)
             throws PosixException {
         long rc;
         try {
-            rc = (long) SYSCALL.invokeExact(errno, number, a, b, c);
+            rc = (long) SYSCALL.invokeExact(errno, number, a, b, 0L);
         } catch (Throwable t) {
             throw Libc.rethrow(t);
         }
         if (rc != 0) {
-            throw new PosixException(what, Libc.errno(errno));
+            throw new PosixException(name + " " + id, Libc.errno(errno));
         }
     }
 
