@@ -44,11 +44,15 @@ public enum ErrorCode {
     INVALID_VOLUME(Family.INVALID, "a volume name, mount point or mode is malformed"),
     TOO_MANY_VOLUMES(Family.INVALID, "more volumes than a sandbox can attach"),
     INVALID_COUNT(Family.INVALID, "count (of a fork) is not an integer in 1..10"),
+    INVALID_EVENT_ID(Family.INVALID, "Last-Event-ID (or last_event_id) is not a non-negative integer"),
     INVALID_NETWORK_POLICY(Family.INVALID, "an allow_out or deny_out entry is not an IPv4 address, CIDR, domain or *.domain (optionally with :port), or a list holds over 256"),
     AGENT_REFUSED(Family.INVALID, "the sandbox's agent refused the request (the message says why)"),
 
     // 401
     UNAUTHORIZED(Family.UNAUTHENTICATED, "no API key, or a key that is not known"),
+
+    // 403
+    ADMIN_ONLY(Family.FORBIDDEN, "the route answers only the admin's key (GET /metrics)"),
 
     // 404: no such resource for this user; another user's resource answers the same.
     ROUTE_NOT_FOUND(Family.NOT_FOUND, "no route with this method and path"),
@@ -118,6 +122,7 @@ public enum ErrorCode {
     public enum Family {
         INVALID(400),
         UNAUTHENTICATED(401),
+        FORBIDDEN(403),
         NOT_FOUND(404),
         METHOD_NOT_ALLOWED(405),
         CONFLICT(409),

@@ -27,6 +27,7 @@ public final class Bench {
             case "boot" -> BootBench.main(rest);
             case "network" -> NetworkBench.main(rest);
             case "snapshots" -> SnapshotBench.main(rest);
+            case "dashboard" -> DashboardBench.main(rest);
             default -> {
                 System.err.println("bhatti-bench: unknown command " + args[0]);
                 usage();
@@ -43,6 +44,7 @@ public final class Bench {
         System.err.println("       java -jar bhatti-bench.jar exec-peer PEER_ROOTFS [RUNS] [SAMPLES]  (see scripts/bench exec-peer)");
         System.err.println("       java -jar bhatti-bench.jar memory [BEFORE_TB_MB] [AFTER_TB_MB]  (host memory per sandbox)");
         System.err.println("       java -jar bhatti-bench.jar scale [CLIENTS] [SECONDS]  (the daemon with 1,000 rows and concurrent clients)");
+        System.err.println("       java -jar bhatti-bench.jar dashboard [RUNS]  (page load and keystroke echo in headless Chromium)");
         System.err.println("       java -jar bhatti-bench.jar boot [N]  (boot to agent ready, by stage)");
         System.err.println("       java -jar bhatti-bench.jar network   (user vs bridge exec latency; run it in a network"
                 + " namespace: scripts/bench network)");

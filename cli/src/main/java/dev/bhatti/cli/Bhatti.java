@@ -48,6 +48,7 @@ public final class Bhatti implements Runnable {
         m.put("sh", p + "shell.ShellCommand");
         m.put("ps", p + "sandbox.PsCommand");
         m.put("ports", p + "sandbox.PortsCommand");
+        m.put("events", p + "sandbox.EventsCommand");
         m.put("egress", p + "sandbox.EgressCommands$Log");
         m.put("network", p + "sandbox.EgressCommands$Policy");
         m.put("file", p + "files.FileCommand");

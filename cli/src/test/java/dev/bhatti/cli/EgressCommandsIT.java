@@ -35,6 +35,29 @@ class EgressCommandsIT {
     }
 
     @Test
+    void eventsPrintsTheRetainedEventsThenEachNewOneAsItHappens() throws Exception {
+        var following = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return fx.timed(fx.token, "events", "--sandbox", "netcli", "--after", "0", "--count", "2");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        // the retained "created" comes first; the stop below makes the second line
+        LockSupport.parkNanos(Duration.ofSeconds(3).toNanos());
+        Run stopped = bhatti("stop", "netcli");
+        assertThat(stopped.exit()).as(stopped.err()).isZero();
+        CliFixture.TimedRun run = following.get(2, java.util.concurrent.TimeUnit.MINUTES);
+        assertThat(run.exit()).isZero();
+        assertThat(run.lines()).hasSize(2);
+        assertThat(run.lines().get(0).line()).contains("created").contains("netcli").contains("cause=api");
+        assertThat(run.lines().get(1).line()).contains("stopped").contains("netcli").contains("hot→cold").contains(" ms");
+        assertThat(run.lines().get(1).millis() - run.lines().get(0).millis())
+                .as("the first line was printed as it came, seconds before the stop made the second").isGreaterThan(2000);
+        assertThat(bhatti("start", "netcli").exit()).isZero();
+    }
+
+    @Test
     void networkShowsAndReplacesThePolicyAndEgressShowsTheDeniedAttempt() throws Exception {
         Run shown = bhatti("network", "netcli");
         assertThat(shown.exit()).as(shown.err()).isZero();

@@ -80,6 +80,11 @@ public interface Engine extends Copies, AutoCloseable {
 
     VmInfo status(String id);
 
+    /** What sandbox {@code id} holds of the host now; {@link HostUsage#UNKNOWN} where the engine cannot tell. */
+    default HostUsage hostUsage(String id) {
+        return HostUsage.UNKNOWN;
+    }
+
     List<VmInfo> list();
 
     /**

@@ -4,6 +4,7 @@ import dev.bhatti.api.model.Health;
 import dev.bhatti.api.model.Port;
 import dev.bhatti.sdk.internal.Codec;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The bhatti API. {@code Bhatti.connect(url, key)} or {@link #fromEnvironment()}, then
@@ -50,6 +51,20 @@ public final class Bhatti {
     /** The caller's sandboxes. */
     public Sandboxes sandboxes() {
         return new Sandboxes(transport);
+    }
+
+    /** The caller's sandbox lifecycle events ({@code GET /events}). */
+    public Events events() {
+        return new Events(transport);
+    }
+
+    /** The daemon's metrics in the Prometheus text format ({@code GET /metrics}; the admin's key only). */
+    public String metrics() {
+        try (var r = transport.open("GET", "/metrics", Map.of(), null, -1); var in = r.body()) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw transport.failed(e);
+        }
     }
 
     /** The caller's secrets. */

@@ -48,6 +48,7 @@ public class BhattiException extends RuntimeException {
         return switch (family) {
             case INVALID -> new InvalidRequestException(status, rawCode, message);
             case UNAUTHENTICATED -> new UnauthorizedException(status, rawCode, message);
+            case FORBIDDEN -> new ForbiddenException(status, rawCode, message);
             case NOT_FOUND -> new NotFoundException(status, rawCode, message);
             case METHOD_NOT_ALLOWED -> new MethodNotAllowedException(status, rawCode, message);
             case CONFLICT -> new ConflictException(status, rawCode, message);

@@ -10,6 +10,9 @@ import dev.bhatti.server.api.ApiContext;
 import dev.bhatti.server.api.ApiServer;
 import dev.bhatti.server.config.ServerConfig;
 import dev.bhatti.server.datadir.DataDirPermissions;
+import dev.bhatti.server.events.EventLog;
+import dev.bhatti.server.events.ObservedEngine;
+import dev.bhatti.server.metrics.Metrics;
 import dev.bhatti.server.recovery.RecoveryReport;
 import dev.bhatti.server.thermal.ActivityCache;
 import dev.bhatti.server.thermal.ThermalConfig;
@@ -53,6 +56,9 @@ public final class Daemon implements AutoCloseable {
     private final ActivityCache activity;
     private final ThermalManager thermal;
     private final Sandboxes sandboxes;
+    private final Engine observed;
+    private final EventLog events;
+    private final Metrics metrics;
     private volatile boolean closed;
     private RecoveryReport recovery;
 
@@ -65,16 +71,21 @@ public final class Daemon implements AutoCloseable {
         this.store = SqliteStore.open(config.dataDir(), secrets);
         this.users = new Users(store, new ApiKeys(), clock);
         this.engine = engine;
+        this.events = new EventLog(store::sandboxById, clock);
+        Engine observed = new ObservedEngine(engine, events, store::sandboxById);
+        this.observed = observed;
+        this.metrics = new Metrics(observed, store);
+        events.listen(metrics::event);
         StorageQuota quota = new StorageQuota(store, FreeSpace.of(config.dataDir()), config.disk(), imageMb);
         Volumes volumes = new Volumes(store, config.dataDir(), quota, clock);
-        Creation creation = new Creation(store, engine, new SecretEnv(store, secrets), volumes, quota, clock);
+        Creation creation = new Creation(store, observed, new SecretEnv(store, secrets), volumes, quota, clock);
         this.activity = new ActivityCache(clock);
-        Sandboxes sandboxes = new Sandboxes(store, engine, creation, activity::touch, activity::hold, clock);
+        Sandboxes sandboxes = new Sandboxes(store, observed, creation, activity::touch, activity::hold, clock);
         this.sandboxes = sandboxes;
-        this.thermal = new ThermalManager(engine, new StoreThermalTargets(store, engine), activity,
+        this.thermal = new ThermalManager(observed, new StoreThermalTargets(store, observed), activity,
                 new ThermalConfig(config.thermalInterval(), config.warmAfter(), config.coldAfter()), clock);
         ApiContext context = new ApiContext(VERSION, store, users, sandboxes, volumes, secrets,
-                () -> health(sandboxes), clock, config.rateScale(), config.proxyZone());
+                () -> health(sandboxes), clock, config.rateScale(), config.proxyZone(), events, metrics);
         this.api = new ApiServer(context, config.host(), config.port());
     }
 
@@ -91,7 +102,7 @@ public final class Daemon implements AutoCloseable {
             Daemon d = new Daemon(config, engine, Math.ceilDiv(Files.size(images.rootfs()), 1L << 20));
             // Policies first: a namespace rebuilt while recovering a sandbox gets its policy at once.
             d.sandboxes.egress().restore(d.store.allSandboxes());
-            d.recovery = Startup.recover(d.store, engine, config.dataDir());
+            d.recovery = dev.bhatti.server.events.Cause.RECOVERY.get(() -> Startup.recover(d.store, d.observed, config.dataDir()));
             d.api.start();
             d.thermal.start();
             FirstStart.ensureAdmin(d.users, config, d.port());
@@ -155,9 +166,10 @@ public final class Daemon implements AutoCloseable {
         if (closed) {
             return;
         }
+        events.close();
         api.close();
         thermal.close();
-        Shutdown.snapshotAll(engine, store);
+        Shutdown.snapshotAll(observed, store);
         close();
     }
 
@@ -168,6 +180,7 @@ public final class Daemon implements AutoCloseable {
             return;
         }
         closed = true;
+        events.close();
         api.close();
         thermal.close();
         sandboxes.close();

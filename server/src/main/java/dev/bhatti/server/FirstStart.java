@@ -25,7 +25,7 @@ final class FirstStart {
         if (!users.list().isEmpty()) {
             return;
         }
-        Users.Created admin = users.create("admin", Limits.DEFAULT);
+        Users.Created admin = users.create(Users.ADMIN, Limits.DEFAULT);
         String host = config.host().equals("0.0.0.0") ? "127.0.0.1" : config.host();
         writeClientConfig(config.clientConfig(), "http://" + host + ":" + port,
                 admin.apiKey());

@@ -189,6 +189,12 @@ public final class QemuEngine implements Engine {
         return copies.checkpoints();
     }
 
+    @Override
+    public dev.bhatti.engine.HostUsage hostUsage(String id) {
+        QemuVm vm = vm(id);
+        return HostUsageProbe.of(vm.vmmPid(), vm.config().dir().path());
+    }
+
     /** The pids of these sandboxes' running VMMs (benchmarks read their memory). */
     public List<Long> vmmPids(List<String> ids) {
         return ids.stream().map(this::vm).map(QemuVm::vmmPid).filter(java.util.OptionalLong::isPresent)

@@ -1,5 +1,7 @@
 package dev.bhatti.server.api;
 
+import dev.bhatti.server.events.EventLog;
+import dev.bhatti.server.metrics.Metrics;
 import dev.bhatti.server.sandbox.Sandboxes;
 import dev.bhatti.server.secrets.SecretBox;
 import dev.bhatti.server.store.Store;
@@ -14,10 +16,12 @@ import java.util.function.Supplier;
  *
  * @param health    the body of {@code GET /health}
  * @param proxyZone public preview by Host {@code <alias>.<zone>}, or null for {@code /p/<alias>/}
+ * @param events    the lifecycle events ({@code GET /events})
+ * @param metrics   what {@code GET /metrics} reports
  */
 public record ApiContext(String version, Store store, Users users, Sandboxes sandboxes, Volumes volumes, SecretBox secrets,
                          Supplier<Map<String, Object>> health, Clock clock,
-                         double rateScale, String proxyZone) {
+                         double rateScale, String proxyZone, EventLog events, Metrics metrics) {
 
     /** The per-user rate limits, one instance per API server. */
     RateLimits newRateLimits() {

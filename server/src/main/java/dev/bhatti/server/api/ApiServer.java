@@ -31,7 +31,8 @@ public final class ApiServer implements AutoCloseable {
         PublicPreview preview = new PublicPreview(api, api.newRateLimits(), new Wakes(api.sandboxes()), proxy);
         List<Routes> groups = List.of(new SandboxRoutes(api, guard), new ExecRoutes(api, guard),
                 new FileRoutes(api, guard), new ResourceRoutes(api, guard), new TerminalSocket(api, guard),
-                new ProxyRoutes(api, guard, proxy), new PublishRoutes(api, guard), new CopyRoutes(api, guard), preview);
+                new ProxyRoutes(api, guard, proxy), new PublishRoutes(api, guard), new CopyRoutes(api, guard),
+                new EventRoutes(api, guard), new DashboardRoutes(), preview);
         this.app = Javalin.create(config -> {
             config.concurrency.useVirtualThreads = true;
             config.http.maxRequestSize = 200L << 20;
@@ -41,6 +42,7 @@ public final class ApiServer implements AutoCloseable {
             config.jetty.port = port;
             config.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors()));
             config.routes.before(ctx -> {
+                ctx.attribute(STARTED, System.nanoTime());
                 ctx.header("X-Bhatti-Version", api.version());
                 if (!preview.serveByHost(ctx) && !isPublic(ctx, preview) && !isUpgrade(ctx)) {
                     auth.authenticate(ctx, false);
@@ -53,6 +55,7 @@ public final class ApiServer implements AutoCloseable {
                 }
             });
             config.routes.after(Guard::release);
+            config.routes.after(ctx -> count(api, ctx));
             config.routes.get("/health", ctx -> Responses.ok(ctx, api.health().get()));
             config.routes.get(OpenApiDocument.PATH, OpenApiDocument::serve);
             groups.forEach(g -> g.register(config.routes));
@@ -63,7 +66,21 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private static boolean isPublic(Context ctx, PublicPreview preview) {
-        return ctx.path().equals("/health") || ctx.path().equals(OpenApiDocument.PATH) || preview.isPreview(ctx);
+        return ctx.path().equals("/health") || ctx.path().equals(OpenApiDocument.PATH) || preview.isPreview(ctx)
+                || DashboardRoutes.isDashboard(ctx);
+    }
+
+    private static final String STARTED = "bhatti.started";
+
+    /** Counts the answered request in the metrics by its route template ("unmatched" when no route matched). */
+    private static void count(ApiContext api, Context ctx) {
+        Long t0 = ctx.attribute(STARTED);
+        if (api.metrics() == null || t0 == null) {
+            return;
+        }
+        var endpoint = ctx.endpoints().matchedHttpEndpoint();
+        api.metrics().request(ctx.method().name(), endpoint == null ? "unmatched" : endpoint.path,
+                ctx.statusCode(), System.nanoTime() - t0);
     }
 
     /** WebSocket upgrades are authenticated in {@code wsBeforeUpgrade}, where {@code ?token=} is accepted. */

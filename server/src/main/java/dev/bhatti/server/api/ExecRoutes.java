@@ -43,15 +43,36 @@ final class ExecRoutes implements ApiServer.Routes {
 
     @Override
     public void register(JavalinDefaultRoutingApi r) {
-        r.post("/sandboxes/{id}/exec", this::exec);
+        r.post("/sandboxes/{id}/exec", this::measured);
     }
+
+    /** Runs the exec and counts it in the metrics by mode, outcome and time to the command's end. */
+    private void measured(Context ctx) throws IOException {
+        long t0 = System.nanoTime();
+        boolean ok = false;
+        try {
+            exec(ctx);
+            ok = ctx.statusCode() < 400;
+        } finally {
+            if (api.metrics() != null) {
+                String mode = Boolean.TRUE.equals(ctx.attribute(DETACH)) ? "detach"
+                        : Boolean.TRUE.equals(ctx.attribute(STREAM)) ? "stream" : "buffered";
+                api.metrics().exec(mode, ok, System.nanoTime() - t0);
+            }
+        }
+    }
+
+    private static final String DETACH = "bhatti.exec.detach";
+    private static final String STREAM = "bhatti.exec.stream";
 
     private void exec(Context ctx) throws IOException {
         User user = guard.user(ctx, RateLimits.Kind.HEAVY);
         ExecBody body = Bodies.json(ctx, ExecBody.class, null);
         ExecRequest request = request(body);
         Sandboxes.Hot hot = guard.hot(ctx, user, ctx.pathParam("id"));
+        ctx.attribute(DETACH, Boolean.TRUE.equals(body.detach()));
         if (String.valueOf(ctx.header("Accept")).contains(NDJSON) && !Boolean.TRUE.equals(body.detach())) {
+            ctx.attribute(STREAM, true);
             stream(hot, request, ctx);
             return;
         }

@@ -50,7 +50,7 @@ final class Wakes {
             }
             try {
                 long t0 = System.nanoTime();
-                sandboxes.ensureHot(row);
+                dev.bhatti.server.events.Cause.PUBLIC_PREVIEW.run(() -> sandboxes.ensureHot(row));
                 log.info("event=preview_wake sandbox={} ms={}", row.id(), (System.nanoTime() - t0) / 1_000_000);
             } finally {
                 slots.release();

@@ -2,6 +2,7 @@ package dev.bhatti.server.shutdown;
 
 import dev.bhatti.engine.Engine;
 import dev.bhatti.engine.EngineException;
+import dev.bhatti.server.events.Cause;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -61,7 +62,7 @@ public final class SnapshotAll {
         List<Future<Result>> futures = new ArrayList<>();
         try (ExecutorService each = Executors.newVirtualThreadPerTaskExecutor()) {
             for (String id : ids) {
-                futures.add(each.submit(() -> withSlot(slots, () -> snapshot(engine, id))));
+                futures.add(each.submit(() -> withSlot(slots, () -> Cause.SHUTDOWN.get(() -> snapshot(engine, id)))));
             }
         }
         List<Result> results = new ArrayList<>();

@@ -81,7 +81,7 @@ public final class ThermalManager implements AutoCloseable {
             try (ExecutorService each = Executors.newVirtualThreadPerTaskExecutor()) {
                 for (ThermalTargets.Target t : targets.values()) {
                     SandboxThermal s = sandboxes.computeIfAbsent(t.id(), id -> new SandboxThermal(id, cx, now));
-                    each.submit(() -> visit(s, t, now));
+                    each.submit(() -> dev.bhatti.server.events.Cause.THERMAL.run(() -> visit(s, t, now)));
                 }
             }
         } finally {

@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
  * returned in plaintext exactly once, when created or rotated; only its hash is stored.
  */
 public final class Users {
+    /** The user the daemon's first start makes; its key alone reads {@code GET /metrics}. */
+    public static final String ADMIN = "admin";
     private static final Pattern NAME = Pattern.compile("^[a-zA-Z0-9][a-zA-Z0-9._-]{0,62}$");
 
     /** A user together with its plaintext API key, which is not retrievable later. */

@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bhatti.api.ErrorCode;
 import dev.bhatti.api.model.Checkpoint;
+import dev.bhatti.api.model.LifecycleEvent;
 import dev.bhatti.api.model.SandboxSpec;
 import dev.bhatti.api.model.SandboxView;
 import dev.bhatti.sdk.Bhatti;
 import dev.bhatti.sdk.BhattiException;
 import dev.bhatti.sdk.Sandbox;
 import dev.bhatti.server.store.Limits;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
@@ -97,7 +99,7 @@ class CopyApiTest {
     }
 
     @Test
-    void aCheckpointRollsFilesAndAKilledProcessBackAndANewSandboxCanBeMadeFromIt() {
+    void aCheckpointRollsFilesAndAKilledProcessBackAndANewSandboxCanBeMadeFromIt() throws Exception {
         Sandbox s = parent.fork(1, "roller").getFirst();
         s.exec("sh", "-c", "echo v1 > /workspace/doc; sync");
         long pid = counter(s, 0)[0];
@@ -121,6 +123,14 @@ class CopyApiTest {
         Sandbox made = admin.sandboxes().create(SandboxSpec.builder().name("from-before").checkpoint(cp.id()).build());
         assertThat(made.view().createdFrom()).isEqualTo("checkpoint");
         assertThat(made.exec("sh", "-c", "cat /workspace/doc; hostname").stdout()).isEqualTo("v1\nfrom-before\n");
+
+        var story = EventsSeen.until(admin, "roller", e -> e.type().equals("restored"), Duration.ofSeconds(30));
+        assertThat(story).extracting(LifecycleEvent::type).containsSubsequence("created", "checkpointed", "restored");
+        assertThat(story.getFirst().detail()).isEqualTo("fork of origin");
+        assertThat(EventsSeen.until(admin, "from-before", e -> true, Duration.ofSeconds(30)).getFirst())
+                .extracting(LifecycleEvent::type, LifecycleEvent::detail).containsExactly("created", "from checkpoint " + cp.id());
+        assertThat(EventsSeen.until(admin, "origin", e -> e.type().equals("forked") && e.detail().startsWith("into roller"),
+                Duration.ofSeconds(30)).getLast().cause()).isEqualTo("api");
 
         s.deleteCheckpoint("before");
         assertThat(s.checkpoints()).isEmpty();

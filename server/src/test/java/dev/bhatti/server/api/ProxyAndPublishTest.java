@@ -235,6 +235,10 @@ class ProxyAndPublishTest {
             release(Wakes.class.getName(), wakes);
         }
         assertThat(json(fx.get(fx.adminKey, "/sandboxes/web").text())).containsEntry("thermal", "hot");
+        var events = EventsSeen.until(fx.client(fx.adminKey), "web", e -> e.type().equals("woke"), java.time.Duration.ofSeconds(30));
+        assertThat(events.getLast()).extracting("type", "cause", "from").containsExactly("woke", "public_preview", "cold");
+        var metrics = PrometheusText.parse(fx.get(fx.adminKey, "/metrics").text());
+        assertThat(metrics.value("bhatti_public_preview_wakes_total", Map.of())).as("one wake for fifty requests").isEqualTo(1);
     }
 
     @Test

@@ -1,6 +1,10 @@
 package dev.bhatti.server.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import dev.bhatti.api.model.LifecycleEvent;
+import java.util.List;
 
 import java.net.http.WebSocket;
 import java.time.Duration;
@@ -61,6 +65,16 @@ class ThermalApiTest {
         assertThat(SandboxApiTest.json(r.text())).containsEntry("stdout", "back\n");
         assertThat(thermal("idle")).isEqualTo("hot");
         assertThat(thermal("pinned")).as("keep_hot is never paused").isEqualTo("hot");
+
+        // The event stream tells the story with its causes: the thermal manager cooled it, a request woke it.
+        String id = (String) SandboxApiTest.json(fx.get(fx.adminKey, "/sandboxes/idle").text()).get("id");
+        List<LifecycleEvent> story = EventsSeen.until(fx.client(fx.adminKey), "idle",
+                e -> e.type().equals("woke") && "cold".equals(e.from()), Duration.ofSeconds(30));
+        assertThat(story).extracting(LifecycleEvent::sandboxId).containsOnly(id);
+        assertThat(story).extracting(LifecycleEvent::type, LifecycleEvent::cause, LifecycleEvent::from, LifecycleEvent::thermal)
+                .containsSubsequence(tuple("paused", "thermal", "hot", "warm"), tuple("stopped", "thermal", "warm", "cold"),
+                        tuple("woke", "api", "cold", "hot"));
+        assertThat(story.getLast().durationMs()).as("how long the restore took").isPositive();
     }
 
     @Test
