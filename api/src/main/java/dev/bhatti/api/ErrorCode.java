@@ -53,6 +53,7 @@ public enum ErrorCode {
 
     // 403
     ADMIN_ONLY(Family.FORBIDDEN, "the route answers only the admin's key (GET /metrics)"),
+    PATH_FORBIDDEN(Family.FORBIDDEN, "the sandbox's user may not read or write this path (E2B file calls)"),
 
     // 404: no such resource for this user; another user's resource answers the same.
     ROUTE_NOT_FOUND(Family.NOT_FOUND, "no route with this method and path"),
@@ -79,6 +80,7 @@ public enum ErrorCode {
     SANDBOX_FAILED(Family.CONFLICT, "the sandbox failed (its VMM died or a create was interrupted); POST /start brings it back"),
     COPY_UNSUPPORTED(Family.CONFLICT, "the sandbox cannot be forked or checkpointed: it has a persistent volume attached read-write"),
     NETWORK_POLICY_UNSUPPORTED(Family.CONFLICT, "the daemon's network mode (user) cannot enforce an egress policy; netns and bridge can"),
+    ALREADY_PAUSED(Family.CONFLICT, "the sandbox is already paused (stopped): an E2B pause of a paused sandbox"),
     SANDBOX_UNKNOWN(Family.CONFLICT, "the sandbox's state is unknown after an interrupted operation; POST /start with force"),
 
     // 411, 413, 414, 426, 431: the HTTP request itself cannot be served.
@@ -98,6 +100,7 @@ public enum ErrorCode {
     INTERNAL_ERROR(Family.INTERNAL, "an unexpected failure; the log has details under the request_id"),
 
     // 502: the service inside the sandbox.
+    SANDBOX_NOT_RUNNING(Family.UPSTREAM, "an E2B in-sandbox request names a sandbox that is unknown, killed or paused (E2B's proxy answers 502 too)"),
     UPSTREAM_UNREACHABLE(Family.UPSTREAM, "nothing listens on the port inside the sandbox"),
     UPSTREAM_FAILED(Family.UPSTREAM, "the service inside the sandbox broke the connection or the response"),
 

@@ -28,6 +28,7 @@ public final class Bench {
             case "network" -> NetworkBench.main(rest);
             case "snapshots" -> SnapshotBench.main(rest);
             case "dashboard" -> DashboardBench.main(rest);
+            case "e2b" -> E2bBench.main(rest);
             default -> {
                 System.err.println("bhatti-bench: unknown command " + args[0]);
                 usage();
@@ -45,6 +46,7 @@ public final class Bench {
         System.err.println("       java -jar bhatti-bench.jar memory [BEFORE_TB_MB] [AFTER_TB_MB]  (host memory per sandbox)");
         System.err.println("       java -jar bhatti-bench.jar scale [CLIENTS] [SECONDS]  (the daemon with 1,000 rows and concurrent clients)");
         System.err.println("       java -jar bhatti-bench.jar dashboard [RUNS]  (page load and keystroke echo in headless Chromium)");
+        System.err.println("       java -jar bhatti-bench.jar e2b [RUNS]  (create and run true: the e2b SDK vs the bhatti API)");
         System.err.println("       java -jar bhatti-bench.jar boot [N]  (boot to agent ready, by stage)");
         System.err.println("       java -jar bhatti-bench.jar network   (user vs bridge exec latency; run it in a network"
                 + " namespace: scripts/bench network)");

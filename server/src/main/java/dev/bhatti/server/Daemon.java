@@ -59,6 +59,7 @@ public final class Daemon implements AutoCloseable {
     private final Engine observed;
     private final EventLog events;
     private final Metrics metrics;
+    private final dev.bhatti.server.e2b.E2bLifetimes e2bLifetimes;
     private volatile boolean closed;
     private RecoveryReport recovery;
 
@@ -82,10 +83,12 @@ public final class Daemon implements AutoCloseable {
         this.activity = new ActivityCache(clock);
         Sandboxes sandboxes = new Sandboxes(store, observed, creation, activity::touch, activity::hold, clock);
         this.sandboxes = sandboxes;
+        this.e2bLifetimes = new dev.bhatti.server.e2b.E2bLifetimes(store, sandboxes, clock);
         this.thermal = new ThermalManager(observed, new StoreThermalTargets(store, observed), activity,
                 new ThermalConfig(config.thermalInterval(), config.warmAfter(), config.coldAfter()), clock);
         ApiContext context = new ApiContext(VERSION, store, users, sandboxes, volumes, secrets,
-                () -> health(sandboxes), clock, config.rateScale(), config.proxyZone(), events, metrics);
+                () -> health(sandboxes), clock, config.rateScale(), config.proxyZone(), events, metrics,
+                dev.bhatti.server.e2b.E2bTokens.open(config.dataDir().resolve("e2b.key")), e2bLifetimes);
         this.api = new ApiServer(context, config.host(), config.port());
     }
 
@@ -105,6 +108,7 @@ public final class Daemon implements AutoCloseable {
             d.recovery = dev.bhatti.server.events.Cause.RECOVERY.get(() -> Startup.recover(d.store, d.observed, config.dataDir()));
             d.api.start();
             d.thermal.start();
+            d.e2bLifetimes.start();
             FirstStart.ensureAdmin(d.users, config, d.port());
             log.info("event=daemon_started version={} data_dir={} port={}", VERSION, config.dataDir(), d.port());
             if (config.imageSnapshots() && !config.network().bridge() && engine instanceof QemuEngine qemu) {
@@ -167,6 +171,7 @@ public final class Daemon implements AutoCloseable {
             return;
         }
         events.close();
+        e2bLifetimes.close();
         api.close();
         thermal.close();
         Shutdown.snapshotAll(observed, store);
@@ -181,6 +186,7 @@ public final class Daemon implements AutoCloseable {
         }
         closed = true;
         events.close();
+        e2bLifetimes.close();
         api.close();
         thermal.close();
         sandboxes.close();

@@ -32,7 +32,8 @@ public final class ApiServer implements AutoCloseable {
         List<Routes> groups = List.of(new SandboxRoutes(api, guard), new ExecRoutes(api, guard),
                 new FileRoutes(api, guard), new ResourceRoutes(api, guard), new TerminalSocket(api, guard),
                 new ProxyRoutes(api, guard, proxy), new PublishRoutes(api, guard), new CopyRoutes(api, guard),
-                new EventRoutes(api, guard), new DashboardRoutes(), preview);
+                new EventRoutes(api, guard), new DashboardRoutes(), new E2bControlRoutes(api, guard),
+                new E2bEnvdRoutes(api, guard), preview);
         this.app = Javalin.create(config -> {
             config.concurrency.useVirtualThreads = true;
             config.http.maxRequestSize = 200L << 20;
@@ -67,7 +68,7 @@ public final class ApiServer implements AutoCloseable {
 
     private static boolean isPublic(Context ctx, PublicPreview preview) {
         return ctx.path().equals("/health") || ctx.path().equals(OpenApiDocument.PATH) || preview.isPreview(ctx)
-                || DashboardRoutes.isDashboard(ctx);
+                || DashboardRoutes.isDashboard(ctx) || E2bEnvdRoutes.isEnvd(ctx);
     }
 
     private static final String STARTED = "bhatti.started";

@@ -21,6 +21,10 @@ final class Auth {
     /** Authenticates the request; {@code allowQueryToken} only for WebSocket upgrades. */
     User authenticate(Context ctx, boolean allowQueryToken) {
         Optional<String> key = bearer(ctx.header("Authorization"));
+        if (key.isEmpty() && ctx.path().startsWith(E2bControlRoutes.PREFIX + "/")) {
+            // the E2B SDK sends its key as X-API-KEY (docs/e2b.md)
+            key = Optional.ofNullable(ctx.header("X-API-KEY")).map(String::strip).filter(k -> !k.isEmpty());
+        }
         if (key.isEmpty() && allowQueryToken) {
             key = Optional.ofNullable(ctx.queryParam("token")).filter(t -> !t.isEmpty());
         }

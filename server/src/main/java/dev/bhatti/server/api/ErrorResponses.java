@@ -1,5 +1,6 @@
 package dev.bhatti.server.api;
 
+import dev.bhatti.server.e2b.Connect;
 import dev.bhatti.api.ErrorCode;
 import dev.bhatti.client.AgentException;
 import dev.bhatti.engine.EngineException;
@@ -53,22 +54,52 @@ final class ErrorResponses {
 
     /** Answers {@code e}; an internal error is logged under the request id that the body names. */
     void answer(Exception e, Context ctx) {
+        if (e instanceof Connect.Error c) {
+            Responses.json(ctx, c.status(), c.json());
+            return;
+        }
         ApiException failure = of(e, ctx);
         boolean internal = failure.code() == ErrorCode.INTERNAL_ERROR;
+        String message = internal ? INTERNAL_MESSAGE : failure.getMessage();
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", internal ? INTERNAL_MESSAGE : failure.getMessage());
+        body.put("error", message);
         body.put("code", failure.code().code());
         if (internal) {
             String requestId = "req_" + HexFormat.of().formatHex(bytes(8));
             log.error("event=internal_error request_id={} method={} path={}", requestId, ctx.method(), ctx.path(), e);
             body.put("request_id", requestId);
+            message += " (request " + requestId + ")";
         }
         failure.retryAfterSec().ifPresent(s -> ctx.header("Retry-After", Integer.toString(s)));
+        int status = failure.code().status();
         if ("websocket".equalsIgnoreCase(ctx.header("Upgrade"))) {
-            refuseUpgrade(ctx, failure.code().status(), body);
+            refuseUpgrade(ctx, status, body);
+        } else if (E2bEnvdRoutes.isRpc(ctx)) {
+            Connect.Error c = connectError(failure.code(), message);
+            Responses.json(ctx, c.status(), c.json());
+        } else if (ctx.path().startsWith(E2bControlRoutes.PREFIX + "/") || ctx.path().startsWith(E2bEnvdRoutes.PREFIX + "/")) {
+            // E2B's error body: the SDK reads the status from "code" (e.g. kill of an unknown sandbox is false on 404)
+            Responses.json(ctx, status, Map.of("code", status, "message", message));
         } else {
-            Responses.json(ctx, failure.code().status(), body);
+            Responses.json(ctx, status, body);
         }
+    }
+
+    /** A failure as a Connect error of an E2B in-sandbox call, by the family of its code. */
+    static Connect.Error connectError(ErrorCode code, String message) {
+        String connect = switch (code.family()) {
+            case INVALID, LENGTH_REQUIRED, URI_TOO_LONG, HEADERS_TOO_LARGE -> "invalid_argument";
+            case UNAUTHENTICATED -> "unauthenticated";
+            case FORBIDDEN -> "permission_denied";
+            case NOT_FOUND, METHOD_NOT_ALLOWED -> code == ErrorCode.ROUTE_NOT_FOUND || code == ErrorCode.METHOD_NOT_ALLOWED
+                    ? "unimplemented" : "not_found";
+            case CONFLICT -> "failed_precondition";
+            case TOO_LARGE, LIMITED, INSUFFICIENT_STORAGE -> "resource_exhausted";
+            case UPSTREAM, UNAVAILABLE, UPGRADE_REQUIRED -> "unavailable";
+            case TIMED_OUT -> "deadline_exceeded";
+            case INTERNAL -> "internal";
+        };
+        return new Connect.Error(connect, message);
     }
 
     /**

@@ -8,7 +8,9 @@ import java.util.function.Supplier;
  * request binds it around the call ({@link #run}); anything unbound is a request of the API.
  */
 public enum Cause {
-    API, THERMAL, PUBLIC_PREVIEW, RECOVERY, SHUTDOWN;
+    API, THERMAL, PUBLIC_PREVIEW, RECOVERY, SHUTDOWN,
+    /** An E2B sandbox's timeout expired (docs/e2b.md). */
+    TIMEOUT;
 
     private static final ScopedValue<Cause> CURRENT = ScopedValue.newInstance();
 

@@ -58,7 +58,8 @@ class PublicPreviewByHostTest {
         Raw.Response unknown = get("nobody." + ZONE, "/");
         assertThat(unknown.status()).isEqualTo(404);
         assertThat(unknown.text()).contains("alias_not_found");
-        assertThat(get("a.shop." + ZONE, "/").status()).as("not an alias: the API, which wants a key").isEqualTo(401);
+        assertThat(get("a.shop." + ZONE, "/sandboxes").status()).as("not an alias: the API, which wants a key").isEqualTo(401);
+        assertThat(get("a.shop." + ZONE, "/").status()).as("and its dashboard page, which asks for one").isEqualTo(200);
     }
 
     @Test

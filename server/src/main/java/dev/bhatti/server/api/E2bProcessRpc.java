@@ -1,0 +1,224 @@
+package dev.bhatti.server.api;
+
+import dev.bhatti.proto.ExecRequest;
+import dev.bhatti.server.e2b.Connect;
+import dev.bhatti.server.e2b.E2bFs;
+import dev.bhatti.server.e2b.E2bProcesses;
+import dev.bhatti.server.sandbox.Sandboxes;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * envd's process service ({@code process.Process/*}) over {@link E2bProcesses}: {@code Start} and
+ * {@code Connect} stream a process's events (start, data, keepalive, end), the unary calls list,
+ * feed, resize and signal processes. A stream's {@code Connect-Timeout-Ms} is the process's
+ * deadline (it is killed then, as envd does); a caller that goes away leaves it running.
+ */
+final class E2bProcessRpc {
+    /** At most this long without a message on a stream: under the HTTP idle timeout (30 s) and the SDK's (300 s). */
+    static final long KEEPALIVE_MS = 20_000;
+
+    private final ApiContext api;
+    private final E2bProcesses processes = new E2bProcesses();
+
+    E2bProcessRpc(ApiContext api) {
+        this.api = api;
+    }
+
+    /** {@code Start}: runs the process and follows it from its start to its end. */
+    void start(Context ctx, String sandboxId, E2bFs.User user, Map<?, ?> request, OutputStream out) throws IOException {
+        Map<?, ?> process = map(request.get("process"), "process");
+        String cmd = string(process.get("cmd"), "process.cmd");
+        if (cmd == null || cmd.isEmpty()) {
+            throw Connect.error("invalid_argument", "process.cmd is required");
+        }
+        List<String> args = strings(process.get("args"));
+        Map<String, String> envs = stringMap(process.get("envs"));
+        String cwd = E2bEnvdRoutes.resolve(user, string(process.get("cwd"), "process.cwd"));
+        List<String> argv = new ArrayList<>(List.of(cmd));
+        argv.addAll(args);
+        Map<String, String> env = new LinkedHashMap<>(Map.of("HOME", user.home(), "USER", user.e2bName(), "LOGNAME",
+                user.e2bName()));
+        env.putAll(envs);
+        ExecRequest.Builder b = ExecRequest.builder(argv.toArray(String[]::new)).user(user.agentUser()).cwd(cwd).env(env);
+        Map<?, ?> pty = request.get("pty") instanceof Map<?, ?> m ? m : null;
+        String tag = string(request.get("tag"), "tag");
+        E2bProcesses.Config config = new E2bProcesses.Config(cmd, args, envs, string(process.get("cwd"), "process.cwd"));
+        Sandboxes.Hot hot = api.sandboxes().hot(api.store().sandboxById(sandboxId)
+                .orElseThrow(() -> Connect.error("unavailable", "sandbox " + sandboxId + " went away")));
+        BlockingQueue<Object> events = new LinkedBlockingQueue<>();
+        E2bProcesses.Proc p;
+        try {
+            if (pty != null) {
+                Map<?, ?> size = pty.get("size") instanceof Map<?, ?> s ? s : Map.of();
+                b.tty(number(size.get("rows"), 24), number(size.get("cols"), 80)).maxIdleSec(TerminalSocket.SHELL_IDLE_SEC);
+                dev.bhatti.client.Terminal terminal = hot.agent().openTerminal(b.build());
+                p = processes.startPty(sandboxId, tag, config, hot, terminal,
+                        () -> hot.agent().killSession(terminal.sessionId()), events);
+            } else {
+                long ms = deadlineMs(ctx);
+                b.timeoutSec(ms <= 0 ? ExecRoutes.MAX_TIMEOUT_SEC : (int) Math.min(ExecRoutes.MAX_TIMEOUT_SEC, Math.ceilDiv(ms, 1000)));
+                ExecRequest exec = b.build();
+                p = processes.startPiped(sandboxId, tag, config, hot, output -> hot.agent().startExec(exec, output), events);
+            }
+        } catch (dev.bhatti.client.AgentException e) {
+            release(hot);
+            throw Connect.error(e.isStartFailure() ? "invalid_argument" : "internal", e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            release(hot);
+            throw e;
+        }
+        follow(ctx, p, events, out);
+    }
+
+    /** {@code Connect}: follows a running process from now on. */
+    void connect(Context ctx, String sandboxId, Map<?, ?> request, OutputStream out) throws IOException {
+        E2bProcesses.Proc p = find(sandboxId, request);
+        BlockingQueue<Object> events = p.follow().orElseThrow(() -> Connect.error("not_found", "process " + p.pid + " has ended"));
+        follow(ctx, p, events, out);
+    }
+
+    private static void follow(Context ctx, E2bProcesses.Proc p, BlockingQueue<Object> events, OutputStream out) throws IOException {
+        long keepalive = keepaliveMs(ctx);
+        try {
+            Connect.send(out, Map.of("event", Map.of("start", Map.of("pid", p.pid))));
+            while (true) {
+                Optional<Object> e = E2bProcesses.next(events, keepalive);
+                if (e.isEmpty()) {
+                    Connect.send(out, Map.of("event", Map.of("keepalive", Map.of())));
+                } else if (e.get() == E2bProcesses.END) {
+                    return;
+                } else {
+                    Connect.send(out, Map.of("event", e.get()));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            p.unfollow(events);
+        }
+    }
+
+    /** The unary calls. */
+    Object unary(String method, String sandboxId, Map<?, ?> request) throws IOException {
+        return switch (method) {
+            case "List" -> {
+                List<Map<String, Object>> out = new ArrayList<>();
+                for (E2bProcesses.Proc p : processes.list(sandboxId)) {
+                    Map<String, Object> info = new LinkedHashMap<>();
+                    info.put("config", Map.of("cmd", p.config.cmd(), "args", p.config.args(), "envs", p.config.envs()));
+                    info.put("pid", p.pid);
+                    if (p.tag != null) {
+                        info.put("tag", p.tag);
+                    }
+                    out.add(info);
+                }
+                yield Map.of("processes", out);
+            }
+            case "SendInput" -> {
+                Map<?, ?> input = map(request.get("input"), "input");
+                String data = string(input.containsKey("pty") ? input.get("pty") : input.get("stdin"), "input");
+                find(sandboxId, request).write(data == null ? new byte[0] : Base64.getDecoder().decode(data));
+                yield Map.of();
+            }
+            case "SendSignal" -> {
+                find(sandboxId, request).kill();
+                yield Map.of();
+            }
+            case "CloseStdin" -> {
+                find(sandboxId, request).closeStdin();
+                yield Map.of();
+            }
+            case "Update" -> {
+                E2bProcesses.Proc p = find(sandboxId, request);
+                if (request.get("pty") instanceof Map<?, ?> pty && pty.get("size") instanceof Map<?, ?> size) {
+                    p.resize(number(size.get("rows"), 24), number(size.get("cols"), 80));
+                }
+                yield Map.of();
+            }
+            default -> throw Connect.error("unimplemented", "process.Process/" + method + " is not implemented by bhatti");
+        };
+    }
+
+    private E2bProcesses.Proc find(String sandboxId, Map<?, ?> request) {
+        Map<?, ?> selector = map(request.get("process"), "process");
+        Integer pid = selector.get("pid") instanceof Number n ? Integer.valueOf(n.intValue()) : null;
+        String tag = string(selector.get("tag"), "process.tag");
+        return processes.find(sandboxId, pid, tag).orElseThrow(() -> Connect.error("not_found",
+                "process " + (pid != null ? pid : "tagged " + tag) + " not found"));
+    }
+
+    static long deadlineMs(Context ctx) {
+        try {
+            return Long.parseLong(String.valueOf(ctx.header("Connect-Timeout-Ms")).strip());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static long keepaliveMs(Context ctx) {
+        try {
+            long s = Long.parseLong(String.valueOf(ctx.header("Keepalive-Ping-Interval")).strip());
+            return s > 0 ? Math.min(s * 1000, KEEPALIVE_MS) : KEEPALIVE_MS;
+        } catch (NumberFormatException e) {
+            return KEEPALIVE_MS;
+        }
+    }
+
+    private static void release(Sandboxes.Hot hot) {
+        try {
+            hot.close();
+        } catch (Exception ignored) {
+            // the hold is gone with the request
+        }
+    }
+
+    static Map<?, ?> map(Object v, String field) {
+        if (v instanceof Map<?, ?> m) {
+            return m;
+        }
+        throw Connect.error("invalid_argument", field + " must be an object");
+    }
+
+    static String string(Object v, String field) {
+        if (v == null || v instanceof String) {
+            return (String) v;
+        }
+        throw Connect.error("invalid_argument", field + " must be a string");
+    }
+
+    private static List<String> strings(Object v) {
+        if (v == null) {
+            return List.of();
+        }
+        if (v instanceof List<?> l && l.stream().allMatch(x -> x instanceof String)) {
+            return l.stream().map(String.class::cast).toList();
+        }
+        throw Connect.error("invalid_argument", "process.args must be an array of strings");
+    }
+
+    private static Map<String, String> stringMap(Object v) {
+        if (v == null) {
+            return Map.of();
+        }
+        if (v instanceof Map<?, ?> m) {
+            Map<String, String> out = new LinkedHashMap<>();
+            m.forEach((k, x) -> out.put(String.valueOf(k), String.valueOf(x)));
+            return out;
+        }
+        throw Connect.error("invalid_argument", "process.envs must be an object of strings");
+    }
+
+    private static int number(Object v, int dflt) {
+        return v instanceof Number n ? n.intValue() : dflt;
+    }
+}
