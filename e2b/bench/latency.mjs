@@ -62,11 +62,15 @@ for (let run = 1; run <= RUNS; run++) {
   }
   const sdkRun = []
   const apiRun = []
+  const apiLogin = []
+  const login = ['/bin/bash', '-l', '-c', 'true'] // what the SDK asks envd to run for commands.run('true')
   for (let i = 0; i < EXECS; i++) {
     sdkRun.push(await time(() => sbx.commands.run('true')))
     apiRun.push(await time(() => bhatti('POST', `/sandboxes/${sbx.sandboxId}/exec`, { cmd: ['true'] })))
+    apiLogin.push(await time(() => bhatti('POST', `/sandboxes/${sbx.sandboxId}/exec`, { cmd: login })))
   }
-  row(`commands.run('true'), e2b SDK, run ${run}`, sdkRun)
-  row(`exec true, bhatti API (POST /sandboxes/:id/exec), run ${run}`, apiRun)
+  row(`commands.run('true'), e2b SDK (bash -l -c true), run ${run}`, sdkRun)
+  row(`exec true, bhatti API, run ${run}`, apiRun)
+  row(`exec bash -l -c true, bhatti API, run ${run}`, apiLogin)
   await sbx.kill()
 }
