@@ -183,7 +183,13 @@ final class E2bEnvdRoutes implements ApiServer.Routes {
 
     /** {@code POST /files}: multipart (field {@code file}, the part's filename its path) or one octet-stream body. */
     private void write(Context ctx) throws IOException {
-        Target t = sandbox(ctx);
+        Target t;
+        try {
+            t = sandbox(ctx);
+        } catch (RuntimeException e) {
+            drain(ctx);
+            throw e;
+        }
         E2bFs.User user = httpUser(ctx);
         String type = String.valueOf(ctx.contentType());
         String single = ctx.queryParam("path");
@@ -231,6 +237,19 @@ final class E2bEnvdRoutes implements ApiServer.Routes {
         Responses.ok(ctx, written);
     }
 
+    /**
+     * Reads what the client still sends of a refused upload (up to 1 MiB), so that it reads the
+     * refusal: a server that answers and closes while a chunked body is on its way leaves the
+     * SDK with "fetch failed" instead of the 401.
+     */
+    private static void drain(Context ctx) {
+        try (InputStream in = ctx.bodyInputStream()) {
+            in.readNBytes(1 << 20);
+        } catch (IOException | RuntimeException ignored) {
+            // the refusal goes out either way
+        }
+    }
+
     private static void requireWritable(AgentClient agent, E2bFs.User user, List<String> paths) throws IOException {
         if (!E2bFs.allowed(agent, user, true, paths)) {
             throw new ApiException(ErrorCode.PATH_FORBIDDEN, "user " + user.e2bName() + " may not write " + String.join(", ", paths));
@@ -248,12 +267,14 @@ final class E2bEnvdRoutes implements ApiServer.Routes {
     private void rpc(Context ctx) throws IOException {
         String service = ctx.pathParam("service");
         String method = ctx.pathParam("method");
+        // the message is read before anything can refuse the call, so a refusal never races the body
+        byte[] body = ctx.bodyAsBytes();
         if (String.valueOf(ctx.contentType()).startsWith(Connect.STREAM)) {
-            stream(ctx, service + "/" + method);
+            stream(ctx, service + "/" + method, body);
             return;
         }
         Target t = sandbox(ctx);
-        Map<?, ?> m = Connect.parse(ctx.body()) instanceof Map<?, ?> mm ? mm : Map.of();
+        Map<?, ?> m = Connect.parse(new String(body, StandardCharsets.UTF_8)) instanceof Map<?, ?> mm ? mm : Map.of();
         Object answer = switch (service) {
             case "process.Process" -> processes.unary(method, t.row().id(), m);
             case "filesystem.Filesystem" -> filesystem(ctx, t, method, m);
@@ -264,13 +285,13 @@ final class E2bEnvdRoutes implements ApiServer.Routes {
     }
 
     /** A streaming call: 200 at once, its messages, then the end of the stream with its error, if any. */
-    private void stream(Context ctx, String method) throws IOException {
+    private void stream(Context ctx, String method, byte[] body) throws IOException {
         ctx.status(200).contentType(Connect.STREAM);
         OutputStream out = ctx.res().getOutputStream();
         Connect.Error failure = null;
         try {
             Target t = sandbox(ctx);
-            Map<?, ?> m = Connect.unwrap(ctx.bodyAsBytes()) instanceof Map<?, ?> mm ? mm : Map.of();
+            Map<?, ?> m = Connect.unwrap(body) instanceof Map<?, ?> mm ? mm : Map.of();
             switch (method) {
                 case "process.Process/Start" -> {
                     E2bFs.User user = basicUser(ctx);
