@@ -53,13 +53,12 @@ final class E2bControlRoutes implements ApiServer.Routes {
             Responses.ok(ctx, detail(api.sandboxes().row(user, ctx.pathParam("id"))));
         });
         r.delete(PREFIX + "/sandboxes/{id}", ctx -> {
-            api.sandboxes().destroy(guard.user(ctx), id(ctx));
+            api.sandboxes().destroy(guard.user(ctx), ctx.pathParam("id"));
             ctx.status(204);
         });
         r.post(PREFIX + "/sandboxes/{id}/timeout", ctx -> {
             User user = guard.user(ctx);
-            String id = id(ctx);
-            lifetimes.setTimeout(user, id, seconds(body(ctx).get("timeout"), "timeout", null));
+            lifetimes.setTimeout(user, ctx.pathParam("id"), seconds(body(ctx).get("timeout"), "timeout", null));
             ctx.status(204);
         });
         r.post(PREFIX + "/sandboxes/{id}/pause", ctx -> {
@@ -75,11 +74,6 @@ final class E2bControlRoutes implements ApiServer.Routes {
             api.sandboxes().row(guard.user(ctx), ctx.pathParam("id"));
             Responses.ok(ctx, List.of());
         });
-    }
-
-    /** The path's sandbox, which must be the caller's: an E2B id is a bhatti id (names work too). */
-    private String id(Context ctx) {
-        return api.sandboxes().row(guard.user(ctx), ctx.pathParam("id")).id();
     }
 
     private void create(Context ctx) {

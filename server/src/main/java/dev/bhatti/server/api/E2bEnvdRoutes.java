@@ -304,7 +304,8 @@ final class E2bEnvdRoutes implements ApiServer.Routes {
                     dev.bhatti.server.e2b.E2bWatch.run(agent(ctx, t), user, resolve(user, str(m, "path")),
                             Boolean.TRUE.equals(m.get("recursive")), E2bProcessRpc.deadlineMs(ctx), out);
                 }
-                default -> throw Connect.error("unimplemented", method + " is not implemented by bhatti yet (docs/e2b.md)");
+                default -> throw Connect.error("unimplemented", method + " is not served by bhatti: the e2b SDK streams only "
+                        + "Start, Connect and WatchDir (docs/e2b.md)");
             }
         } catch (Connect.Error e) {
             failure = e;
@@ -338,7 +339,8 @@ final class E2bEnvdRoutes implements ApiServer.Routes {
                 E2bFs.remove(agent(ctx, t), user, resolve(user, str(m, "path")));
                 yield Map.of();
             }
-            default -> throw Connect.error("unimplemented", "filesystem.Filesystem/" + method + " is not implemented by bhatti yet");
+            default -> throw Connect.error("unimplemented", "filesystem.Filesystem/" + method + " is not served by bhatti: "
+                    + "the e2b SDK watches with WatchDir, never the polling watcher calls (docs/e2b.md)");
         };
     }
 

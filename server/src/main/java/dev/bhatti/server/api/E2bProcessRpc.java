@@ -145,7 +145,8 @@ final class E2bProcessRpc {
                 }
                 yield Map.of();
             }
-            default -> throw Connect.error("unimplemented", "process.Process/" + method + " is not implemented by bhatti");
+            default -> throw Connect.error("unimplemented", "process.Process/" + method + " is not served by bhatti: "
+                    + "StreamInput is client-streaming, which the e2b SDK never uses (docs/e2b.md)");
         };
     }
 

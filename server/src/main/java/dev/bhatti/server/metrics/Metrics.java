@@ -70,8 +70,11 @@ public final class Metrics {
     private final Counter previewWakes = Counter.builder().name("bhatti_public_preview_wakes_total")
             .help("Sandboxes woken by traffic to a public preview URL").register(registry);
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+    /** Each sandbox's host usage, read once per scrape for both the memory and the disk gauge. */
+    private final ScrapeOnce<List<Usage>> usage;
 
     public Metrics(Engine engine, Store store) {
+        this.usage = new ScrapeOnce<>(() -> usage(engine, store));
         // every series a scraper may graph is there from the start, at 0
         for (String mode : new String[] {"buffered", "stream", "detach"}) {
             execs.initLabelValues(mode, "ok");
@@ -105,14 +108,14 @@ public final class Metrics {
                 }).register(registry);
         GaugeWithCallback.builder().name("bhatti_sandbox_memory_bytes")
                 .help("Resident memory of each sandbox's VMM on the host (0 when cold)").labelNames("sandbox", "name")
-                .callback(cb -> usage(engine, store).forEach(u -> {
+                .callback(cb -> usage.get().forEach(u -> {
                     if (u.usage().memoryBytes() >= 0) {
                         cb.call(u.usage().memoryBytes(), u.id(), u.name());
                     }
                 })).register(registry);
         GaugeWithCallback.builder().name("bhatti_sandbox_disk_bytes")
                 .help("Bytes each sandbox's files hold on the host's disk (disk, memory snapshot; holes not counted)")
-                .labelNames("sandbox", "name").callback(cb -> usage(engine, store).forEach(u -> {
+                .labelNames("sandbox", "name").callback(cb -> usage.get().forEach(u -> {
                     if (u.usage().diskBytes() >= 0) {
                         cb.call(u.usage().diskBytes(), u.id(), u.name());
                     }
@@ -131,6 +134,27 @@ public final class Metrics {
     }
 
     private record Usage(String id, String name, HostUsage usage) {}
+
+    /** A value computed at most once per scrape: the gauges of one scrape share it. */
+    private static final class ScrapeOnce<T> {
+        private final java.util.function.Supplier<T> compute;
+        private T value;
+
+        ScrapeOnce(java.util.function.Supplier<T> compute) {
+            this.compute = compute;
+        }
+
+        T get() {
+            if (value == null) {
+                value = compute.get();
+            }
+            return value;
+        }
+
+        void reset() {
+            value = null;
+        }
+    }
 
     private static List<Usage> usage(Engine engine, Store store) {
         Map<String, String> names = new HashMap<>();
@@ -190,7 +214,8 @@ public final class Metrics {
     }
 
     /** Writes every metric in the Prometheus text format (0.0.4). */
-    public void write(OutputStream out) throws IOException {
+    public synchronized void write(OutputStream out) throws IOException {
+        usage.reset();
         writer.write(out, registry.scrape());
     }
 }
