@@ -41,6 +41,10 @@ class RestartTest {
         }
     }
 
+    /** Writes through a rename, so a snapshot or a read never sees the file truncated but empty. */
+    private static final String COUNTER = "i=0; while true; do i=$((i+1)); echo $i > /workspace/.counter;"
+            + " mv /workspace/.counter /workspace/counter; sleep 0.2; done";
+
     private Bhatti api(String key) {
         return Bhatti.connect("http://127.0.0.1:" + daemon.port, key);
     }
@@ -74,7 +78,7 @@ class RestartTest {
         Sandbox counter = api(key).sandboxes().create(SandboxSpec.builder().name("counter").build());
         assertThat(counter.existing()).isFalse();
         counter.execDetached(ExecRequest.of("sh", "-c",
-                "i=0; while true; do i=$((i+1)); echo $i > /workspace/counter; sleep 0.2; done"));
+                COUNTER));
         long before = awaitCounterAbove(key, 0);
 
         daemon.killHard();
@@ -114,7 +118,7 @@ class RestartTest {
         Bhatti api = api(daemon.adminKey());
         Sandbox parent = api.sandboxes().create(SandboxSpec.builder().name("counter").build());
         parent.execDetached(ExecRequest.of("sh", "-c",
-                "i=0; while true; do i=$((i+1)); echo $i > /workspace/counter; sleep 0.2; done"));
+                COUNTER));
         long counted = awaitCounterAbove(parent, 0);
         java.util.List<Sandbox> kids = parent.fork(2, null);
         var cp = parent.checkpoint("kept");
