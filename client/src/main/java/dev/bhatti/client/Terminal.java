@@ -31,6 +31,9 @@ public final class Terminal implements AutoCloseable {
         /** Terminal output (for an attach, the first one is the whole scrollback). */
         record Output(byte[] data) implements Event {}
 
+        /** A piped session's stderr, for a session started with {@code stderr_apart}. */
+        record Stderr(byte[] data) implements Event {}
+
         /**
          * The session's process exited with {@code code}, or, with code 0, another client took the
          * session over; nothing follows.
@@ -105,6 +108,7 @@ public final class Terminal implements AutoCloseable {
             }
             switch (f.kind().get()) {
                 case STDOUT -> enqueue(new Item.Next(new Event.Output(f.payload())));
+                case STDERR -> enqueue(new Item.Next(new Event.Stderr(f.payload())));
                 case EXIT -> {
                     return new Item.Next(new Event.Exit(Payloads.exit(f.payload())));
                 }
@@ -164,7 +168,7 @@ public final class Terminal implements AutoCloseable {
                 throw f.error();
             }
             case Item.Next n -> {
-                if (!(n.event() instanceof Event.Output)) {
+                if (!(n.event() instanceof Event.Output || n.event() instanceof Event.Stderr)) {
                     ended = true;
                 }
                 return n.event();

@@ -41,6 +41,7 @@ final class Agents {
             if (event.isPresent()) {
                 switch (event.get()) {
                     case Terminal.Event.Output o -> seen.writeBytes(o.data());
+                    case Terminal.Event.Stderr e -> seen.writeBytes(e.data());
                     case Terminal.Event.Exit x -> fail("exit %d before \"%s\"; got: %s", x.code(), needle, seen);
                     case Terminal.Event.Closed c -> fail("closed before \"%s\"; got: %s", needle, seen);
                 }
@@ -57,6 +58,7 @@ final class Agents {
             if (event.isPresent()) {
                 switch (event.get()) {
                     case Terminal.Event.Output o -> { }
+                    case Terminal.Event.Stderr e -> { }
                     case Terminal.Event.Exit x -> {
                         return Optional.of(x.code());
                     }

@@ -132,6 +132,28 @@ class ClientTerminalTest {
     }
 
     @Test
+    void pipedSessionWithStderrApartDeliversStderrAsItsOwnEvents() throws Exception {
+        try (Terminal t = client.openTerminal(ExecRequest.builder("sh", "-c", "echo to-out; echo to-err >&2; exit 2")
+                .session().stderrApart().build())) {
+            assertThat(t.info().pid()).isPositive();
+            StringBuilder out = new StringBuilder();
+            StringBuilder err = new StringBuilder();
+            int code = -1;
+            for (Terminal.Event e = t.read(); !(e instanceof Terminal.Event.Closed); e = t.read()) {
+                switch (e) {
+                    case Terminal.Event.Output o -> out.append(new String(o.data(), StandardCharsets.UTF_8));
+                    case Terminal.Event.Stderr x -> err.append(new String(x.data(), StandardCharsets.UTF_8));
+                    case Terminal.Event.Exit x -> code = x.code();
+                    case Terminal.Event.Closed c -> { }
+                }
+            }
+            assertThat(out).hasToString("to-out\n");
+            assertThat(err).hasToString("to-err\n");
+            assertThat(code).isEqualTo(2);
+        }
+    }
+
+    @Test
     void attachingToAnUnknownSessionIsAnAgentError() {
         assertThatThrownBy(() -> client.openTerminal(ExecRequest.attach("s999999").build()))
                 .isInstanceOf(AgentException.class).hasMessage("session not found");

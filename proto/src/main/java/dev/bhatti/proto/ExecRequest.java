@@ -20,6 +20,9 @@ import java.util.Map;
  * @param session     create a piped session that survives disconnects
  * @param timeoutSec  kill the process group after this many seconds
  * @param user        who runs it: {@code "lohar"} (absent: the default) or {@code "root"}
+ * @param stderrApart  a piped session keeps stderr apart (STDERR frames) instead of merging it into stdout
+ * @param outputFrom  attach: replay the scrollback from this output offset (bytes of output since the
+ *                    session started), not all of it; a reattaching client passes what it already has
  */
 public record ExecRequest(
         List<String> argv,
@@ -35,7 +38,9 @@ public record ExecRequest(
         String outputFile,
         Boolean session,
         Integer timeoutSec,
-        String user) {
+        String user,
+        Boolean stderrApart,
+        Long outputFrom) {
 
     public static final int DEFAULT_ROWS = 24;
     /** The guest user a request runs as when it names none. */
@@ -57,6 +62,9 @@ public record ExecRequest(
         requireRange("cols", cols, 1, 0xFFFF);
         requireRange("max_idle_sec", maxIdleSec, 0, Integer.MAX_VALUE);
         requireRange("timeout_sec", timeoutSec, 0, Integer.MAX_VALUE);
+        if (outputFrom != null && outputFrom < 0) {
+            throw new IllegalArgumentException("output_from must not be negative, got " + outputFrom);
+        }
         if (user != null && !knownUser(user)) {
             throw new IllegalArgumentException(unknownUser(user));
         }
@@ -103,6 +111,10 @@ public record ExecRequest(
         return Boolean.TRUE.equals(detach);
     }
 
+    public boolean wantsStderrApart() {
+        return Boolean.TRUE.equals(stderrApart);
+    }
+
     public boolean onlyIfDetached() {
         return Boolean.TRUE.equals(ifDetached);
     }
@@ -137,6 +149,8 @@ public record ExecRequest(
         private Boolean session;
         private Integer timeoutSec;
         private String user;
+        private Boolean stderrApart;
+        private Long outputFrom;
 
         private Builder(List<String> argv) {
             this.argv = argv;
@@ -153,10 +167,12 @@ public record ExecRequest(
         public Builder session() { session = true; return this; }
         public Builder timeoutSec(int v) { timeoutSec = v; return this; }
         public Builder user(String v) { user = v; return this; }
+        public Builder stderrApart() { stderrApart = true; return this; }
+        public Builder outputFrom(long v) { outputFrom = v; return this; }
 
         public ExecRequest build() {
             return new ExecRequest(argv, env, cwd, tty, rows, cols, sessionId, ifDetached, maxIdleSec,
-                    detach, outputFile, session, timeoutSec, user);
+                    detach, outputFile, session, timeoutSec, user, stderrApart, outputFrom);
         }
     }
 }

@@ -37,6 +37,14 @@ class JsonMessagesTest {
         assertThat(json(ExecRequest.builder("x").detach("/tmp/o").session().timeoutSec(9).build()))
                 .contains("\"detach\":true", "\"output_file\":\"/tmp/o\"", "\"session\":true", "\"timeout_sec\":9");
         assertThat(json(ExecRequest.builder("x").user("root").build())).contains("\"user\":\"root\"");
+        assertThat(json(ExecRequest.builder("x").session().stderrApart().build())).contains("\"stderr_apart\":true");
+        assertThat(json(ExecRequest.attach("s1").outputFrom(4096).build())).contains("\"output_from\":4096");
+    }
+
+    @Test
+    void execRequestWithANegativeOutputOffsetIsRejectedNamingIt() {
+        assertThatThrownBy(() -> Json.decode("{\"session_id\":\"s1\",\"output_from\":-1}".getBytes(), ExecRequest.class))
+                .isInstanceOf(ProtocolException.class).hasMessageContaining("output_from must not be negative");
     }
 
     @Test
@@ -79,10 +87,11 @@ class JsonMessagesTest {
 
     @Test
     void sessionInfoFieldNames() throws ProtocolException {
-        SessionInfo info = new SessionInfo("s1", "bash -l", true, false, 3, false, 1700000000L);
+        SessionInfo info = new SessionInfo("s1", "bash -l", true, false, 3, false, 1700000000L, 412, 7L);
         assertThat(json(info)).isEqualTo("{\"session_id\":\"s1\",\"argv\":\"bash -l\",\"tty\":true,\"running\":false,"
-                + "\"exit_code\":3,\"attached\":false,\"created_at\":1700000000}");
-        assertThat(json(new SessionInfo("s2", "x", false, true, null, true, 1))).doesNotContain("exit_code");
+                + "\"exit_code\":3,\"attached\":false,\"created_at\":1700000000,\"pid\":412,\"replay_from\":7}");
+        assertThat(json(new SessionInfo("s2", "x", false, true, null, true, 1, null, null)))
+                .doesNotContain("exit_code", "pid", "replay_from");
         List<SessionInfo> list = Json.decode(Json.encode(List.of(info)), new TypeReference<>() {}, "session list");
         assertThat(list).containsExactly(info);
     }

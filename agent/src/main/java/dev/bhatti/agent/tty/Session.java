@@ -26,15 +26,22 @@ final class Session {
     private final Child child;
     private final Fd input;
     private final Fd output;
+    private final Optional<Fd> errors;
     private final Optional<Pty> pty;
     private final int maxIdleSec;
     private final ReentrantLock lock = new ReentrantLock();
-    private final RingBuffer scrollback = new RingBuffer(RingBuffer.SCROLLBACK);
+    private final Scrollback scrollback = new Scrollback();
     private Subscriber attached;
     private Integer exitCode;
     private ScheduledFuture<?> timer;
+    private ScheduledFuture<?> deadline;
 
-    Session(String id, String argv, boolean tty, Child child, Fd input, Fd output, Optional<Pty> pty, int maxIdleSec) {
+    /**
+     * @param output the process's stdout (and stderr, merged, unless {@code errors} is present)
+     * @param errors a piped session's stderr, kept apart
+     */
+    Session(String id, String argv, boolean tty, Child child, Fd input, Fd output, Optional<Fd> errors,
+            Optional<Pty> pty, int maxIdleSec) {
         this.id = id;
         this.argv = argv;
         this.tty = tty;
@@ -42,6 +49,7 @@ final class Session {
         this.child = child;
         this.input = input;
         this.output = output;
+        this.errors = errors;
         this.pty = pty;
         this.maxIdleSec = maxIdleSec;
     }
@@ -62,6 +70,10 @@ final class Session {
         return output;
     }
 
+    Optional<Fd> errors() {
+        return errors;
+    }
+
     Optional<Pty> pty() {
         return pty;
     }
@@ -77,7 +89,8 @@ final class Session {
     SessionInfo info() {
         lock.lock();
         try {
-            return new SessionInfo(id, argv, tty, exitCode == null, exitCode, attached != null, createdAt);
+            return new SessionInfo(id, argv, tty, exitCode == null, exitCode, attached != null, createdAt,
+                    child.pid(), null);
         } finally {
             lock.unlock();
         }
@@ -101,13 +114,13 @@ final class Session {
         }
     }
 
-    /** Output from the process: into the scrollback and, when someone is attached, to them. */
-    void output(byte[] buf, int len) {
+    /** Output from the process (STDOUT or STDERR): into the scrollback and, when someone is attached, to them. */
+    void output(FrameType type, byte[] buf, int len) {
         lock.lock();
         try {
-            scrollback.write(buf, 0, len);
+            scrollback.write(type, buf, len);
             if (attached != null) {
-                attached.offer(Frame.of(FrameType.STDOUT, java.util.Arrays.copyOf(buf, len)));
+                attached.offer(Frame.of(type, java.util.Arrays.copyOf(buf, len)));
             }
         } finally {
             lock.unlock();
@@ -121,11 +134,12 @@ final class Session {
     }
 
     /**
-     * Makes {@code client} the attached client: queues SESSION_INFO, the whole
-     * scrollback as one STDOUT frame and, for an exited session, EXIT(code) —
-     * all before any live output can be queued.
+     * Makes {@code client} the attached client: queues SESSION_INFO, the scrollback from output
+     * offset {@code from} (one STDOUT frame for a merged session; a frame per run of a stream when
+     * stderr is apart) and, for an exited session, EXIT(code) — all before any live output can be
+     * queued.
      */
-    AttachOutcome attach(Subscriber client, boolean onlyIfDetached) {
+    AttachOutcome attach(Subscriber client, boolean onlyIfDetached, long from) {
         lock.lock();
         try {
             if (onlyIfDetached && attached != null) {
@@ -134,11 +148,10 @@ final class Session {
             Optional<Subscriber> previous = Optional.ofNullable(attached);
             attached = client;
             cancelTimer();
-            client.offer(Frame.of(FrameType.SESSION_INFO, Json.encode(
-                    new SessionInfo(id, argv, tty, exitCode == null, exitCode, true, createdAt))));
-            if (scrollback.size() > 0) {
-                client.offer(Frame.of(FrameType.STDOUT, scrollback.snapshot()));
-            }
+            Scrollback.Replay replay = scrollback.replay(from);
+            client.offer(Frame.of(FrameType.SESSION_INFO, Json.encode(new SessionInfo(id, argv, tty, exitCode == null,
+                    exitCode, true, createdAt, child.pid(), replay.from()))));
+            replay.frames().forEach(client::offer);
             if (exitCode != null) {
                 client.offer(Frame.of(FrameType.EXIT, Payloads.exit(exitCode)));
                 client.closeAfterQueued();
@@ -173,6 +186,9 @@ final class Session {
         try {
             exitCode = code;
             cancelTimer();
+            if (deadline != null) {
+                deadline.cancel(false);
+            }
             Subscriber client = attached;
             attached = null;
             return Optional.ofNullable(client);
@@ -187,6 +203,20 @@ final class Session {
         try {
             cancelTimer();
             timer = next;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Sets the kill at the session's {@code timeout_sec}, unless the process already exited. */
+    void deadline(ScheduledFuture<?> kill) {
+        lock.lock();
+        try {
+            if (exitCode == null) {
+                deadline = kill;
+            } else {
+                kill.cancel(false);
+            }
         } finally {
             lock.unlock();
         }
@@ -208,6 +238,7 @@ final class Session {
     void close() {
         input.close();
         output.close();
+        errors.ifPresent(Fd::close);
         pty.ifPresent(Pty::close);
     }
 }

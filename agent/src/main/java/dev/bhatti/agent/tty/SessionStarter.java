@@ -15,7 +15,10 @@ import java.nio.file.Files;
 import java.util.List;
 import java.util.Optional;
 
-/** Starts a session's process: on a new PTY as its controlling terminal, or on pipes with stderr merged into stdout. */
+/**
+ * Starts a session's process: on a new PTY as its controlling terminal, or on pipes with stderr
+ * merged into stdout (or, when the request asks, on a pipe of its own).
+ */
 final class SessionStarter {
     private final Launcher launcher;
 
@@ -44,7 +47,7 @@ final class SessionStarter {
                     new FdAction.Open(pty.slavePath(), 0, OpenMode.READ_WRITE),
                     new FdAction.DupChild(0, 1), new FdAction.DupChild(0, 2)), true);
             return new Session(id, String.join(" ", request.argv()), true, child, pty.master(), pty.master(),
-                    Optional.of(pty), idle(request));
+                    Optional.empty(), Optional.of(pty), idle(request));
         } catch (IOException e) {
             pty.close();
             throw e;
@@ -54,18 +57,24 @@ final class SessionStarter {
     private Session startPiped(String id, ExecRequest request) throws IOException {
         Pipe in = Pipe.open();
         Pipe out = Pipe.open();
+        Optional<Pipe> err = Optional.empty();
         try {
+            if (request.wantsStderrApart()) {
+                err = Optional.of(Pipe.open());
+            }
             Child child = launcher.start(request, List.of(new FdAction.Dup(in.readEnd(), 0),
-                    new FdAction.Dup(out.writeEnd(), 1), new FdAction.Dup(out.writeEnd(), 2)), false);
+                    new FdAction.Dup(out.writeEnd(), 1), new FdAction.Dup(err.orElse(out).writeEnd(), 2)), false);
             return new Session(id, String.join(" ", request.argv()), false, child, in.writeEnd(), out.readEnd(),
-                    Optional.empty(), idle(request));
+                    err.map(Pipe::readEnd), Optional.empty(), idle(request));
         } catch (IOException e) {
             in.writeEnd().close();
             out.readEnd().close();
+            err.ifPresent(p -> p.readEnd().close());
             throw e;
         } finally {
             in.readEnd().close();
             out.writeEnd().close();
+            err.ifPresent(p -> p.writeEnd().close());
         }
     }
 

@@ -2,7 +2,9 @@ package dev.bhatti.agent.tty;
 
 import dev.bhatti.agent.posix.Signals;
 import dev.bhatti.agent.process.OutputPump;
+import dev.bhatti.proto.FrameType;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.ObjIntConsumer;
 import org.slf4j.Logger;
@@ -26,8 +28,11 @@ final class SessionWatch {
 
     void run() {
         try {
-            OutputPump.run(List.of(new OutputPump.Source(session.output(), session::output)),
-                    () -> session.child().poll().isPresent());
+            List<OutputPump.Source> sources = new ArrayList<>();
+            sources.add(new OutputPump.Source(session.output(), (buf, len) -> session.output(FrameType.STDOUT, buf, len)));
+            session.errors().ifPresent(fd ->
+                    sources.add(new OutputPump.Source(fd, (buf, len) -> session.output(FrameType.STDERR, buf, len))));
+            OutputPump.run(sources, () -> session.child().poll().isPresent());
         } catch (IOException e) {
             log.error("event=session_output_failed session={} error=\"{}\"", session.id(), e.getMessage());
             killQuietly();

@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
  * TTY and piped sessions that survive disconnects (SPEC §2.4): ids {@code s1,
  * s2, ...} never reused ({@code init} for the init script), at most
  * {@code maxSessions} running or retained, detach on disconnect with an
- * optional idle kill, reattach with scrollback, exited sessions retained for
- * a late attach.
+ * optional idle kill, an optional deadline ({@code timeout_sec}), reattach
+ * with scrollback (all of it, or from an output offset), exited sessions
+ * retained for a late attach.
  */
 public final class Sessions implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Sessions.class);
@@ -64,12 +65,12 @@ public final class Sessions implements AutoCloseable {
         this.starter = new SessionStarter(launcher);
     }
 
-    /** Starts the init script ({@code sh -c <command>} in the workspace, on a PTY) as session {@code init}, detached. */
     /** Whether an {@code init} session exists (running or retained). */
     public boolean hasInit() {
         return sessions.containsKey(INIT_ID);
     }
 
+    /** Starts the init script ({@code sh -c <command>} in the workspace, on a PTY) as session {@code init}, detached. */
     public void startInit(String command) {
         ExecRequest request = ExecRequest.builder("/bin/sh", "-c", command).tty().build();
         try {
@@ -99,7 +100,11 @@ public final class Sessions implements AutoCloseable {
         }
         settle(id, session);
         watch(session);
-        serveClient(session, conn, false);
+        Integer timeout = request.timeoutSec();
+        if (timeout != null && timeout > 0) {
+            session.deadline(timers.schedule(() -> killAtDeadline(session, timeout), timeout, TimeUnit.SECONDS));
+        }
+        serveClient(session, conn, false, 0);
     }
 
     /** Takes a slot under the limit and the next id; null when the limit is reached. */
@@ -130,20 +135,20 @@ public final class Sessions implements AutoCloseable {
             conn.out().error(AgentErrorText.SESSION_NOT_FOUND.text());
             return;
         }
-        serveClient(session, conn, request.onlyIfDetached());
+        serveClient(session, conn, request.onlyIfDetached(), request.outputFrom() == null ? 0 : request.outputFrom());
     }
 
-    private void serveClient(Session session, Connection conn, boolean onlyIfDetached) {
+    private void serveClient(Session session, Connection conn, boolean onlyIfDetached, long from) {
         Subscriber client = new Subscriber(conn);
         try {
-            attachAndRelay(session, client, onlyIfDetached);
+            attachAndRelay(session, client, onlyIfDetached, from);
         } finally {
             client.finish();
         }
     }
 
-    private void attachAndRelay(Session session, Subscriber client, boolean onlyIfDetached) {
-        switch (session.attach(client, onlyIfDetached)) {
+    private void attachAndRelay(Session session, Subscriber client, boolean onlyIfDetached, long from) {
+        switch (session.attach(client, onlyIfDetached, from)) {
             case Session.AttachOutcome.Refused r ->
                     client.offer(Frame.of(FrameType.ERROR, AgentErrorText.SESSION_ATTACHED.text().getBytes(StandardCharsets.UTF_8)));
             case Session.AttachOutcome.Attached a -> {
@@ -176,6 +181,15 @@ public final class Sessions implements AutoCloseable {
             session.kill(Signals.KILL);
         } catch (IOException e) {
             log.warn("event=session_idle_kill_failed session={} error=\"{}\"", session.id(), e.getMessage());
+        }
+    }
+
+    private void killAtDeadline(Session session, int timeoutSec) {
+        try {
+            log.info("event=session_timeout session={} timeout_sec={}", session.id(), timeoutSec);
+            session.kill(Signals.KILL);
+        } catch (IOException e) {
+            log.warn("event=session_timeout_kill_failed session={} error=\"{}\"", session.id(), e.getMessage());
         }
     }
 

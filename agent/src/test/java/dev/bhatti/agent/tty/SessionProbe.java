@@ -33,6 +33,20 @@ public final class SessionProbe {
         }
     }
 
+    /** Starts or attaches: sends the EXEC_REQ on a new control connection. */
+    static AgentSocket open(LoharProcess lohar, dev.bhatti.proto.ExecRequest request) throws Exception {
+        return AgentSocket.control(lohar).sendJson(FrameType.EXEC_REQ, request);
+    }
+
+    /** Kills every running session (a test's cleanup). */
+    static void killRunning(LoharProcess lohar) throws Exception {
+        for (SessionInfo s : list(lohar)) {
+            if (s.running()) {
+                kill(lohar, s.sessionId());
+            }
+        }
+    }
+
     static void kill(LoharProcess lohar, String id) throws Exception {
         try (AgentSocket s = AgentSocket.control(lohar).sendJson(FrameType.EXEC_KILL, new ExecKillRequest(id))) {
             s.next();

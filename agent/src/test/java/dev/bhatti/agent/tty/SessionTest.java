@@ -35,15 +35,11 @@ class SessionTest {
 
     @AfterEach
     void killRunningSessions() throws Exception {
-        for (SessionInfo s : SessionProbe.list(lohar)) {
-            if (s.running()) {
-                SessionProbe.kill(lohar, s.sessionId());
-            }
-        }
+        SessionProbe.killRunning(lohar);
     }
 
     private static AgentSocket open(ExecRequest request) throws Exception {
-        return AgentSocket.control(lohar).sendJson(FrameType.EXEC_REQ, request);
+        return SessionProbe.open(lohar, request);
     }
 
     @Test

@@ -1,10 +1,14 @@
 package dev.bhatti.server.api;
 
+import dev.bhatti.proto.AgentErrorText;
 import dev.bhatti.proto.ExecRequest;
 import dev.bhatti.server.e2b.Connect;
+import dev.bhatti.server.e2b.E2bProcess;
 import dev.bhatti.server.e2b.E2bFs;
 import dev.bhatti.server.e2b.E2bProcesses;
+import dev.bhatti.server.events.SandboxEvent;
 import dev.bhatti.server.sandbox.Sandboxes;
+import dev.bhatti.server.store.SandboxRow;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -32,6 +36,62 @@ final class E2bProcessRpc {
 
     E2bProcessRpc(ApiContext api) {
         this.api = api;
+        if (api.events() != null) { // null only for a context that serves no sandbox (the OpenAPI check)
+            api.events().listen(this::lifecycle);
+        }
+    }
+
+    /**
+     * A sandbox that runs again (after an E2B pause, a bhatti stop) gets its processes attached
+     * again at once, so their output flows to whoever follows them; a destroyed sandbox, or one
+     * rolled back to a checkpoint, ends them (their sessions are not the ones they were).
+     */
+    private void lifecycle(SandboxEvent e) {
+        switch (e.type()) {
+            case STARTED, WOKE -> {
+                if (!processes.list(e.sandboxId()).isEmpty()) {
+                    Thread.ofVirtual().name("e2b-reattach").start(() -> processes.reattach(e.sandboxId()));
+                }
+            }
+            case DESTROYED -> processes.sandboxGone(e.sandboxId(), "the sandbox was killed");
+            case RESTORED -> processes.sandboxGone(e.sandboxId(), "the sandbox was restored from a checkpoint");
+            default -> { }
+        }
+    }
+
+    /** The agent of a sandbox for its processes' sessions: woken when it cooled, held only for the call. */
+    private E2bProcesses.Guest guest(String sandboxId) {
+        return new E2bProcesses.Guest() {
+            @Override
+            public Optional<dev.bhatti.client.Terminal> attach(String sessionId, long from) throws IOException {
+                Optional<SandboxRow> row = api.store().sandboxById(sandboxId);
+                if (row.isEmpty()) {
+                    return Optional.empty();
+                }
+                Sandboxes.Hot hot = api.sandboxes().hot(row.get());
+                try {
+                    return Optional.of(hot.agent().openTerminal(ExecRequest.attach(sessionId).outputFrom(from).build()));
+                } catch (dev.bhatti.client.AgentException e) {
+                    if (e.kind() == AgentErrorText.SESSION_NOT_FOUND) {
+                        return Optional.empty();
+                    }
+                    throw e;
+                } finally {
+                    release(hot);
+                }
+            }
+
+            @Override
+            public void kill(String sessionId) throws IOException {
+                Sandboxes.Hot hot = api.sandboxes().hot(api.store().sandboxById(sandboxId)
+                        .orElseThrow(() -> Connect.error("not_found", "sandbox " + sandboxId + " is gone")));
+                try {
+                    hot.agent().killSession(sessionId);
+                } finally {
+                    release(hot);
+                }
+            }
+        };
     }
 
     /** {@code Start}: runs the process and follows it from its start to its end. */
@@ -55,21 +115,22 @@ final class E2bProcessRpc {
         E2bProcesses.Config config = new E2bProcesses.Config(cmd, args, envs, string(process.get("cwd"), "process.cwd"));
         Sandboxes.Hot hot = api.sandboxes().hot(api.store().sandboxById(sandboxId)
                 .orElseThrow(() -> Connect.error("unavailable", "sandbox " + sandboxId + " went away")));
+        long ms = deadlineMs(ctx);
+        Integer deadlineSec = ms <= 0 ? null : (int) Math.min(Integer.MAX_VALUE, Math.ceilDiv(ms, 1000));
+        if (deadlineSec != null) {
+            b.timeoutSec(deadlineSec);
+        }
+        if (pty != null) {
+            Map<?, ?> size = pty.get("size") instanceof Map<?, ?> s ? s : Map.of();
+            b.tty(number(size.get("rows"), 24), number(size.get("cols"), 80)).maxIdleSec(TerminalSocket.SHELL_IDLE_SEC);
+        } else {
+            b.session().stderrApart();
+        }
         BlockingQueue<Object> events = new LinkedBlockingQueue<>();
-        E2bProcesses.Proc p;
+        E2bProcess p;
         try {
-            if (pty != null) {
-                Map<?, ?> size = pty.get("size") instanceof Map<?, ?> s ? s : Map.of();
-                b.tty(number(size.get("rows"), 24), number(size.get("cols"), 80)).maxIdleSec(TerminalSocket.SHELL_IDLE_SEC);
-                dev.bhatti.client.Terminal terminal = hot.agent().openTerminal(b.build());
-                p = processes.startPty(sandboxId, tag, config, hot, terminal,
-                        () -> hot.agent().killSession(terminal.sessionId()), events);
-            } else {
-                long ms = deadlineMs(ctx);
-                b.timeoutSec(ms <= 0 ? ExecRoutes.MAX_TIMEOUT_SEC : (int) Math.min(ExecRoutes.MAX_TIMEOUT_SEC, Math.ceilDiv(ms, 1000)));
-                ExecRequest exec = b.build();
-                p = processes.startPiped(sandboxId, tag, config, hot, output -> hot.agent().startExec(exec, output), events);
-            }
+            dev.bhatti.client.Terminal session = hot.agent().openTerminal(b.build());
+            p = processes.start(sandboxId, tag, config, hot, session, guest(sandboxId), events, deadlineSec);
         } catch (dev.bhatti.client.AgentException e) {
             release(hot);
             throw Connect.error(e.isStartFailure() ? "invalid_argument" : "internal", e.getMessage());
@@ -82,12 +143,13 @@ final class E2bProcessRpc {
 
     /** {@code Connect}: follows a running process from now on. */
     void connect(Context ctx, String sandboxId, Map<?, ?> request, OutputStream out) throws IOException {
-        E2bProcesses.Proc p = find(sandboxId, request);
+        processes.reattach(sandboxId);
+        E2bProcess p = find(sandboxId, request);
         BlockingQueue<Object> events = p.follow().orElseThrow(() -> Connect.error("not_found", "process " + p.pid + " has ended"));
         follow(ctx, p, events, out);
     }
 
-    private static void follow(Context ctx, E2bProcesses.Proc p, BlockingQueue<Object> events, OutputStream out) throws IOException {
+    private static void follow(Context ctx, E2bProcess p, BlockingQueue<Object> events, OutputStream out) throws IOException {
         long keepalive = keepaliveMs(ctx);
         try {
             Connect.send(out, Map.of("event", Map.of("start", Map.of("pid", p.pid))));
@@ -110,10 +172,11 @@ final class E2bProcessRpc {
 
     /** The unary calls. */
     Object unary(String method, String sandboxId, Map<?, ?> request) throws IOException {
+        processes.reattach(sandboxId);
         return switch (method) {
             case "List" -> {
                 List<Map<String, Object>> out = new ArrayList<>();
-                for (E2bProcesses.Proc p : processes.list(sandboxId)) {
+                for (E2bProcess p : processes.list(sandboxId)) {
                     Map<String, Object> info = new LinkedHashMap<>();
                     info.put("config", Map.of("cmd", p.config.cmd(), "args", p.config.args(), "envs", p.config.envs()));
                     info.put("pid", p.pid);
@@ -139,7 +202,7 @@ final class E2bProcessRpc {
                 yield Map.of();
             }
             case "Update" -> {
-                E2bProcesses.Proc p = find(sandboxId, request);
+                E2bProcess p = find(sandboxId, request);
                 if (request.get("pty") instanceof Map<?, ?> pty && pty.get("size") instanceof Map<?, ?> size) {
                     p.resize(number(size.get("rows"), 24), number(size.get("cols"), 80));
                 }
@@ -150,7 +213,7 @@ final class E2bProcessRpc {
         };
     }
 
-    private E2bProcesses.Proc find(String sandboxId, Map<?, ?> request) {
+    private E2bProcess find(String sandboxId, Map<?, ?> request) {
         Map<?, ?> selector = map(request.get("process"), "process");
         Integer pid = selector.get("pid") instanceof Number n ? Integer.valueOf(n.intValue()) : null;
         String tag = string(selector.get("tag"), "process.tag");

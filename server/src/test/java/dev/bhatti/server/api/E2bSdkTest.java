@@ -20,13 +20,10 @@ import org.junit.jupiter.api.Test;
  */
 class E2bSdkTest {
     static final Path SUITE = Path.of("..", "e2b").toAbsolutePath().normalize();
-    /**
-     * The suite's files. pause.test.mjs is not among them yet: it wants a piped command to survive
-     * an E2B pause, which waits for the agent's piped sessions to keep stderr apart (docs/e2b.md,
-     * "Not yet"; decision 0029). {@code -Dbhatti.e2b.files=...} runs others.
-     */
+    /** The suite's files, all of them; {@code -Dbhatti.e2b.files=...} runs a chosen few. */
     static final List<String> FILES = List.of(System.getProperty("bhatti.e2b.files", "test/lifecycle.test.mjs,"
-            + "test/commands.test.mjs,test/files.test.mjs,test/pty.test.mjs,test/isolation.test.mjs,test/timeout.test.mjs").split(","));
+            + "test/commands.test.mjs,test/files.test.mjs,test/pty.test.mjs,test/isolation.test.mjs,test/timeout.test.mjs,"
+            + "test/pause.test.mjs").split(","));
     private static DaemonFixture fx;
     private static String other;
 
