@@ -125,8 +125,14 @@ class ConnectionRulesTest {
             for (int i = 0; i < 5; i++) {
                 held.add(servedCat());
             }
-            // the five held connections are authenticated and served, so the 6th finds no slot
-            try (AgentSocket extra = authed()) {
+            // the five held connections are authenticated and served, so the 6th finds no slot; the
+            // agent may refuse and close before our AUTH is written (a broken pipe), its answer stays readable
+            try (AgentSocket extra = AgentSocket.control(lohar)) {
+                try {
+                    extra.send(FrameType.AUTH, TOKEN.getBytes());
+                } catch (java.io.IOException refusedFirst) {
+                    // read the refusal below
+                }
                 assertThat(extra.expectError()).isEqualTo("connection limit exceeded");
             }
         } finally {

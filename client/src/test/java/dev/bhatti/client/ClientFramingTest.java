@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  */
 class ClientFramingTest {
     private static final int UNKNOWN_TYPE = 0x7E;
-    private static final SessionInfo INFO = new SessionInfo("s1", "sh", true, true, null, true, 1_700_000_000L, 42, 0L);
+    private static final SessionInfo INFO = new SessionInfo("s1", "sh", true, true, null, true, 1_700_000_000L, 42, 0L, null);
 
     private Path dir;
 

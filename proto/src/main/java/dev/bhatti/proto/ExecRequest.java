@@ -23,6 +23,9 @@ import java.util.Map;
  * @param stderrApart  a piped session keeps stderr apart (STDERR frames) instead of merging it into stdout
  * @param outputFrom  attach: replay the scrollback from this output offset (bytes of output since the
  *                    session started), not all of it; a reattaching client passes what it already has
+ * @param label       a session's owner's note, reported back in SessionInfo (at most {@link #MAX_LABEL}
+ *                    characters); a labelled session belongs to its client: bhatti's terminal never
+ *                    picks it to reattach
  */
 public record ExecRequest(
         List<String> argv,
@@ -40,7 +43,8 @@ public record ExecRequest(
         Integer timeoutSec,
         String user,
         Boolean stderrApart,
-        Long outputFrom) {
+        Long outputFrom,
+        String label) {
 
     public static final int DEFAULT_ROWS = 24;
     /** The guest user a request runs as when it names none. */
@@ -48,6 +52,8 @@ public record ExecRequest(
     /** The other user a request may name. */
     public static final String USER_ROOT = "root";
     public static final int DEFAULT_COLS = 80;
+    /** The longest session label, in characters. */
+    public static final int MAX_LABEL = 16 * 1024;
 
     public ExecRequest {
         argv = argv == null ? List.of() : List.copyOf(argv);
@@ -62,6 +68,9 @@ public record ExecRequest(
         requireRange("cols", cols, 1, 0xFFFF);
         requireRange("max_idle_sec", maxIdleSec, 0, Integer.MAX_VALUE);
         requireRange("timeout_sec", timeoutSec, 0, Integer.MAX_VALUE);
+        if (label != null && label.length() > MAX_LABEL) {
+            throw new IllegalArgumentException("label must be at most " + MAX_LABEL + " characters, got " + label.length());
+        }
         if (outputFrom != null && outputFrom < 0) {
             throw new IllegalArgumentException("output_from must not be negative, got " + outputFrom);
         }
@@ -151,6 +160,7 @@ public record ExecRequest(
         private String user;
         private Boolean stderrApart;
         private Long outputFrom;
+        private String label;
 
         private Builder(List<String> argv) {
             this.argv = argv;
@@ -169,10 +179,11 @@ public record ExecRequest(
         public Builder user(String v) { user = v; return this; }
         public Builder stderrApart() { stderrApart = true; return this; }
         public Builder outputFrom(long v) { outputFrom = v; return this; }
+        public Builder label(String v) { label = v; return this; }
 
         public ExecRequest build() {
             return new ExecRequest(argv, env, cwd, tty, rows, cols, sessionId, ifDetached, maxIdleSec,
-                    detach, outputFile, session, timeoutSec, user, stderrApart, outputFrom);
+                    detach, outputFile, session, timeoutSec, user, stderrApart, outputFrom, label);
         }
     }
 }

@@ -9,9 +9,10 @@ package dev.bhatti.proto;
  * @param pid       the session's process in the guest
  * @param replayFrom in SESSION_INFO: the output offset of the first byte the stream sends (its
  *                  scrollback replay, then live output); a client adds the bytes it reads to it
+ * @param label     the label the session was started with, if any
  */
 public record SessionInfo(String sessionId, String argv, boolean tty, boolean running, Integer exitCode,
-                          boolean attached, long createdAt, Integer pid, Long replayFrom) {
+                          boolean attached, long createdAt, Integer pid, Long replayFrom, String label) {
     public SessionInfo {
         if (sessionId == null || sessionId.isEmpty()) {
             throw new IllegalArgumentException("session_id must not be empty");

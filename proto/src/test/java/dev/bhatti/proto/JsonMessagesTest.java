@@ -39,6 +39,14 @@ class JsonMessagesTest {
         assertThat(json(ExecRequest.builder("x").user("root").build())).contains("\"user\":\"root\"");
         assertThat(json(ExecRequest.builder("x").session().stderrApart().build())).contains("\"stderr_apart\":true");
         assertThat(json(ExecRequest.attach("s1").outputFrom(4096).build())).contains("\"output_from\":4096");
+        assertThat(json(ExecRequest.builder("x").session().label("mine").build())).contains("\"label\":\"mine\"");
+    }
+
+    @Test
+    void execRequestWithAnOversizedLabelIsRejectedNamingTheLimit() {
+        String label = "x".repeat(ExecRequest.MAX_LABEL + 1);
+        assertThatThrownBy(() -> Json.decode(("{\"argv\":[\"x\"],\"label\":\"" + label + "\"}").getBytes(), ExecRequest.class))
+                .isInstanceOf(ProtocolException.class).hasMessageContaining("label must be at most 16384 characters");
     }
 
     @Test
@@ -87,11 +95,12 @@ class JsonMessagesTest {
 
     @Test
     void sessionInfoFieldNames() throws ProtocolException {
-        SessionInfo info = new SessionInfo("s1", "bash -l", true, false, 3, false, 1700000000L, 412, 7L);
+        SessionInfo info = new SessionInfo("s1", "bash -l", true, false, 3, false, 1700000000L, 412, 7L, "e2b {}");
         assertThat(json(info)).isEqualTo("{\"session_id\":\"s1\",\"argv\":\"bash -l\",\"tty\":true,\"running\":false,"
-                + "\"exit_code\":3,\"attached\":false,\"created_at\":1700000000,\"pid\":412,\"replay_from\":7}");
-        assertThat(json(new SessionInfo("s2", "x", false, true, null, true, 1, null, null)))
-                .doesNotContain("exit_code", "pid", "replay_from");
+                + "\"exit_code\":3,\"attached\":false,\"created_at\":1700000000,\"pid\":412,\"replay_from\":7,"
+                + "\"label\":\"e2b {}\"}");
+        assertThat(json(new SessionInfo("s2", "x", false, true, null, true, 1, null, null, null)))
+                .doesNotContain("exit_code", "pid", "replay_from", "label");
         List<SessionInfo> list = Json.decode(Json.encode(List.of(info)), new TypeReference<>() {}, "session list");
         assertThat(list).containsExactly(info);
     }

@@ -29,6 +29,7 @@ final class Session {
     private final Optional<Fd> errors;
     private final Optional<Pty> pty;
     private final int maxIdleSec;
+    private final String label;
     private final ReentrantLock lock = new ReentrantLock();
     private final Scrollback scrollback = new Scrollback();
     private Subscriber attached;
@@ -39,9 +40,10 @@ final class Session {
     /**
      * @param output the process's stdout (and stderr, merged, unless {@code errors} is present)
      * @param errors a piped session's stderr, kept apart
+     * @param label  the client's label, reported in SessionInfo (null: none)
      */
     Session(String id, String argv, boolean tty, Child child, Fd input, Fd output, Optional<Fd> errors,
-            Optional<Pty> pty, int maxIdleSec) {
+            Optional<Pty> pty, int maxIdleSec, String label) {
         this.id = id;
         this.argv = argv;
         this.tty = tty;
@@ -52,6 +54,7 @@ final class Session {
         this.errors = errors;
         this.pty = pty;
         this.maxIdleSec = maxIdleSec;
+        this.label = label;
     }
 
     String id() {
@@ -90,7 +93,7 @@ final class Session {
         lock.lock();
         try {
             return new SessionInfo(id, argv, tty, exitCode == null, exitCode, attached != null, createdAt,
-                    child.pid(), null);
+                    child.pid(), null, label);
         } finally {
             lock.unlock();
         }
@@ -150,7 +153,7 @@ final class Session {
             cancelTimer();
             Scrollback.Replay replay = scrollback.replay(from);
             client.offer(Frame.of(FrameType.SESSION_INFO, Json.encode(new SessionInfo(id, argv, tty, exitCode == null,
-                    exitCode, true, createdAt, child.pid(), replay.from()))));
+                    exitCode, true, createdAt, child.pid(), replay.from(), label))));
             replay.frames().forEach(client::offer);
             if (exitCode != null) {
                 client.offer(Frame.of(FrameType.EXIT, Payloads.exit(exitCode)));

@@ -47,7 +47,7 @@ final class SessionStarter {
                     new FdAction.Open(pty.slavePath(), 0, OpenMode.READ_WRITE),
                     new FdAction.DupChild(0, 1), new FdAction.DupChild(0, 2)), true);
             return new Session(id, String.join(" ", request.argv()), true, child, pty.master(), pty.master(),
-                    Optional.empty(), Optional.of(pty), idle(request));
+                    Optional.empty(), Optional.of(pty), idle(request), request.label());
         } catch (IOException e) {
             pty.close();
             throw e;
@@ -65,7 +65,7 @@ final class SessionStarter {
             Child child = launcher.start(request, List.of(new FdAction.Dup(in.readEnd(), 0),
                     new FdAction.Dup(out.writeEnd(), 1), new FdAction.Dup(err.orElse(out).writeEnd(), 2)), false);
             return new Session(id, String.join(" ", request.argv()), false, child, in.writeEnd(), out.readEnd(),
-                    err.map(Pipe::readEnd), Optional.empty(), idle(request));
+                    err.map(Pipe::readEnd), Optional.empty(), idle(request), request.label());
         } catch (IOException e) {
             in.writeEnd().close();
             out.readEnd().close();

@@ -122,6 +122,19 @@ class SessionStreamsTest {
     }
 
     @Test
+    void aSessionsLabelComesBackInItsInfoAndInTheList() throws Exception {
+        try (AgentSocket s = open(ExecRequest.builder("sleep", "3600").session().label("e2b {\"tag\":\"t1\"}").build())) {
+            SessionInfo info = s.expectJson(FrameType.SESSION_INFO, SessionInfo.class);
+            assertThat(info.label()).isEqualTo("e2b {\"tag\":\"t1\"}");
+            assertThat(SessionProbe.list(lohar)).filteredOn(i -> i.sessionId().equals(info.sessionId()))
+                    .singleElement().satisfies(i -> assertThat(i.label()).isEqualTo(info.label()));
+        }
+        try (AgentSocket s = open(ExecRequest.builder("sleep", "3600").tty().build())) {
+            assertThat(s.expectJson(FrameType.SESSION_INFO, SessionInfo.class).label()).isNull();
+        }
+    }
+
+    @Test
     void timeoutSecKillsASessionEvenWhileNobodyIsAttached() throws Exception {
         String id;
         try (AgentSocket s = open(ExecRequest.builder("sleep", "3600").session().timeoutSec(1).build())) {

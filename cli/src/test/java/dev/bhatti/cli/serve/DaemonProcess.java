@@ -31,6 +31,21 @@ final class DaemonProcess implements AutoCloseable {
         }
     }
 
+    /** A daemon on a new temporary data dir, which {@link #closeAndRemove()} deletes. */
+    static DaemonProcess inTempDir(String prefix) throws IOException {
+        return new DaemonProcess(java.nio.file.Files.createTempDirectory(prefix));
+    }
+
+    /** {@link #close()}, then deletes the whole data dir. */
+    void closeAndRemove() throws InterruptedException, IOException {
+        close();
+        try (java.util.stream.Stream<Path> all = java.nio.file.Files.walk(root)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.deleteIfExists(p);
+            }
+        }
+    }
+
     /** Starts the daemon and waits until /health answers; answers how long that took. */
     Duration start() throws IOException, InterruptedException {
         return start(null);

@@ -6,12 +6,8 @@ import dev.bhatti.sdk.Bhatti;
 import dev.bhatti.sdk.Sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.concurrent.locks.LockSupport;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,23 +18,16 @@ import org.junit.jupiter.api.Test;
  * (no QEMU left) and usable after the restart; forks and checkpoints survive a SIGKILL too.
  */
 class RestartTest {
-    private Path root;
     private DaemonProcess daemon;
 
     @BeforeEach
     void start() throws Exception {
-        root = Files.createTempDirectory("bhatti-restart-test-");
-        daemon = new DaemonProcess(root);
+        daemon = DaemonProcess.inTempDir("bhatti-restart-test-");
     }
 
     @AfterEach
     void stop() throws Exception {
-        daemon.close();
-        try (Stream<Path> all = Files.walk(root)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
+        daemon.closeAndRemove();
     }
 
     /** Writes through a rename, so a snapshot or a read never sees the file truncated but empty. */

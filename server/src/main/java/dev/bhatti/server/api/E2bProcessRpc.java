@@ -82,9 +82,28 @@ final class E2bProcessRpc {
             }
 
             @Override
-            public void kill(String sessionId) throws IOException {
-                Sandboxes.Hot hot = api.sandboxes().hot(api.store().sandboxById(sandboxId)
+            public List<dev.bhatti.proto.SessionInfo> sessions() throws IOException {
+                Sandboxes.Hot hot = hotOrGone();
+                try {
+                    return hot.agent().sessions();
+                } finally {
+                    release(hot);
+                }
+            }
+
+            @Override
+            public AutoCloseable hold() {
+                return hotOrGone();
+            }
+
+            private Sandboxes.Hot hotOrGone() {
+                return api.sandboxes().hot(api.store().sandboxById(sandboxId)
                         .orElseThrow(() -> Connect.error("not_found", "sandbox " + sandboxId + " is gone")));
+            }
+
+            @Override
+            public void kill(String sessionId) throws IOException {
+                Sandboxes.Hot hot = hotOrGone();
                 try {
                     hot.agent().killSession(sessionId);
                 } finally {
@@ -112,7 +131,8 @@ final class E2bProcessRpc {
         ExecRequest.Builder b = ExecRequest.builder(argv.toArray(String[]::new)).user(user.agentUser()).cwd(cwd).env(env);
         Map<?, ?> pty = request.get("pty") instanceof Map<?, ?> m ? m : null;
         String tag = string(request.get("tag"), "tag");
-        E2bProcesses.Config config = new E2bProcesses.Config(cmd, args, envs, string(process.get("cwd"), "process.cwd"));
+        E2bProcesses.Config config = new E2bProcesses.Config(cmd, args, envs, string(process.get("cwd"), "process.cwd"), tag);
+        b.label(config.label());
         Sandboxes.Hot hot = api.sandboxes().hot(api.store().sandboxById(sandboxId)
                 .orElseThrow(() -> Connect.error("unavailable", "sandbox " + sandboxId + " went away")));
         long ms = deadlineMs(ctx);
@@ -130,7 +150,7 @@ final class E2bProcessRpc {
         E2bProcess p;
         try {
             dev.bhatti.client.Terminal session = hot.agent().openTerminal(b.build());
-            p = processes.start(sandboxId, tag, config, hot, session, guest(sandboxId), events, deadlineSec);
+            p = processes.start(sandboxId, config, hot, session, guest(sandboxId), events, deadlineSec);
         } catch (dev.bhatti.client.AgentException e) {
             release(hot);
             throw Connect.error(e.isStartFailure() ? "invalid_argument" : "internal", e.getMessage());
@@ -143,7 +163,7 @@ final class E2bProcessRpc {
 
     /** {@code Connect}: follows a running process from now on. */
     void connect(Context ctx, String sandboxId, Map<?, ?> request, OutputStream out) throws IOException {
-        processes.reattach(sandboxId);
+        followAgain(sandboxId);
         E2bProcess p = find(sandboxId, request);
         BlockingQueue<Object> events = p.follow().orElseThrow(() -> Connect.error("not_found", "process " + p.pid + " has ended"));
         follow(ctx, p, events, out);
@@ -171,8 +191,14 @@ final class E2bProcessRpc {
     }
 
     /** The unary calls. */
-    Object unary(String method, String sandboxId, Map<?, ?> request) throws IOException {
+    /** Takes over a previous daemon's processes (once), and attaches again to any that lost their connection. */
+    private void followAgain(String sandboxId) {
+        processes.adopt(sandboxId, guest(sandboxId));
         processes.reattach(sandboxId);
+    }
+
+    Object unary(String method, String sandboxId, Map<?, ?> request) throws IOException {
+        followAgain(sandboxId);
         return switch (method) {
             case "List" -> {
                 List<Map<String, Object>> out = new ArrayList<>();

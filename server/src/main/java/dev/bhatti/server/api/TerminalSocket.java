@@ -113,7 +113,8 @@ final class TerminalSocket implements ApiServer.Routes {
     }
 
     /**
-     * The newest running TTY session nobody is attached to. A client that detached and at once
+     * The newest running, unlabelled TTY session nobody is attached to (a labelled one belongs to
+     * its client: the E2B layer's PTYs, which it reattaches itself after a pause). A client that detached and at once
      * reconnects can beat its old connection's teardown (the agent still shows that session
      * attached for a moment), so while a running TTY session is attached this looks again for up
      * to {@link #DETACH_GRACE} before a new shell is started.
@@ -121,7 +122,7 @@ final class TerminalSocket implements ApiServer.Routes {
     private static Optional<SessionInfo> newestDetached(AgentClient agent) throws IOException {
         long deadline = System.nanoTime() + DETACH_GRACE.toNanos();
         while (true) {
-            List<SessionInfo> ttys = agent.sessions().stream().filter(s -> s.tty() && s.running())
+            List<SessionInfo> ttys = agent.sessions().stream().filter(s -> s.tty() && s.running() && s.label() == null)
                     .sorted(Comparator.comparingLong(SessionInfo::createdAt).reversed()).toList();
             Optional<SessionInfo> detached = ttys.stream().filter(s -> !s.attached()).findFirst();
             if (detached.isPresent() || ttys.isEmpty() || System.nanoTime() > deadline) {

@@ -1,6 +1,7 @@
 package dev.bhatti.server.e2b;
 
 import dev.bhatti.client.Terminal;
+import dev.bhatti.proto.SessionInfo;
 import java.io.IOException;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -47,17 +48,21 @@ public final class E2bProcess {
     private volatile boolean killed;
     private volatile Map<String, Object> end;
 
-    E2bProcess(E2bProcesses owner, String sandboxId, String tag, E2bProcesses.Config config, AutoCloseable hold,
-               Terminal session, E2bProcesses.Guest guest, Integer deadlineSec) {
+    /**
+     * @param session     the agent's report of the session (its id, pid, and whether it is a PTY)
+     * @param deadlineSec the process's deadline, which the agent enforces (null: none, or unknown)
+     */
+    E2bProcess(E2bProcesses owner, String sandboxId, E2bProcesses.Config config, AutoCloseable hold,
+               SessionInfo session, E2bProcesses.Guest guest, Integer deadlineSec) {
         this.owner = owner;
         this.sandboxId = sandboxId;
-        this.tag = tag;
+        this.tag = config.tag();
         this.config = config;
         this.hold = hold;
         this.guest = guest;
-        this.pid = Objects.requireNonNull(session.info().pid(), "the agent reported no pid for the session");
+        this.pid = Objects.requireNonNull(session.pid(), "the agent reported no pid for the session");
         this.sessionId = session.sessionId();
-        this.pty = session.info().tty();
+        this.pty = session.tty();
         this.deadlineNanos = deadlineSec == null ? 0 : System.nanoTime() + TimeUnit.SECONDS.toNanos(deadlineSec);
     }
 
@@ -126,6 +131,14 @@ public final class E2bProcess {
     }
 
     /**
+     * Makes a process taken over from a previous daemon start from the end of its output: its old
+     * followers went with that daemon, and a new one follows from now on.
+     */
+    void fromNow() {
+        received = Long.MAX_VALUE;
+    }
+
+    /**
      * Attaches again if the connection ended, replaying what the session printed since the last byte
      * this daemon read; ends the process when its session is gone. A failure to reach the agent
      * leaves it detached, for the next try.
@@ -142,8 +155,10 @@ public final class E2bProcess {
                 return;
             }
             Long from = session.get().info().replayFrom();
-            if (from != null && from > received) {
-                log.warn("event=e2b_process_output_lost sandbox={} pid={} bytes={}", sandboxId, pid, from - received);
+            if (from != null) {
+                if (from > received) {
+                    log.warn("event=e2b_process_output_lost sandbox={} pid={} bytes={}", sandboxId, pid, from - received);
+                }
                 received = from;
             }
             log.info("event=e2b_process_reattached sandbox={} pid={} from={}", sandboxId, pid, received);

@@ -105,6 +105,24 @@ class TerminalAndLifecycleTest {
 
     @Test
     @Order(2)
+    void aLabelledDetachedSessionIsNeverTheOneTheTerminalReattachesTo() throws Exception {
+        dev.bhatti.client.AgentClient agent = fx.daemon.engine().agent(id);
+        String labelled;
+        try (dev.bhatti.client.Terminal t = agent.openTerminal(dev.bhatti.proto.ExecRequest.builder("/bin/sh").tty()
+                .label("e2b {\"cmd\":\"/bin/sh\"}").build())) {
+            labelled = t.sessionId();
+        }
+        Client c = new Client();
+        WebSocket ws = open(c, "", true);
+        Map<String, Object> hello = SandboxApiTest.json(c.texts.poll(60, TimeUnit.SECONDS));
+        assertThat(hello.get("session_id")).as("the E2B layer's PTY stays its own").isNotEqualTo(labelled);
+        ws.sendBinary(ByteBuffer.wrap("exit\n".getBytes()), true).join();
+        assertThat(c.closed.get(60, TimeUnit.SECONDS)).isEqualTo(1000);
+        agent.killSession(labelled);
+    }
+
+    @Test
+    @Order(3)
     void upgradeWithoutAValidKeyIsRefused() {
         for (String query : new String[] {"", "?token=bht_" + "1".repeat(64)}) {
             assertThatThrownBy(() -> open(new Client(), query, false))
@@ -113,7 +131,7 @@ class TerminalAndLifecycleTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void stopMakesItColdListDoesNotWakeItExecDoes() throws Exception {
         Raw.Response stopped = fx.post(fx.adminKey, "/sandboxes/term/stop", "");
         assertThat(stopped.status()).as(stopped.text()).isEqualTo(200);
@@ -127,7 +145,7 @@ class TerminalAndLifecycleTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void renameConflictIs409AndLabelsAndKeepHotAreEdited() throws Exception {
         Raw.Response conflict = fx.patch(fx.adminKey, "/sandboxes/term", "{\"name\":\"taken\"}");
         assertThat(conflict.status()).isEqualTo(409);
@@ -142,7 +160,7 @@ class TerminalAndLifecycleTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void destroyFreesEverythingAndTheName() throws Exception {
         Raw.Response r = fx.delete(fx.adminKey, "/sandboxes/" + id);
         assertThat(r.status()).isEqualTo(200);
