@@ -32,7 +32,7 @@ public final class ApiServer implements AutoCloseable {
         List<Routes> groups = List.of(new SandboxRoutes(api, guard), new ExecRoutes(api, guard),
                 new FileRoutes(api, guard), new ResourceRoutes(api, guard), new TerminalSocket(api, guard),
                 new ProxyRoutes(api, guard, proxy), new PublishRoutes(api, guard), new CopyRoutes(api, guard),
-                new EventRoutes(api, guard), new DashboardRoutes(), new E2bControlRoutes(api, guard),
+                new EventRoutes(api, guard), new DashboardRoutes(), new E2bControlRoutes(api, guard), new E2bCopyRoutes(api, guard),
                 new E2bEnvdRoutes(api, guard), preview);
         this.app = Javalin.create(config -> {
             config.concurrency.useVirtualThreads = true;

@@ -95,13 +95,29 @@ final class E2bControlRoutes implements ApiServer.Routes {
         if (Boolean.TRUE.equals(body.get("autoPause"))) {
             labels.put(E2bLifetimes.ON_TIMEOUT, "pause");
         }
-        CreateRequest request = new CreateRequest(null, null, null, null, strings(body.get("envVars"), "envVars"), null,
-                null, BASE_TEMPLATE.equals(template) ? null : template, null, null, null, null, null, labels, null,
-                network(body));
-        SandboxRow row = api.sandboxes().create(user, request).row();
+        SandboxRow row;
+        var snapshot = E2bCopyRoutes.snapshotOf(api, user, template);
+        if (snapshot.isPresent()) {
+            // a snapshot's copy: its memory, disk and settings; only the metadata and timeout are new
+            row = api.sandboxes().create(user, new CreateRequest(copyName(), null, null, null,
+                    null, null, null, null, null, null, null, null, null, null, snapshot.get().id(), null)).row();
+            E2bCopyRoutes.replaceLabels(api, user, row, labels);
+        } else {
+            CreateRequest request = new CreateRequest(null, null, null, null, strings(body.get("envVars"), "envVars"),
+                    null, null, BASE_TEMPLATE.equals(template) ? null : template, null, null, null, null, null, labels,
+                    null, network(body));
+            row = api.sandboxes().create(user, request).row();
+        }
         // E2B's timeout runs from when the sandbox is up, not from when its create began
         lifetimes.setTimeout(user, row.id(), timeout);
         Responses.json(ctx, 201, sandbox(api.sandboxes().row(user, row.id())));
+    }
+
+    /** A fresh name like bhatti's own ({@code sandbox-<6 hex>}): each create from a snapshot is a new sandbox. */
+    private static String copyName() {
+        byte[] b = new byte[3];
+        java.util.concurrent.ThreadLocalRandom.current().nextBytes(b);
+        return "sandbox-" + java.util.HexFormat.of().formatHex(b);
     }
 
     /** E2B's egress settings as a bhatti egress policy, or null to leave the default. */
@@ -186,6 +202,10 @@ final class E2bControlRoutes implements ApiServer.Routes {
 
     /** E2B's {@code Sandbox}: the answer to a create or connect, with the envd access token. */
     private Map<String, Object> sandbox(SandboxRow row) {
+        return sandbox(row, tokens);
+    }
+
+    static Map<String, Object> sandbox(SandboxRow row, E2bTokens tokens) {
         Map<String, Object> m = identity(row);
         m.put("envdAccessToken", tokens.token(row.id()));
         return m;
@@ -221,7 +241,7 @@ final class E2bControlRoutes implements ApiServer.Routes {
         return m;
     }
 
-    private static Map<String, Object> body(Context ctx) {
+    static Map<String, Object> body(Context ctx) {
         byte[] bytes = ctx.bodyAsBytes();
         if (bytes.length == 0) {
             return Map.of();
@@ -239,14 +259,14 @@ final class E2bControlRoutes implements ApiServer.Routes {
         throw new ApiException(ErrorCode.INVALID_JSON, "the body must be a JSON object");
     }
 
-    private static String text(Object v, String field) {
+    static String text(Object v, String field) {
         if (v == null || v instanceof String) {
             return (String) v;
         }
         throw new ApiException(ErrorCode.INVALID_JSON, field + " must be a string");
     }
 
-    private static long seconds(Object v, String field, Long dflt) {
+    static long seconds(Object v, String field, Long dflt) {
         if (v == null) {
             if (dflt == null) {
                 throw new ApiException(ErrorCode.INVALID_REQUEST, field + " is required");
@@ -264,7 +284,7 @@ final class E2bControlRoutes implements ApiServer.Routes {
         throw new ApiException(ErrorCode.INVALID_REQUEST, field + " must be a non-negative integer, got " + v);
     }
 
-    private static Map<String, String> strings(Object v, String field) {
+    static Map<String, String> strings(Object v, String field) {
         if (v == null) {
             return Map.of();
         }

@@ -11,9 +11,12 @@ import io.javalin.router.JavalinDefaultRoutingApi;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** {@code /sandboxes/:id/files}: read (whole or truncated), list, stat by HEAD, atomic write (SPEC §4.2). */
 final class FileRoutes implements ApiServer.Routes {
+    private static final Logger log = LoggerFactory.getLogger(FileRoutes.class);
     /** SPEC §9. */
     static final long MAX_WRITE = 100L << 20;
 
@@ -58,7 +61,21 @@ final class FileRoutes implements ApiServer.Routes {
             } else {
                 ctx.res().setContentLengthLong(size);
             }
-            in.transferTo(ctx.res().getOutputStream());
+            long sent = 0;
+            byte[] buf = new byte[64 * 1024];
+            try {
+                for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+                    ctx.res().getOutputStream().write(buf, 0, n);
+                    sent += n;
+                }
+            } catch (IOException e) {
+                if (truncated || sent < size) {
+                    throw e;
+                }
+                // every byte went out; the agent's connection ended before its EXIT (the client
+                // moved on, e.g. destroyed the sandbox): nothing the client could miss
+                log.debug("event=file_read_end_lost sandbox={} path={} error=\"{}\"", ctx.pathParam("id"), path, e.getMessage());
+            }
         }
     }
 

@@ -23,7 +23,7 @@ class E2bSdkTest {
     /** The suite's files, all of them; {@code -Dbhatti.e2b.files=...} runs a chosen few. */
     static final List<String> FILES = List.of(System.getProperty("bhatti.e2b.files", "test/lifecycle.test.mjs,"
             + "test/commands.test.mjs,test/files.test.mjs,test/pty.test.mjs,test/isolation.test.mjs,test/timeout.test.mjs,"
-            + "test/pause.test.mjs").split(","));
+            + "test/pause.test.mjs,test/copies.test.mjs,test/git.test.mjs").split(","));
     private static DaemonFixture fx;
     private static String other;
 
