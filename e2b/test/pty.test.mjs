@@ -1,5 +1,5 @@
 // sandbox.pty: an interactive shell on a pseudo-terminal — input, output,
-// resize and kill.
+// resize, connect after a disconnect, and kill.
 
 import { describe, test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
@@ -68,6 +68,21 @@ describe('pty', () => {
     const from = output.length
     await sandbox.pty.sendInput(handle.pid, encoder.encode('stty size\n'))
     await expectOutput('30 100', from)
+  })
+
+  test('pty.connect(pid) after a disconnect follows the same shell', T, async () => {
+    await handle.disconnect()
+    let again = ''
+    const reconnected = await sandbox.pty.connect(handle.pid, {
+      timeoutMs: 0,
+      onData: (data) => {
+        again += decoder.decode(data, { stream: true })
+      },
+    })
+    assert.equal(reconnected.pid, handle.pid)
+    await sandbox.pty.sendInput(handle.pid, encoder.encode('echo again-$((5*5))\n'))
+    await waitFor(() => again.includes('again-25'), { timeoutMs: 15_000, message: `again-25 after connect; got ${JSON.stringify(again)}` })
+    handle = reconnected
   })
 
   test('pty.kill() returns true and ends the terminal', T, async () => {
