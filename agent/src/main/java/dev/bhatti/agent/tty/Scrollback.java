@@ -30,6 +30,8 @@ final class Scrollback {
 
     private final RingBuffer bytes;
     private final ArrayDeque<Run> runs = new ArrayDeque<>();
+    /** The sum of the runs' lengths: the bytes the ring holds. */
+    private long kept;
     private long total;
 
     Scrollback(int capacity) {
@@ -47,30 +49,24 @@ final class Scrollback {
         }
         bytes.write(buf, 0, len);
         total += len;
+        kept += len;
         Run last = runs.peekLast();
         if (last != null && last.type == type) {
             last.length += len;
         } else {
             runs.addLast(new Run(type, len));
         }
-        long excess = kept() - bytes.size();
+        long excess = kept - bytes.size();
         while (excess > 0) {
             Run first = runs.peekFirst();
             int cut = (int) Math.min(first.length, excess);
             first.length -= cut;
             excess -= cut;
+            kept -= cut;
             if (first.length == 0) {
                 runs.removeFirst();
             }
         }
-    }
-
-    private long kept() {
-        long n = 0;
-        for (Run r : runs) {
-            n += r.length;
-        }
-        return n;
     }
 
     /** Bytes of output since the session started, including those no longer kept. */

@@ -89,8 +89,10 @@ class SessionStreamsTest {
         String id;
         long seen = 0;
         Path gate = lohar.dir().resolve("gate-" + System.nanoTime());
+        Path printed = lohar.dir().resolve("printed-" + System.nanoTime());
         try (AgentSocket s = open(ExecRequest.builder("sh", "-c", "echo first; echo first-err >&2; "
-                + "while [ ! -e " + gate + " ]; do sleep 0.05; done; echo second; echo second-err >&2; sleep 3600")
+                + "while [ ! -e " + gate + " ]; do sleep 0.05; done; echo second; echo second-err >&2; "
+                + "touch " + printed + "; sleep 3600")
                 .session().stderrApart().build())) {
             SessionInfo info = s.expectJson(FrameType.SESSION_INFO, SessionInfo.class);
             id = info.sessionId();
@@ -100,7 +102,7 @@ class SessionStreamsTest {
         }
         SessionProbe.awaitInfo(lohar, id, i -> !i.attached());
         Files.writeString(gate, "go");
-        Thread.sleep(500); // the output now lands while nobody is attached
+        SessionProbe.awaitFile(printed, text -> true); // the output landed while nobody was attached
         try (AgentSocket s = open(ExecRequest.attach(id).outputFrom(seen).build())) {
             SessionInfo info = s.expectJson(FrameType.SESSION_INFO, SessionInfo.class);
             assertThat(info.replayFrom()).isEqualTo(seen);

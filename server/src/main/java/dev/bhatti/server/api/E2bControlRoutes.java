@@ -99,7 +99,7 @@ final class E2bControlRoutes implements ApiServer.Routes {
         var snapshot = E2bCopyRoutes.snapshotOf(api, user, template);
         if (snapshot.isPresent()) {
             // a snapshot's copy: its memory, disk and settings; only the metadata and timeout are new
-            row = api.sandboxes().create(user, new CreateRequest(copyName(), null, null, null,
+            row = api.sandboxes().create(user, new CreateRequest(api.sandboxes().freshName(), null, null, null,
                     null, null, null, null, null, null, null, null, null, null, snapshot.get().id(), null)).row();
             E2bCopyRoutes.replaceLabels(api, user, row, labels);
         } else {
@@ -111,13 +111,6 @@ final class E2bControlRoutes implements ApiServer.Routes {
         // E2B's timeout runs from when the sandbox is up, not from when its create began
         lifetimes.setTimeout(user, row.id(), timeout);
         Responses.json(ctx, 201, sandbox(api.sandboxes().row(user, row.id())));
-    }
-
-    /** A fresh name like bhatti's own ({@code sandbox-<6 hex>}): each create from a snapshot is a new sandbox. */
-    private static String copyName() {
-        byte[] b = new byte[3];
-        java.util.concurrent.ThreadLocalRandom.current().nextBytes(b);
-        return "sandbox-" + java.util.HexFormat.of().formatHex(b);
     }
 
     /** E2B's egress settings as a bhatti egress policy, or null to leave the default. */

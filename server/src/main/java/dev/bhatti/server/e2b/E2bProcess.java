@@ -144,6 +144,9 @@ public final class E2bProcess {
      * leaves it detached, for the next try.
      */
     public void reattach() {
+        if (end != null || attached != null) {
+            return; // the common case, on every process call: no lock taken
+        }
         attaching.lock();
         try {
             if (end != null || attached != null) {

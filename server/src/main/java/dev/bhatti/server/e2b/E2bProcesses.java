@@ -155,7 +155,7 @@ public final class E2bProcesses {
      * a process whose session is gone ends. Returns once each one is attached or ended.
      */
     public void reattach(String sandboxId) {
-        for (E2bProcess p : list(sandboxId)) {
+        for (E2bProcess p : bySandbox.getOrDefault(sandboxId, Map.of()).values()) {
             p.reattach();
         }
     }

@@ -70,7 +70,7 @@ public final class Creation {
         TemplateRow template = request.templateId() == null ? null : store.template(user.id(), request.templateId())
                 .orElseThrow(() -> new ApiException(ErrorCode.TEMPLATE_NOT_FOUND,
                         "template " + request.templateId() + " not found"));
-        Plan plan = Plan.of(user, request, template, () -> "sandbox-" + hex(3));
+        Plan plan = Plan.of(user, request, template, this::freshName);
         dev.bhatti.api.model.NetworkPolicy network = dev.bhatti.server.egress.EgressPolicies.normalized(
                 request.network() != null ? request.network() : template != null ? egress.of(template.id()) : null);
         quota.requireRootDisk(plan.diskSizeMb());
@@ -219,6 +219,11 @@ public final class Creation {
 
     private String vmState(String id) {
         return VmStateJson.of(engine, id);
+    }
+
+    /** A generated sandbox name, {@code sandbox-<6 hex>}, as a create without a name gets. */
+    public String freshName() {
+        return "sandbox-" + hex(3);
     }
 
     private String hex(int bytes) {

@@ -76,6 +76,11 @@ public final class Sandboxes {
         return creation.egress();
     }
 
+    /** A generated sandbox name, as a create without a name gets. */
+    public String freshName() {
+        return creation.freshName();
+    }
+
     /** Forks and checkpoints of these sandboxes. */
     public Copying copies() {
         return copying;
